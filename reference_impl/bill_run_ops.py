@@ -1,0 +1,321 @@
+"""Bill-run operations: create, process, post, cancel, pause, resume, delete.
+
+The rules of the "Cancel bill runs" document live here and in
+:data:`reference_impl.bill_run.BILL_RUN_TRANSITIONS`. Each rule has one hook method, so that a
+known-bad variant of the implementation (``tests/known_bad.py``) can break exactly one of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from reference_impl.account import Account
+from reference_impl.bill_run import BILL_RUN_TRANSITIONS, BillRun, BillRunAction, BillRunStatus, Schedule, Transitions
+from reference_impl.credit_memo import CreditMemo
+from reference_impl.document import DocumentAction, DocumentItem, DocumentStatus
+from reference_impl.invoice import Invoice
+from reference_impl.ledger import atomic
+from reference_impl.money import ZERO
+from reference_impl.rating import BilledKey, due_items
+from reference_impl.rejection import Category, Rejection
+from reference_impl.service_base import ServiceBase
+
+__all__ = ["BillRunOps", "CancelOutcome"]
+
+#: Upper bound on occurrences one clock move may run, so a far jump cannot loop for ever.
+MAX_OCCURRENCES_PER_TICK = 10_000
+
+
+@dataclass(frozen=True)
+class CancelOutcome:
+    """A canceled bill run and, when only the current occurrence was canceled, the next one."""
+
+    bill_run: BillRun
+    next_run: BillRun | None
+
+
+class BillRunOps(ServiceBase):
+    transitions: Transitions = BILL_RUN_TRANSITIONS
+
+    # -- create and process -------------------------------------------------------------------
+
+    @atomic
+    def create_bill_run(
+        self,
+        *,
+        target_date: date | None = None,
+        invoice_date: date | None = None,
+        account_number: str | None = None,
+        schedule: Schedule | None = None,
+    ) -> BillRun | Rejection:
+        """Queue an ad hoc run (``schedule`` None) or the first occurrence of a scheduled one."""
+        if account_number is not None:
+            account = self._find_account(account_number)
+            if isinstance(account, Rejection):
+                return account
+            account_number = account.number
+        if schedule is None:
+            if target_date is None:
+                return Rejection("bill-run-target-date-required", Category.MISSING_FIELD,
+                                 "An ad hoc bill run needs a target date.")
+            when = self._clock.now()
+            invoice_date = invoice_date or when.date()
+        else:
+            if schedule.repeat_to is not None and schedule.repeat_to < schedule.repeat_from:
+                return Rejection("bill-run-schedule-ends-before-start", Category.INVALID_VALUE,
+                                 "The schedule's repeatTo date is before its repeatFrom date.")
+            when = schedule.occurrence_time(schedule.repeat_from)
+            target_date = target_date or schedule.repeat_from
+            invoice_date = invoice_date or schedule.repeat_from
+        run_id = self._ledger.new_id("bill_run")
+        run = BillRun(
+            id=run_id,
+            number=self._ledger.new_number("bill_run"),
+            target_date=target_date,
+            invoice_date=invoice_date,
+            scheduled_for=when,
+            account_number=account_number,
+            schedule=schedule,
+            series=run_id if schedule is not None else None,
+            created_at=self._clock.now(),
+        )
+        self._ledger.bill_runs[run.id] = run
+        return run
+
+    @atomic
+    def process_due_bill_runs(self) -> list[BillRun]:
+        """Process every pending run whose time has come, oldest first; return them as they ended."""
+        processed: list[BillRun] = []
+        now = self._clock.now()
+        for _ in range(MAX_OCCURRENCES_PER_TICK):
+            due = sorted(
+                (r for r in self._ledger.bill_runs.values()
+                 if r.status is BillRunStatus.PENDING and r.scheduled_for <= now),
+                key=lambda r: (r.scheduled_for, r.number),
+            )
+            if not due:
+                break
+            processed.append(self._process(due[0]))
+        return processed
+
+    def _process(self, run: BillRun) -> BillRun:
+        running = self._move(run, BillRunAction.START_PROCESSING)
+        accounts, failure = self._accounts_in_scope(running)
+        if failure is not None:
+            done = replace(self._move(running, BillRunAction.FAIL_PROCESSING), error_message=failure)
+        else:
+            for account in accounts:
+                self._bill_account(running, account)
+            done = self._move(running, BillRunAction.COMPLETE_PROCESSING)
+        self._ledger.bill_runs[done.id] = done
+        if done.schedule is not None:
+            self._schedule_next(done)
+        return done
+
+    def _move(self, run: BillRun, action: BillRunAction) -> BillRun:
+        moved = run.transition(action, self.transitions)
+        if isinstance(moved, Rejection):  # an internal step the table must allow
+            raise RuntimeError(moved.message)
+        return moved
+
+    def _accounts_in_scope(self, run: BillRun) -> tuple[list[Account], str | None]:
+        if run.account_number is None:
+            return [a for a in self._ledger.accounts.values() if a.billable], None
+        account = self._ledger.accounts[run.account_number]
+        if not account.billable:
+            return [], f"Account {account.number} is {account.status.value} and cannot be billed."
+        return [account], None
+
+    def _billed_keys(self, account_number: str) -> set[BilledKey]:
+        documents: list[Invoice | CreditMemo] = [
+            *self._ledger.invoices.values(), *self._ledger.credit_memos.values()
+        ]
+        return {
+            (item.subscription_number, item.charge_name, item.service_start)
+            for doc in documents
+            if doc.account_number == account_number and doc.status is not DocumentStatus.CANCELED
+            for item in doc.items
+        }
+
+    def _bill_account(self, run: BillRun, account: Account) -> None:
+        billed = self._billed_keys(account.number)
+        items: list[DocumentItem] = []
+        for subscription in self._ledger.subscriptions.values():
+            plan = self.catalog.plan(subscription.plan_name)
+            if subscription.account_number == account.number and plan is not None:
+                items += due_items(subscription, plan, run.target_date, billed,
+                                   lambda: self._ledger.new_id("item"))
+        if not items:
+            return
+        total = sum((i.amount for i in items), ZERO)
+        if total < ZERO and self._ledger.features.invoice_settlement:
+            memo = CreditMemo(
+                id=self._ledger.new_id("credit_memo"), number=self._ledger.new_number("credit_memo"),
+                account_number=account.number, memo_date=run.invoice_date,
+                items=tuple(replace(i, amount=-i.amount) for i in items),
+                reason_code="Correcting invoice error", bill_run_id=run.id,
+            )
+            self._ledger.credit_memos[memo.number] = memo
+            return
+        invoice = Invoice(
+            id=self._ledger.new_id("invoice"), number=self._ledger.new_number("invoice"),
+            account_number=account.number, invoice_date=run.invoice_date, target_date=run.target_date,
+            items=tuple(items), bill_run_id=run.id,
+        )
+        self._ledger.invoices[invoice.number] = invoice
+
+    def _schedule_next(self, run: BillRun) -> BillRun | None:
+        """Queue the occurrence that follows ``run`` in its schedule, if the schedule goes on."""
+        assert run.schedule is not None
+        following = run.schedule.next_after(run.scheduled_for.date())
+        if following is None:
+            return None
+        nxt = BillRun(
+            id=self._ledger.new_id("bill_run"), number=self._ledger.new_number("bill_run"),
+            target_date=following, invoice_date=following,
+            scheduled_for=run.schedule.occurrence_time(following), account_number=run.account_number,
+            schedule=run.schedule, series=run.series, created_at=self._clock.now(),
+        )
+        self._ledger.bill_runs[nxt.id] = nxt
+        return nxt
+
+    # -- look-ups -------------------------------------------------------------------------------
+
+    def bill_run(self, key: str) -> BillRun | Rejection:
+        """A bill run by id or number, whatever its status, until it is deleted."""
+        return self._find_bill_run(key)
+
+    def bill_run_invoices(self, key: str) -> list[Invoice] | Rejection:
+        run = self._find_bill_run(key)
+        return run if isinstance(run, Rejection) else self._invoices_of(run)
+
+    def bill_run_credit_memos(self, key: str) -> list[CreditMemo] | Rejection:
+        run = self._find_bill_run(key)
+        return run if isinstance(run, Rejection) else self._credit_memos_of(run)
+
+    def pending_occurrence(self, series: str) -> BillRun | None:
+        """The occurrence of a schedule that is waiting to run (pending or paused), if any."""
+        waiting = (BillRunStatus.PENDING, BillRunStatus.PAUSED)
+        return next((r for r in self._ledger.bill_runs.values()
+                     if r.series == series and r.status in waiting), None)
+
+    # -- post -----------------------------------------------------------------------------------
+
+    @atomic
+    def post_bill_run(self, key: str, invoice_date: date | None = None) -> BillRun | Rejection:
+        """Post every draft document of a completed run; the run becomes Posted."""
+        run = self._find_bill_run(key)
+        if isinstance(run, Rejection):
+            return run
+        posting = run.transition(BillRunAction.START_POSTING, self.transitions)
+        if isinstance(posting, Rejection):
+            return posting
+        for invoice in self._invoices_of(run):
+            posted = invoice.transition(DocumentAction.POST)
+            if not isinstance(posted, Rejection):
+                self._ledger.invoices[invoice.number] = replace(posted, invoice_date=invoice_date or posted.invoice_date)
+        for memo in self._credit_memos_of(run):
+            posted_memo = memo.transition(DocumentAction.POST)
+            if not isinstance(posted_memo, Rejection):
+                self._ledger.credit_memos[memo.number] = posted_memo
+        done = self._move(posting, BillRunAction.COMPLETE_POSTING)
+        self._ledger.bill_runs[done.id] = done
+        return done
+
+    # -- cancel ---------------------------------------------------------------------------------
+
+    @atomic
+    def cancel_bill_run(self, key: str, *, cancel_once: bool = True) -> CancelOutcome | Rejection:
+        """Cancel a pending or completed run, with its draft invoices and credit memos.
+
+        ``cancel_once`` matters only for a pending occurrence of a schedule: True cancels this
+        occurrence and queues the next one at once; False ends the schedule.
+        """
+        run = self._find_bill_run(key)
+        if isinstance(run, Rejection):
+            return run
+        canceling = run.transition(BillRunAction.START_CANCELING, self.transitions)
+        if isinstance(canceling, Rejection):
+            return canceling
+        blocked = self._cancel_blocker(run)
+        if blocked is not None:
+            return blocked
+        self._cancel_invoices(run)
+        self._cancel_credit_memos(run)
+        done = self._move(canceling, BillRunAction.COMPLETE_CANCELING)
+        self._ledger.bill_runs[done.id] = done
+        return CancelOutcome(done, self._next_after_cancel(run, cancel_once=cancel_once))
+
+    def _cancel_blocker(self, run: BillRun) -> Rejection | None:
+        """Rule: a run holding an issued (posted) document cannot be canceled.
+
+        Decision: a posted credit memo blocks as well as a posted invoice; a posted credit memo
+        cannot be canceled, so canceling the run could not keep its promise to cancel them all.
+        """
+        posted = [d.number for d in [*self._invoices_of(run), *self._credit_memos_of(run)]
+                  if d.status is DocumentStatus.POSTED]
+        if posted:
+            return Rejection("bill-run-has-posted-invoices", Category.RULE_RESTRICTION,
+                             f"The bill run {run.number} cannot be canceled: it holds posted documents "
+                             f"({', '.join(sorted(posted))}).")
+        return None
+
+    def _cancel_invoices(self, run: BillRun) -> None:
+        for invoice in self._invoices_of(run):
+            canceled = invoice.transition(DocumentAction.CANCEL)
+            if not isinstance(canceled, Rejection):
+                self._ledger.invoices[invoice.number] = canceled
+
+    def _cancel_credit_memos(self, run: BillRun) -> None:
+        for memo in self._credit_memos_of(run):
+            canceled = memo.transition(DocumentAction.CANCEL)
+            if not isinstance(canceled, Rejection):
+                self._ledger.credit_memos[memo.number] = canceled
+
+    def _next_after_cancel(self, run: BillRun, *, cancel_once: bool) -> BillRun | None:
+        if run.status is BillRunStatus.PENDING and run.schedule is not None and cancel_once:
+            return self._schedule_next(run)
+        return None
+
+    # -- pause, resume, delete ----------------------------------------------------------------
+
+    @atomic
+    def pause_bill_run(self, key: str) -> BillRun | Rejection:
+        return self._simple_move(key, BillRunAction.PAUSE, scheduled_only=True)
+
+    @atomic
+    def resume_bill_run(self, key: str) -> BillRun | Rejection:
+        return self._simple_move(key, BillRunAction.RESUME, scheduled_only=True)
+
+    def _simple_move(self, key: str, action: BillRunAction, *, scheduled_only: bool) -> BillRun | Rejection:
+        run = self._find_bill_run(key)
+        if isinstance(run, Rejection):
+            return run
+        if scheduled_only and run.schedule is None:
+            return Rejection(f"bill-run-not-scheduled-{action.value}", Category.RULE_RESTRICTION,
+                             f"Only a scheduled bill run can {action.value}; {run.number} is ad hoc.")
+        moved = run.transition(action, self.transitions)
+        if isinstance(moved, Rejection):
+            return moved
+        self._ledger.bill_runs[moved.id] = moved
+        return moved
+
+    @atomic
+    def delete_bill_run(self, key: str) -> BillRun | Rejection:
+        """Remove a canceled (or failed) run and the documents it produced."""
+        run = self._find_bill_run(key)
+        if isinstance(run, Rejection):
+            return run
+        removing = run.transition(BillRunAction.START_REMOVING, self.transitions)
+        if isinstance(removing, Rejection):
+            return removing
+        for invoice in self._invoices_of(run):
+            del self._ledger.invoices[invoice.number]
+        for memo in self._credit_memos_of(run):
+            del self._ledger.credit_memos[memo.number]
+        del self._ledger.bill_runs[run.id]
+        return removing
+
+    def now(self) -> datetime:
+        return self._clock.now()

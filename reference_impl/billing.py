@@ -1,0 +1,33 @@
+"""The reference implementation's entry point: one tenant's billing, in memory."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from reference_impl.bill_run import BillRun
+from reference_impl.bill_run_ops import BillRunOps
+from reference_impl.document_ops import DocumentOps
+
+__all__ = ["Billing"]
+
+
+class Billing(BillRunOps, DocumentOps):
+    """A tenant's billing: accounts, subscriptions, bill runs, invoices, credit memos, payments.
+
+    Every operation returns its result or a :class:`~reference_impl.rejection.Rejection`; a
+    rejected operation leaves the tenant exactly as it was. Time comes from the injected clock;
+    :meth:`advance_clock` moves a :class:`~reference_impl.clock.ManualClock` and lets due
+    scheduled bill runs happen.
+    """
+
+    def advance_clock(self, to: datetime) -> list[BillRun]:
+        """Move the clock forward to ``to`` and process every bill run that became due."""
+        set_time = getattr(self._clock, "set", None)
+        if set_time is None:
+            msg = "advance_clock needs a clock that can be set (ManualClock)"
+            raise TypeError(msg)
+        if to < self._clock.now():
+            msg = f"the clock cannot go back from {self._clock.now()} to {to}"
+            raise ValueError(msg)
+        set_time(to)
+        return self.process_due_bill_runs()

@@ -1,0 +1,61 @@
+"""A small product catalog: monthly plans billed in advance, and one-time charges."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+
+from reference_impl.money import money
+
+__all__ = ["DEFAULT_CATALOG", "Catalog", "Charge", "ChargeModel", "Plan"]
+
+
+class ChargeModel(Enum):
+    RECURRING_MONTHLY = "Recurring"
+    ONE_TIME = "OneTime"
+
+
+@dataclass(frozen=True)
+class Charge:
+    """One priced charge of a plan. Recurring charges are billed a month in advance."""
+
+    name: str
+    model: ChargeModel
+    price: Decimal
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A rate plan of a product: what a subscription subscribes to."""
+
+    id: str
+    name: str
+    product: str
+    charges: tuple[Charge, ...]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    plans: Mapping[str, Plan]
+
+    def plan(self, name: str) -> Plan | None:
+        return self.plans.get(name)
+
+
+def _plan(plan_id: str, name: str, product: str, model: ChargeModel, price: str) -> Plan:
+    return Plan(id=plan_id, name=name, product=product, charges=(Charge(name, model, money(price)),))
+
+
+DEFAULT_CATALOG = Catalog(
+    plans={
+        plan.name: plan
+        for plan in (
+            _plan("8a8aa0b1000000000000000000000001", "Basic Monthly", "Hosting", ChargeModel.RECURRING_MONTHLY, "30.00"),
+            _plan("8a8aa0b1000000000000000000000002", "Pro Monthly", "Hosting", ChargeModel.RECURRING_MONTHLY, "100.00"),
+            _plan("8a8aa0b1000000000000000000000003", "Setup Fee", "Services", ChargeModel.ONE_TIME, "50.00"),
+            _plan("8a8aa0b1000000000000000000000004", "Goodwill Credit", "Services", ChargeModel.ONE_TIME, "-20.00"),
+        )
+    }
+)
