@@ -117,6 +117,17 @@ class DocumentOps(ServiceBase):
             return _needs_invoice_settlement()
         return self._find_credit_memo(key)
 
+    @atomic
+    def post_credit_memo(self, key: str) -> CreditMemo | Rejection:
+        memo = self.credit_memo(key)
+        if isinstance(memo, Rejection):
+            return memo
+        posted = memo.transition(DocumentAction.POST)
+        if isinstance(posted, Rejection):
+            return posted
+        self._ledger.credit_memos[posted.number] = posted
+        return posted
+
     # -- payments -------------------------------------------------------------------------------
 
     @atomic

@@ -1,0 +1,138 @@
+"""pytest plugin: rule tags become ``rule`` markers, outcomes are kept apart, and a run ends with
+conformance by rule.
+
+Outcomes of a scenario: ``passed``; ``failed`` (the target broke the rule); ``errored`` (the
+scenario could not be arranged, or the harness or connection failed: a
+:class:`steps.targets.HarnessError`); ``not applicable`` (skipped, with its reason).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+
+import pytest
+from pytest_bdd.scenario import scenario_wrapper_template_registry
+
+from billing_conformance.catalog import RULE_ID
+from steps.targets import HarnessError
+
+__all__ = ["RuleTally", "pytest_bdd_apply_tag"]
+
+PASSED, FAILED, ERRORED, NOT_APPLICABLE = "passed", "failed", "errored", "not applicable"
+_RULE_KEY = "conformance_rule"
+_OUTCOME_KEY = "conformance_outcome"
+
+
+@dataclass
+class RuleTally:
+    rule_id: str
+    statement: str
+    outcomes: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def verdict(self) -> str:
+        if self.outcomes[FAILED]:
+            return "BROKEN"
+        if self.outcomes[ERRORED]:
+            return "ERRORED"
+        if self.outcomes[PASSED]:
+            return "HOLDS"
+        return "N/A"
+
+
+def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> object:
+    """A rule ID tag becomes ``@pytest.mark.rule(ID)``; other tags, markers with ``_`` for ``-``."""
+    if RULE_ID.match(tag):
+        pytest.mark.rule(tag)(function)
+    else:
+        getattr(pytest.mark, tag.replace("-", "_"))(function)
+    return True
+
+
+def _rule_of(item: pytest.Item) -> tuple[str, str] | None:
+    marker = item.get_closest_marker("rule")
+    if marker is None:
+        return None
+    template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
+    statement = template.rule.name if template is not None and template.rule is not None else ""
+    return str(marker.args[0]), statement
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    rule = _rule_of(item)
+    if rule is None:
+        return report
+    if report.skipped:
+        outcome = NOT_APPLICABLE
+    elif report.failed:
+        harness_fault = call.excinfo is not None and call.excinfo.errisinstance(HarnessError)
+        outcome = ERRORED if harness_fault or report.when != "call" else FAILED
+    elif report.when == "call":
+        outcome = PASSED
+    else:
+        return report
+    report.user_properties += [(_RULE_KEY, rule[0]), (_OUTCOME_KEY, outcome)]
+    return report
+
+
+class _Summary:
+    def __init__(self) -> None:
+        self.tallies: dict[str, RuleTally] = {}
+        self.statements: dict[str, str] = {}
+        self.outcomes: dict[str, str] = {}
+        self.rule_of_node: dict[str, str] = {}
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            rule = _rule_of(item)
+            if rule is not None:
+                self.statements[rule[0]] = rule[1]
+                self.tallies.setdefault(rule[0], RuleTally(*rule))
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        props = dict(report.user_properties)
+        if _OUTCOME_KEY not in props:
+            return
+        worst = (FAILED, ERRORED, NOT_APPLICABLE, PASSED)
+        previous = self.outcomes.get(report.nodeid)
+        outcome = str(props[_OUTCOME_KEY])
+        rule_id = str(props[_RULE_KEY])
+        if previous is None or worst.index(outcome) < worst.index(previous):
+            self.outcomes[report.nodeid] = outcome
+        self.rule_of_node[report.nodeid] = rule_id
+        self.tallies.setdefault(rule_id, RuleTally(rule_id, ""))
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if not self.tallies:
+            return
+        for tally in self.tallies.values():
+            tally.outcomes.clear()
+        for nodeid, outcome in self.outcomes.items():
+            self.tallies[self.rule_of_node[nodeid]].outcomes[outcome] += 1
+        write = terminalreporter.write_line
+        terminalreporter.section("conformance by rule")
+        target = terminalreporter.config.getoption("--target", default=None)
+        if target:
+            write(f"target: {target}")
+        width = max(len(rule_id) for rule_id in self.tallies)
+        verdicts: Counter[str] = Counter()
+        for rule_id in sorted(self.tallies):
+            tally = self.tallies[rule_id]
+            verdicts[tally.verdict] += 1
+            counts = ", ".join(f"{n} {name}" for name, n in sorted(tally.outcomes.items()))
+            write(f"{tally.verdict:<8}{rule_id:<{width + 2}}{counts:<22}{tally.statement}")
+        total = len(self.tallies)
+        write(f"{total} rules: " + ", ".join(
+            f"{verdicts[v]} {label}" for v, label in
+            (("HOLDS", "hold"), ("BROKEN", "broken"), ("ERRORED", "errored"), ("N/A", "not applicable"))))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_Summary(), "conformance-summary")

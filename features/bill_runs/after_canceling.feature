@@ -1,0 +1,115 @@
+@bill-runs
+Feature: What canceling a bill run does, and what can be done with it afterwards
+  Canceling a bill run takes its documents with it, so that no payment is collected for them.
+  The canceled run stays visible and can then be deleted. Rules from the document
+  "Cancel bill runs", introduction.
+
+  Background:
+    Given today is 2026-03-01
+    And the customer "Acme" subscribes to "Basic Monthly" from 2026-03-01
+
+  @BR-CANCEL-INVOICES
+  Rule: Canceling a bill run cancels its invoices, and no payment can then be collected on them
+    Source: "Cancel bill runs", introduction
+
+    Background:
+      Given the tenant has Invoice Settlement enabled
+
+    Example: Every invoice of the canceled bill run is canceled
+      Given the customer "Globex" subscribes to "Pro Monthly" from 2026-02-15
+      And a completed bill run for all customers with target date 2026-03-01
+      When the bill run is canceled
+      Then the invoice of "Acme" is canceled
+      And the invoice of "Globex" is canceled
+
+    Example: A payment on an invoice of a canceled bill run is refused
+      Given a completed bill run for "Acme" with target date 2026-03-01
+      And the bill run has been canceled
+      When a payment of 30.00 USD is collected on the invoice of "Acme"
+      Then the payment is refused because a business rule forbids it
+      And the invoice of "Acme" has a balance of 30.00 USD
+
+    Example: The same payment is accepted when the bill run is posted instead
+      Given a completed bill run for "Acme" with target date 2026-03-01
+      And the bill run has been posted
+      When a payment of 30.00 USD is collected on the invoice of "Acme"
+      Then the payment is accepted
+      And the invoice of "Acme" has a balance of 0.00 USD
+
+  @BR-CANCEL-CREDIT-MEMOS
+  Rule: With Invoice Settlement enabled, canceling a bill run also cancels its credit memos
+    Source: "Cancel bill runs", introduction, second paragraph
+    Decision: without Invoice Settlement a bill run makes no credit memos at all; a customer
+    whose charges add up to less than zero gets an invoice with a negative amount instead.
+
+    Example: Invoice Settlement is enabled
+      Given the tenant has Invoice Settlement enabled
+      And the customer "Globex" subscribes to "Goodwill Credit" from 2026-03-01
+      And a completed bill run for all customers with target date 2026-03-01
+      When the bill run is canceled
+      Then the credit memo of "Globex" is canceled
+
+    Example: Invoice Settlement is disabled
+      Given the tenant has Invoice Settlement disabled
+      And the customer "Globex" subscribes to "Goodwill Credit" from 2026-03-01
+      And a completed bill run for all customers with target date 2026-03-01
+      When the bill run is canceled
+      Then the bill run ends up canceled
+      And the bill run has no credit memo
+      And the invoice of "Globex" amounts to -20.00 USD
+
+  @BR-VIEW-CANCELED
+  Rule: A canceled bill run can still be viewed
+    Source: "Cancel bill runs", introduction
+
+    Background:
+      Given the tenant has Invoice Settlement enabled
+
+    Example: An ad hoc bill run
+      Given a completed bill run for "Acme" with target date 2026-03-01
+      And the bill run has been canceled
+      When the bill run is looked up
+      Then it is shown as canceled, with its number and target date 2026-03-01
+
+    Example: An occurrence of a schedule
+      Given a bill run scheduled monthly from 2026-04-01
+      And the bill run has been canceled
+      When the bill run is looked up
+      Then it is shown as canceled, with its number and target date 2026-04-01
+
+  @BR-DELETE
+  Rule: Only a canceled bill run, or one that ended in error, can be deleted
+    Source: "Cancel bill runs", introduction
+    Decision: the document allows deleting a canceled bill run. Zuora's API also deletes a run
+    that ended in error, and so does the reference implementation. Deleting a run removes its
+    (canceled) invoices with it, as Zuora's "Delete bill runs" describes.
+
+    Background:
+      Given the tenant has Invoice Settlement enabled
+
+    Example: A canceled bill run
+      Given a completed bill run for "Acme" with target date 2026-03-01
+      And the bill run has been canceled
+      When the bill run is deleted
+      Then the bill run can no longer be found
+      And its invoices can no longer be found
+
+    Example: A bill run that ended in error
+      Given the customer "Hooli" subscribes to "Basic Monthly" from 2026-03-01
+      And the account of "Hooli" has been closed
+      And a bill run for "Hooli" with target date 2026-03-01 that ended in error
+      When the bill run is deleted
+      Then the bill run can no longer be found
+
+    Scenario Outline: A <status> bill run
+      Given a <status> bill run for "Acme" dated 2026-04-01
+      When the bill run is deleted
+      Then the deletion is refused because a business rule forbids it
+      And the bill run is still <status>
+
+      Examples:
+        | status    |
+        | completed |
+        | posted    |
+        | pending   |
+        | paused    |

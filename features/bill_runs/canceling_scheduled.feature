@@ -1,0 +1,109 @@
+@bill-runs @scheduled
+Feature: Canceling a scheduled bill run
+  A scheduled bill run waits, pending, until its date comes. It can be canceled before then:
+  either only the occurrence that is waiting, or the whole schedule. Rules from the document
+  "Cancel bill runs", section "Cancel a scheduled bill run".
+
+  Background:
+    Given the tenant has Invoice Settlement enabled
+    And today is 2026-03-01
+    And the customer "Acme" subscribes to "Basic Monthly" from 2026-03-01
+
+  @BR-CANCEL-PENDING
+  Rule: A pending bill run can be canceled
+    Source: "Cancel bill runs", introduction; "Cancel a scheduled bill run"
+
+    Scenario Outline: A bill run scheduled <repeat> has not run yet
+      Given a bill run scheduled <repeat> from 2026-04-01
+      When the bill run is canceled
+      Then the bill run ends up canceled
+
+      Examples:
+        | repeat  |
+        | once    |
+        | daily   |
+        | weekly  |
+        | monthly |
+
+    Example: A canceled pending bill run never bills anyone
+      Given a bill run scheduled once from 2026-04-01
+      When the bill run is canceled
+      And time passes until the end of 2026-04-02
+      Then "Acme" has no invoice dated 2026-04-01
+
+  @BR-CANCEL-PAUSED
+  Rule: A paused scheduled bill run cannot be canceled
+    Source: "Cancel bill runs", "Cancel a scheduled bill run", last paragraph
+
+    Example: The schedule is paused
+      Given a bill run scheduled monthly from 2026-04-01
+      And the bill run has been paused
+      When the bill run is canceled
+      Then the cancellation is refused because a business rule forbids it
+      And the bill run is still paused
+
+    Example: The schedule was paused and then resumed
+      Given a bill run scheduled monthly from 2026-04-01
+      And the bill run has been paused
+      And the bill run has been resumed
+      When the bill run is canceled
+      Then the bill run ends up canceled
+
+  @BR-CANCEL-ONCE
+  Rule: Canceling only the current occurrence of a scheduled bill run schedules the next occurrence at once
+    Source: "Cancel bill runs", "Cancel a scheduled bill run", step 3
+    Decision: when the request does not say which, only the current occurrence is canceled, as
+    with Zuora's "cancelOnce", which defaults to true.
+
+    Scenario Outline: Only the current occurrence of a <repeat> schedule
+      Given a bill run scheduled <repeat> from 2026-04-01
+      When only the current occurrence is canceled
+      Then the bill run ends up canceled
+      And the next occurrence is pending for <next date>
+
+      Examples:
+        | repeat  | next date  |
+        | daily   | 2026-04-02 |
+        | weekly  | 2026-04-08 |
+        | monthly | 2026-05-01 |
+
+    Example: The next occurrence runs on its date
+      Given a bill run scheduled monthly from 2026-04-01
+      When only the current occurrence is canceled
+      And time passes until the end of 2026-05-01
+      Then "Acme" has no invoice dated 2026-04-01
+      And "Acme" has an invoice dated 2026-05-01
+
+    Example: The request does not say which occurrences to cancel
+      Given a bill run scheduled monthly from 2026-04-01
+      When the bill run is canceled
+      Then the next occurrence is pending for 2026-05-01
+
+    Example: The canceled occurrence was the last one the schedule allows
+      Given a bill run scheduled monthly from 2026-04-01 until 2026-04-30
+      When only the current occurrence is canceled
+      Then the bill run ends up canceled
+      And no occurrence of the schedule is pending
+
+  @BR-CANCEL-ALL
+  Rule: Canceling all recurrences of a scheduled bill run leaves no future occurrence
+    Source: "Cancel bill runs", "Cancel a scheduled bill run", step 3
+
+    Scenario Outline: Every recurrence of a <repeat> schedule
+      Given a bill run scheduled <repeat> from 2026-04-01
+      When all recurrences are canceled
+      Then the bill run ends up canceled
+      And no occurrence of the schedule is pending
+
+      Examples:
+        | repeat  |
+        | daily   |
+        | weekly  |
+        | monthly |
+
+    Example: No occurrence bills anyone afterwards
+      Given a bill run scheduled monthly from 2026-04-01
+      When all recurrences are canceled
+      And time passes until the end of 2026-06-01
+      Then "Acme" has no invoice dated 2026-05-01
+      And "Acme" has no invoice dated 2026-06-01

@@ -1,0 +1,19 @@
+"""Step definitions of the conformance suite, one module per domain noun.
+
+The modules are registered as pytest plugins from the root ``conftest.py`` through
+:data:`PLUGINS`. Steps reach the system under test only through the ``target`` fixture, a
+:class:`steps.targets.Target`; they never import ``reference_impl``.
+"""
+
+from __future__ import annotations
+
+PLUGINS = [
+    "steps.fixtures",
+    "steps.tenant",
+    "steps.accounts",
+    "steps.bill_runs",
+    "steps.invoices",
+    "steps.credit_memos",
+]
+
+__all__ = ["PLUGINS"]

@@ -1,0 +1,186 @@
+"""Steps about bill runs: creating, posting, canceling, pausing, looking up and deleting them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pytest_bdd import given, then, when
+
+from steps.parsing import BILL_RUN_STATUS, step
+from steps.support import accepted, arranged, refused
+from steps.targets import BillRunView, CancelView, InvoiceView, Outcome, Refusal, Refused, ScheduleSpec, Target
+
+__all__: list[str] = []
+
+REPEAT = {"once": "None", "daily": "Daily", "weekly": "Weekly", "monthly": "Monthly"}
+
+
+@dataclass(frozen=True)
+class Deletion:
+    outcome: Outcome[None]
+    invoices: tuple[InvoiceView, ...]
+
+
+def _settled(target: Target, run: Outcome[BillRunView], expected: str) -> BillRunView:
+    view = arranged(run)
+    assert view.status == expected, f"could not arrange a {expected} bill run: it is {view.status}"
+    return view
+
+
+def _completed(target: Target, name: str | None, day: date) -> BillRunView:
+    return _settled(target, target.create_bill_run(target_date=day, account=name, schedule=None), "Completed")
+
+
+def _scheduled(target: Target, name: str | None, spec: ScheduleSpec) -> BillRunView:
+    return _settled(target, target.create_bill_run(target_date=None, account=name, schedule=spec), "Pending")
+
+
+# -- Given ----------------------------------------------------------------------------------------
+
+
+@given(step('a completed bill run for "{name}" with target date {day:Date}'), target_fixture="bill_run")
+def _(target: Target, name: str, day: date) -> BillRunView:
+    return _completed(target, name, day)
+
+
+@given(step("a completed bill run for all customers with target date {day:Date}"), target_fixture="bill_run")
+def _(target: Target, day: date) -> BillRunView:
+    return _completed(target, None, day)
+
+
+@given(step('a bill run for "{name}" with target date {day:Date} that ended in error'), target_fixture="bill_run")
+def _(target: Target, name: str, day: date) -> BillRunView:
+    return _settled(target, target.create_bill_run(target_date=day, account=name, schedule=None), "Error")
+
+
+@given(step("a bill run scheduled {repeat} from {start:Date}"), target_fixture="bill_run")
+def _(target: Target, repeat: str, start: date) -> BillRunView:
+    return _scheduled(target, None, ScheduleSpec(REPEAT[repeat], start))
+
+
+@given(step("a bill run scheduled {repeat} from {start:Date} until {end:Date}"), target_fixture="bill_run")
+def _(target: Target, repeat: str, start: date, end: date) -> BillRunView:
+    return _scheduled(target, None, ScheduleSpec(REPEAT[repeat], start, end))
+
+
+@given(step('a {status} bill run for "{name}" dated {day:Date}'), target_fixture="bill_run")
+def _(target: Target, status: str, name: str, day: date) -> BillRunView:
+    """Completed and posted runs are ad hoc with that target date; pending and paused ones are scheduled."""
+    if status in ("completed", "posted"):
+        run = _completed(target, name, day)
+        return run if status == "completed" else arranged(target.post_bill_run(run.id))
+    run = _scheduled(target, name, ScheduleSpec("None", day))
+    return run if status == "pending" else arranged(target.pause_bill_run(run.id))
+
+
+@given("the bill run has been posted", target_fixture="bill_run")
+def _(target: Target, bill_run: BillRunView) -> BillRunView:
+    return arranged(target.post_bill_run(bill_run.id))
+
+
+@given("the bill run has been canceled", target_fixture="bill_run")
+def _(target: Target, bill_run: BillRunView) -> BillRunView:
+    return arranged(target.cancel_bill_run(bill_run.id, cancel_once=None)).bill_run
+
+
+@given("the bill run has been paused", target_fixture="bill_run")
+def _(target: Target, bill_run: BillRunView) -> BillRunView:
+    return arranged(target.pause_bill_run(bill_run.id))
+
+
+@given("the bill run has been resumed", target_fixture="bill_run")
+def _(target: Target, bill_run: BillRunView) -> BillRunView:
+    return arranged(target.resume_bill_run(bill_run.id))
+
+
+# -- When -----------------------------------------------------------------------------------------
+
+
+@when("the bill run is canceled", target_fixture="cancellation")
+def _(target: Target, bill_run: BillRunView) -> Outcome[CancelView]:
+    return target.cancel_bill_run(bill_run.id, cancel_once=None)
+
+
+@when("only the current occurrence is canceled", target_fixture="cancellation")
+def _(target: Target, bill_run: BillRunView) -> Outcome[CancelView]:
+    return target.cancel_bill_run(bill_run.id, cancel_once=True)
+
+
+@when("all recurrences are canceled", target_fixture="cancellation")
+def _(target: Target, bill_run: BillRunView) -> Outcome[CancelView]:
+    return target.cancel_bill_run(bill_run.id, cancel_once=False)
+
+
+@when("the bill run is deleted", target_fixture="deletion")
+def _(target: Target, bill_run: BillRunView) -> Deletion:
+    invoices = target.bill_run_invoices(bill_run.id)
+    kept = tuple(invoices) if not isinstance(invoices, Refused) else ()
+    return Deletion(target.delete_bill_run(bill_run.id), kept)
+
+
+@when("the bill run is looked up", target_fixture="lookup")
+def _(target: Target, bill_run: BillRunView) -> Outcome[BillRunView]:
+    return target.bill_run(bill_run.id)
+
+
+# -- Then -----------------------------------------------------------------------------------------
+
+
+@then("the bill run ends up canceled")
+def _(cancellation: Outcome[CancelView]) -> None:
+    assert accepted(cancellation, "the cancellation").bill_run.status == "Canceled"
+
+
+@then("the cancellation is refused because a business rule forbids it")
+def _(cancellation: Outcome[CancelView]) -> None:
+    refused(cancellation, "the cancellation", Refusal.RULE_RESTRICTION)
+
+
+@then(step("the bill run is still {status}"))
+def _(target: Target, bill_run: BillRunView, status: str) -> None:
+    now = accepted(target.bill_run(bill_run.id), "looking the bill run up")
+    assert now.status == BILL_RUN_STATUS[status], f"the bill run is {now.status}, not {BILL_RUN_STATUS[status]}"
+
+
+@then(step("the next occurrence is pending for {day:Date}"))
+def _(target: Target, cancellation: Outcome[CancelView], day: date) -> None:
+    following = accepted(cancellation, "the cancellation").next_run
+    assert following is not None, "no next occurrence was scheduled"
+    now = accepted(target.bill_run(following.id), "looking the next occurrence up")
+    assert (now.status, now.scheduled_date) == ("Pending", day), f"the next occurrence is {now}"
+
+
+@then("no occurrence of the schedule is pending")
+def _(target: Target, bill_run: BillRunView, cancellation: Outcome[CancelView]) -> None:
+    assert accepted(cancellation, "the cancellation").next_run is None, "a next occurrence was reported"
+    assert target.pending_occurrence(bill_run.id) is None, "an occurrence of the schedule is still waiting"
+
+
+@then(step("it is shown as canceled, with its number and target date {day:Date}"))
+def _(bill_run: BillRunView, lookup: Outcome[BillRunView], day: date) -> None:
+    shown = accepted(lookup, "looking the canceled bill run up")
+    assert (shown.status, shown.number, shown.target_date) == ("Canceled", bill_run.number, day), shown
+
+
+@then("the bill run can no longer be found")
+def _(target: Target, bill_run: BillRunView, deletion: Deletion) -> None:
+    accepted(deletion.outcome, "the deletion")
+    refused(target.bill_run(bill_run.id), "looking the deleted bill run up", Refusal.NOT_FOUND)
+
+
+@then("its invoices can no longer be found")
+def _(target: Target, deletion: Deletion) -> None:
+    assert deletion.invoices, "the bill run had no invoice to check"
+    for invoice in deletion.invoices:
+        refused(target.invoice(invoice.number), f"looking up invoice {invoice.number}", Refusal.NOT_FOUND)
+
+
+@then("the deletion is refused because a business rule forbids it")
+def _(deletion: Deletion) -> None:
+    refused(deletion.outcome, "the deletion", Refusal.RULE_RESTRICTION)
+
+
+@then("the bill run has no credit memo")
+def _(target: Target, bill_run: BillRunView) -> None:
+    assert arranged(target.bill_run_credit_memos(bill_run.id)) == []

@@ -1,0 +1,62 @@
+"""Steps about invoices and the payments collected on them."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from pytest_bdd import given, parsers, then, when
+
+from steps.parsing import DOCUMENT_STATUS, step
+from steps.support import accepted, arranged, invoice_of, refused
+from steps.targets import BillRunView, Outcome, PaymentView, Refusal, Target
+
+__all__: list[str] = []
+
+
+@given(step('the invoice of "{name}" has been posted'))
+def _(target: Target, bill_run: BillRunView, name: str) -> None:
+    arranged(target.post_invoice(invoice_of(target, bill_run, name).number))
+
+
+@when(step('a payment of {amount:Money} is collected on the invoice of "{name}"'), target_fixture="payment")
+def _(target: Target, bill_run: BillRunView, amount: Decimal, name: str) -> Outcome[PaymentView]:
+    return target.collect_payment(invoice_of(target, bill_run, name).number, amount)
+
+
+@then(parsers.re(r'the invoice of "(?P<name>[^"]+)" is (?:still )?(?P<status>a draft|draft|posted|canceled)'))
+def _(target: Target, bill_run: BillRunView, name: str, status: str) -> None:
+    invoice = invoice_of(target, bill_run, name)
+    assert invoice.status == DOCUMENT_STATUS[status], f"the invoice {invoice.number} is {invoice.status}"
+
+
+@then(step('the invoice of "{name}" has a balance of {amount:Money}'))
+def _(target: Target, bill_run: BillRunView, name: str, amount: Decimal) -> None:
+    assert invoice_of(target, bill_run, name).balance == amount
+
+
+@then(step('the invoice of "{name}" amounts to {amount:Money}'))
+def _(target: Target, bill_run: BillRunView, name: str, amount: Decimal) -> None:
+    assert invoice_of(target, bill_run, name).amount == amount
+
+
+@then("the payment is accepted")
+def _(payment: Outcome[PaymentView]) -> None:
+    accepted(payment, "the payment")
+
+
+@then("the payment is refused because a business rule forbids it")
+def _(payment: Outcome[PaymentView]) -> None:
+    refused(payment, "the payment", Refusal.RULE_RESTRICTION)
+
+
+@then(step('"{name}" has an invoice dated {day:Date}'))
+def _(target: Target, name: str, day: date) -> None:
+    dated = [i for i in target.account_invoices(name) if i.invoice_date == day and i.status != "Canceled"]
+    assert dated, f"{name} has no invoice dated {day}"
+
+
+@then(step('"{name}" has no invoice dated {day:Date}'))
+def _(target: Target, name: str, day: date) -> None:
+    dated = [i for i in target.account_invoices(name) if i.invoice_date == day and i.status != "Canceled"]
+    assert not dated, f"{name} has invoices dated {day}: {dated}"

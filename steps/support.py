@@ -1,0 +1,52 @@
+"""Helpers shared by steps: turn a target's outcome into the arrangement or assertion a step needs."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from steps.targets import ArrangementError, BillRunView, CreditMemoView, InvoiceView, Outcome, Refusal, Refused, Target
+
+__all__ = ["accepted", "arranged", "credit_memo_of", "invoice_of", "refused"]
+
+T = TypeVar("T")
+
+
+def arranged(outcome: Outcome[T]) -> T:
+    """The result of a preparatory operation; a refusal means the scenario cannot be set up."""
+    if isinstance(outcome, Refused):
+        raise ArrangementError(outcome.operation, f"{outcome.message} (code {outcome.code})")
+    return outcome
+
+
+def accepted(outcome: Outcome[T], what: str) -> T:
+    """The result of the operation under test, which the rule says must be accepted."""
+    assert not isinstance(outcome, Refused), (
+        f"expected {what} to be accepted, but it was refused: {outcome.message} (code {outcome.code})"
+    )
+    return outcome
+
+
+def refused(outcome: Outcome[object], what: str, category: Refusal) -> Refused:
+    """The refusal of the operation under test, which must be for the given reason."""
+    assert isinstance(outcome, Refused), f"expected {what} to be refused, but it was accepted: {outcome!r}"
+    assert outcome.category is category, (
+        f"expected {what} to be refused as {category.name}, but it was refused as "
+        f"{outcome.category.name}: {outcome.message} (code {outcome.code})"
+    )
+    return outcome
+
+
+def invoice_of(target: Target, bill_run: BillRunView, name: str) -> InvoiceView:
+    """The one invoice ``bill_run`` produced for the customer called ``name``."""
+    account = target.account_number(name)
+    found = [i for i in arranged(target.bill_run_invoices(bill_run.id)) if i.account_number == account]
+    assert len(found) == 1, f"expected one invoice for {name} in bill run {bill_run.number}, found {found}"
+    return found[0]
+
+
+def credit_memo_of(target: Target, bill_run: BillRunView, name: str) -> CreditMemoView:
+    """The one credit memo ``bill_run`` produced for the customer called ``name``."""
+    account = target.account_number(name)
+    found = [m for m in arranged(target.bill_run_credit_memos(bill_run.id)) if m.account_number == account]
+    assert len(found) == 1, f"expected one credit memo for {name} in bill run {bill_run.number}, found {found}"
+    return found[0]

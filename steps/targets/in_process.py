@@ -1,0 +1,197 @@
+"""The in-process target: the reference implementation (or a variant of it) in this process.
+
+This module, and only this one, imports ``reference_impl``; it turns domain values into the
+views of :mod:`steps.targets.protocol`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from reference_impl import (
+    BillRun,
+    Billing,
+    CreditMemo,
+    FeatureSettings,
+    Invoice,
+    ManualClock,
+    Rejection,
+    RepeatType,
+    Schedule,
+)
+from steps.targets.protocol import (
+    BillRunView,
+    CancelView,
+    CreditMemoView,
+    InvoiceView,
+    Outcome,
+    PaymentView,
+    Refusal,
+    Refused,
+    ScheduleSpec,
+    TenantFeatures,
+)
+
+__all__ = ["InProcessTarget"]
+
+
+def _refused(operation: str, rejection: Rejection) -> Refused:
+    return Refused(operation, Refusal(rejection.category.value), rejection.code, rejection.message)
+
+
+def _bill_run(run: BillRun) -> BillRunView:
+    return BillRunView(
+        id=run.id,
+        number=run.number,
+        status=run.status.value,
+        target_date=run.target_date,
+        scheduled_date=run.scheduled_for.date() if run.schedule is not None else None,
+        error_message=run.error_message,
+    )
+
+
+def _invoice(invoice: Invoice) -> InvoiceView:
+    return InvoiceView(invoice.number, invoice.account_number, invoice.status.value, invoice.amount,
+                       invoice.balance, invoice.invoice_date, invoice.bill_run_id)
+
+
+def _credit_memo(memo: CreditMemo) -> CreditMemoView:
+    return CreditMemoView(memo.number, memo.account_number, memo.status.value, memo.amount,
+                          memo.bill_run_id, memo.reason_code)
+
+
+class InProcessTarget:
+    """Drives a fresh :class:`~reference_impl.Billing` (or subclass) for every scenario."""
+
+    def __init__(self, implementation: type[Billing] = Billing, name: str = "reference (in-process)") -> None:
+        self.name = name
+        self._implementation = implementation
+        self._clock = ManualClock(datetime(2000, 1, 1))
+        self._billing = implementation(self._clock)
+        self._accounts: dict[str, str] = {}
+
+    # tenant and time ----------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        self._clock = ManualClock(datetime(2000, 1, 1))
+        self._billing = self._implementation(self._clock)
+        self._accounts = {}
+
+    def set_today(self, day: date) -> None:
+        self._clock.set(datetime.combine(day, time()))
+
+    def set_features(self, features: TenantFeatures) -> None:
+        self._billing.configure(FeatureSettings(features.invoice_settlement, features.orders, features.workflow))
+
+    def advance_to(self, day: date) -> None:
+        self._billing.advance_clock(datetime.combine(day, time(23, 59)))
+
+    # accounts and subscriptions ---------------------------------------------------------------
+
+    def create_account(self, name: str) -> Outcome[str]:
+        account = self._billing.create_account(name=name)
+        if isinstance(account, Rejection):
+            return _refused("create account", account)
+        self._accounts[name] = account.number
+        return account.number
+
+    def account_number(self, name: str) -> str:
+        return self._accounts[name]
+
+    def close_account(self, name: str) -> Outcome[None]:
+        closed = self._billing.close_account(self.account_number(name))
+        return _refused("close account", closed) if isinstance(closed, Rejection) else None
+
+    def subscribe(self, name: str, plan: str, start: date) -> Outcome[str]:
+        made = self._billing.subscribe(account_number=self.account_number(name), plan_name=plan, start_date=start)
+        return _refused("subscribe", made) if isinstance(made, Rejection) else made.number
+
+    # bill runs ---------------------------------------------------------------------------------
+
+    def create_bill_run(
+        self, *, target_date: date | None, account: str | None, schedule: ScheduleSpec | None
+    ) -> Outcome[BillRunView]:
+        run = self._billing.create_bill_run(
+            target_date=target_date,
+            account_number=self.account_number(account) if account is not None else None,
+            schedule=None if schedule is None else Schedule(
+                RepeatType(schedule.repeat_type), schedule.repeat_from, schedule.repeat_to, schedule.run_time),
+        )
+        if isinstance(run, Rejection):
+            return _refused("create bill run", run)
+        self._billing.process_due_bill_runs()
+        return self.bill_run(run.id)
+
+    def bill_run(self, bill_run_id: str) -> Outcome[BillRunView]:
+        run = self._billing.bill_run(bill_run_id)
+        return _refused("get bill run", run) if isinstance(run, Rejection) else _bill_run(run)
+
+    def cancel_bill_run(self, bill_run_id: str, *, cancel_once: bool | None) -> Outcome[CancelView]:
+        outcome = (self._billing.cancel_bill_run(bill_run_id) if cancel_once is None
+                   else self._billing.cancel_bill_run(bill_run_id, cancel_once=cancel_once))
+        if isinstance(outcome, Rejection):
+            return _refused("cancel bill run", outcome)
+        following = None if outcome.next_run is None else _bill_run(outcome.next_run)
+        return CancelView(_bill_run(outcome.bill_run), following)
+
+    def post_bill_run(self, bill_run_id: str) -> Outcome[BillRunView]:
+        run = self._billing.post_bill_run(bill_run_id)
+        return _refused("post bill run", run) if isinstance(run, Rejection) else _bill_run(run)
+
+    def pause_bill_run(self, bill_run_id: str) -> Outcome[BillRunView]:
+        run = self._billing.pause_bill_run(bill_run_id)
+        return _refused("pause bill run", run) if isinstance(run, Rejection) else _bill_run(run)
+
+    def resume_bill_run(self, bill_run_id: str) -> Outcome[BillRunView]:
+        run = self._billing.resume_bill_run(bill_run_id)
+        return _refused("resume bill run", run) if isinstance(run, Rejection) else _bill_run(run)
+
+    def delete_bill_run(self, bill_run_id: str) -> Outcome[None]:
+        run = self._billing.delete_bill_run(bill_run_id)
+        return _refused("delete bill run", run) if isinstance(run, Rejection) else None
+
+    def pending_occurrence(self, bill_run_id: str) -> BillRunView | None:
+        run = self._billing.bill_run(bill_run_id)
+        if isinstance(run, Rejection) or run.series is None:
+            return None
+        waiting = self._billing.pending_occurrence(run.series)
+        return None if waiting is None else _bill_run(waiting)
+
+    def bill_run_invoices(self, bill_run_id: str) -> Outcome[list[InvoiceView]]:
+        found = self._billing.bill_run_invoices(bill_run_id)
+        return _refused("list invoices", found) if isinstance(found, Rejection) else [_invoice(i) for i in found]
+
+    def bill_run_credit_memos(self, bill_run_id: str) -> Outcome[list[CreditMemoView]]:
+        found = self._billing.bill_run_credit_memos(bill_run_id)
+        if isinstance(found, Rejection):
+            return _refused("list credit memos", found)
+        return [_credit_memo(m) for m in found]
+
+    # documents and payments ----------------------------------------------------------------------
+
+    def account_invoices(self, name: str) -> list[InvoiceView]:
+        found = self._billing.account_invoices(self.account_number(name))
+        return [] if isinstance(found, Rejection) else [_invoice(i) for i in found]
+
+    def invoice(self, number: str) -> Outcome[InvoiceView]:
+        found = self._billing.invoice(number)
+        return _refused("get invoice", found) if isinstance(found, Rejection) else _invoice(found)
+
+    def post_invoice(self, number: str) -> Outcome[InvoiceView]:
+        posted = self._billing.post_invoice(number)
+        return _refused("post invoice", posted) if isinstance(posted, Rejection) else _invoice(posted)
+
+    def credit_memo(self, number: str) -> Outcome[CreditMemoView]:
+        found = self._billing.credit_memo(number)
+        return _refused("get credit memo", found) if isinstance(found, Rejection) else _credit_memo(found)
+
+    def post_credit_memo(self, number: str) -> Outcome[CreditMemoView]:
+        posted = self._billing.post_credit_memo(number)
+        return _refused("post credit memo", posted) if isinstance(posted, Rejection) else _credit_memo(posted)
+
+    def collect_payment(self, invoice_number: str, amount: Decimal) -> Outcome[PaymentView]:
+        paid = self._billing.collect_payment(invoice_number=invoice_number, amount=amount)
+        if isinstance(paid, Rejection):
+            return _refused("collect payment", paid)
+        return PaymentView(paid.number, paid.invoice_number, paid.amount)

@@ -1,0 +1,182 @@
+"""The one interface through which steps reach a system under test.
+
+Steps know nothing about HTTP or about ``reference_impl``: they call a :class:`Target` and get
+back plain, frozen views of what the target reports. A refusal by the target is a value,
+:class:`Refused`; a fault of the harness, the connection or the target's protocol is an
+exception (see :mod:`steps.targets.errors`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Protocol, TypeVar, runtime_checkable
+
+__all__ = [
+    "BillRunView",
+    "CancelView",
+    "CreditMemoView",
+    "InvoiceView",
+    "Outcome",
+    "PaymentView",
+    "Refusal",
+    "Refused",
+    "ScheduleSpec",
+    "Target",
+    "TenantFeatures",
+]
+
+T = TypeVar("T")
+
+
+class Refusal(Enum):
+    """Why a target refused, from the two-digit category at the end of a Zuora error code."""
+
+    PERMISSION_DENIED = 10
+    INVALID_VALUE = 20
+    UNKNOWN_FIELD = 21
+    MISSING_FIELD = 22
+    RULE_RESTRICTION = 30
+    NOT_FOUND = 40
+    OTHER = 0
+
+    @classmethod
+    def from_code(cls, code: str | int) -> Refusal:
+        digits = str(code)
+        category = int(digits[-2:]) if digits[-2:].isdigit() else 0
+        return next((c for c in cls if c.value == category), cls.OTHER)
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The target said no. ``code`` is the target's own; ``category`` is what the kit compares."""
+
+    operation: str
+    category: Refusal
+    code: str
+    message: str
+
+
+Outcome = T | Refused
+
+
+@dataclass(frozen=True)
+class TenantFeatures:
+    invoice_settlement: bool = True
+    orders: bool = True
+    workflow: bool = True
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    """A bill-run schedule in Zuora's terms: ``repeat_type`` is None, Daily, Weekly or Monthly."""
+
+    repeat_type: str
+    repeat_from: date
+    repeat_to: date | None = None
+    run_time: int = 0
+
+
+@dataclass(frozen=True)
+class BillRunView:
+    id: str
+    number: str
+    status: str
+    target_date: date | None
+    scheduled_date: date | None = None
+    error_message: str | None = None
+
+
+@dataclass(frozen=True)
+class CancelView:
+    bill_run: BillRunView
+    next_run: BillRunView | None
+
+
+@dataclass(frozen=True)
+class InvoiceView:
+    number: str
+    account_number: str
+    status: str
+    amount: Decimal
+    balance: Decimal
+    invoice_date: date
+    bill_run_id: str | None
+
+
+@dataclass(frozen=True)
+class CreditMemoView:
+    number: str
+    account_number: str
+    status: str
+    amount: Decimal
+    bill_run_id: str | None
+    reason_code: str | None = None
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    number: str
+    invoice_number: str
+    amount: Decimal
+
+
+@runtime_checkable
+class Target(Protocol):
+    """A billing implementation under test, seen through business operations.
+
+    Accounts are named by the scenario ("Acme"); the target remembers which account number
+    each name got. Every method that can be refused returns :data:`Outcome`.
+    """
+
+    name: str
+
+    # tenant and time
+    def reset(self) -> None:
+        """Forget everything: a new, empty tenant with default features, for a new scenario."""
+        ...
+
+    def set_features(self, features: TenantFeatures) -> None: ...
+    def set_today(self, day: date) -> None:
+        """Set the tenant's clock to the start of ``day``."""
+        ...
+
+    def advance_to(self, day: date) -> None:
+        """Let time pass until the end of ``day``; due scheduled bill runs run."""
+        ...
+
+    # accounts and subscriptions
+    def create_account(self, name: str) -> Outcome[str]: ...
+    def account_number(self, name: str) -> str: ...
+    def close_account(self, name: str) -> Outcome[None]: ...
+    def subscribe(self, name: str, plan: str, start: date) -> Outcome[str]: ...
+
+    # bill runs
+    def create_bill_run(
+        self, *, target_date: date | None, account: str | None, schedule: ScheduleSpec | None
+    ) -> Outcome[BillRunView]:
+        """Create a bill run; an ad hoc run is returned once it has finished processing."""
+        ...
+
+    def bill_run(self, bill_run_id: str) -> Outcome[BillRunView]: ...
+    def cancel_bill_run(self, bill_run_id: str, *, cancel_once: bool | None) -> Outcome[CancelView]: ...
+    def post_bill_run(self, bill_run_id: str) -> Outcome[BillRunView]: ...
+    def pause_bill_run(self, bill_run_id: str) -> Outcome[BillRunView]: ...
+    def resume_bill_run(self, bill_run_id: str) -> Outcome[BillRunView]: ...
+    def delete_bill_run(self, bill_run_id: str) -> Outcome[None]: ...
+    def pending_occurrence(self, bill_run_id: str) -> BillRunView | None:
+        """The occurrence of this bill run's schedule that waits to run, if any."""
+        ...
+
+    def bill_run_invoices(self, bill_run_id: str) -> Outcome[list[InvoiceView]]: ...
+    def bill_run_credit_memos(self, bill_run_id: str) -> Outcome[list[CreditMemoView]]: ...
+
+    # documents and payments
+    def account_invoices(self, name: str) -> list[InvoiceView]: ...
+    def invoice(self, number: str) -> Outcome[InvoiceView]: ...
+    def post_invoice(self, number: str) -> Outcome[InvoiceView]: ...
+    def credit_memo(self, number: str) -> Outcome[CreditMemoView]: ...
+    def post_credit_memo(self, number: str) -> Outcome[CreditMemoView]: ...
+    def collect_payment(self, invoice_number: str, amount: Decimal) -> Outcome[PaymentView]: ...

@@ -1,0 +1,30 @@
+"""Steps about the tenant: its feature settings and its calendar."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from pytest_bdd import given, when
+
+from steps.parsing import step
+from steps.targets import Target, TenantFeatures
+
+__all__: list[str] = []
+
+
+@given(step("the tenant has Invoice Settlement {enabled:Switch}"), target_fixture="tenant_features")
+def _(target: Target, enabled: bool) -> TenantFeatures:
+    features = replace(TenantFeatures(), invoice_settlement=enabled)
+    target.set_features(features)
+    return features
+
+
+@given(step("today is {day:Date}"))
+def _(target: Target, day: date) -> None:
+    target.set_today(day)
+
+
+@when(step("time passes until the end of {day:Date}"))
+def _(target: Target, day: date) -> None:
+    target.advance_to(day)
