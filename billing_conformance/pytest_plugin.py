@@ -134,5 +134,23 @@ class _Summary:
             (("HOLDS", "hold"), ("BROKEN", "broken"), ("ERRORED", "errored"), ("N/A", "not applicable"))))
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--rule", action="append", default=[], metavar="ID",
+                     help="run only the scenarios of this rule (repeatable)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    wanted = set(config.getoption("--rule"))
+    if not wanted:
+        return
+    keep, drop = [], []
+    for item in items:
+        rule = _rule_of(item)
+        (keep if rule is not None and rule[0] in wanted else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(_Summary(), "conformance-summary")

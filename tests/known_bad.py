@@ -1,0 +1,199 @@
+"""Known-bad variants of the reference implementation: each breaks one documented rule.
+
+They exist to prove the conformance suite can fail: ``tests/test_known_bad.py`` runs the whole
+suite against every variant and checks that exactly the rules in :attr:`breaks` (plus the
+declared ``also_breaks``, rules that depend on the broken one) stop holding. Run one by hand
+with ``billing-conformance run --target inprocess:tests.known_bad:CancelsPostedRuns``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from reference_impl import BILL_RUN_TRANSITIONS, BillRun, BillRunAction, BillRunStatus, Billing, FeatureSettings
+from reference_impl.bill_run_ops import CancelOutcome
+from reference_impl.bill_run import Transitions
+from reference_impl.document import DocumentStatus
+from reference_impl.invoice import Invoice
+from reference_impl.rejection import Category, Rejection
+
+__all__ = ["KNOWN_BAD", "KnownBad"]
+
+S, A = BillRunStatus, BillRunAction
+
+
+def _with(*moves: tuple[BillRunStatus, BillRunAction, BillRunStatus]) -> Transitions:
+    return {**BILL_RUN_TRANSITIONS, **{(status, action): to for status, action, to in moves}}
+
+
+def _without(*moves: tuple[BillRunStatus, BillRunAction]) -> Transitions:
+    return {move: to for move, to in BILL_RUN_TRANSITIONS.items() if move not in moves}
+
+
+class KnownBad(Billing):
+    """A reference implementation with one rule broken on purpose."""
+
+    breaks: ClassVar[str]
+    also_breaks: ClassVar[frozenset[str]] = frozenset()
+
+
+class RefusesCancelingEmptyBillRuns(KnownBad):
+    """Refuses to cancel a completed run that produced no documents ("nothing to cancel")."""
+
+    breaks = "BR-CANCEL-COMPLETED"
+
+    def _cancel_blocker(self, run: BillRun) -> Rejection | None:
+        if run.status is S.COMPLETED and not (self._invoices_of(run) or self._credit_memos_of(run)):
+            return Rejection("nothing-to-cancel", Category.RULE_RESTRICTION, "The bill run has no documents.")
+        return super()._cancel_blocker(run)
+
+
+class CancelsDespitePostedInvoices(KnownBad):
+    """Cancels a completed run even when some of its invoices were already posted."""
+
+    breaks = "BR-CANCEL-POSTED-INVOICE"
+
+    def _cancel_blocker(self, run: BillRun) -> Rejection | None:
+        return None
+
+
+class CancelsPostedRuns(KnownBad):
+    """Lets a posted bill run be canceled."""
+
+    breaks = "BR-CANCEL-POSTED-RUN"
+    transitions = _with((S.POSTED, A.START_CANCELING, S.CANCEL_IN_PROGRESS))
+
+    def _cancel_blocker(self, run: BillRun) -> Rejection | None:
+        return None if run.status is S.POSTED else super()._cancel_blocker(run)
+
+
+class RefusesCancelingPendingOneOffRuns(KnownBad):
+    """Refuses to cancel a pending scheduled run that does not repeat (only recurring ones work)."""
+
+    breaks = "BR-CANCEL-PENDING"
+
+    def _cancel_blocker(self, run: BillRun) -> Rejection | None:
+        if run.status is S.PENDING and run.schedule is not None and run.schedule.repeat_type.value == "None":
+            return Rejection("not-recurring", Category.RULE_RESTRICTION, "Only recurring runs can be canceled.")
+        return super()._cancel_blocker(run)
+
+
+class RefusesCancelingPendingRuns(KnownBad):
+    """Refuses to cancel any pending run; every rule about canceling a schedule falls with it."""
+
+    breaks = "BR-CANCEL-PENDING"
+    also_breaks = frozenset({"BR-CANCEL-ONCE", "BR-CANCEL-ALL", "BR-CANCEL-PAUSED", "BR-VIEW-CANCELED"})
+    transitions = _without((S.PENDING, A.START_CANCELING))
+
+
+class CancelsPausedRuns(KnownBad):
+    """Lets a paused scheduled run be canceled."""
+
+    breaks = "BR-CANCEL-PAUSED"
+    transitions = _with((S.PAUSED, A.START_CANCELING, S.CANCEL_IN_PROGRESS))
+
+
+class CancelsFailedRuns(KnownBad):
+    """Lets a run that ended in error be canceled."""
+
+    breaks = "BR-CANCEL-ONLY-PENDING-OR-COMPLETED"
+    transitions = _with((S.ERROR, A.START_CANCELING, S.CANCEL_IN_PROGRESS))
+
+
+class LeavesInvoicesUncanceled(KnownBad):
+    """Cancels the run but leaves its invoices as drafts."""
+
+    breaks = "BR-CANCEL-INVOICES"
+
+    def _cancel_invoices(self, run: BillRun) -> None:
+        return None
+
+
+class AcceptsPaymentsOnCanceledInvoices(KnownBad):
+    """Collects payments on canceled invoices as if they were posted."""
+
+    breaks = "BR-CANCEL-INVOICES"
+
+    def _payment_refusal(self, invoice: Invoice, amount: Decimal) -> Rejection | None:
+        if invoice.status is DocumentStatus.CANCELED:
+            return None
+        return super()._payment_refusal(invoice, amount)
+
+
+class LeavesCreditMemosUncanceled(KnownBad):
+    """Cancels the run and its invoices but forgets its credit memos."""
+
+    breaks = "BR-CANCEL-CREDIT-MEMOS"
+
+    def _cancel_credit_memos(self, run: BillRun) -> None:
+        return None
+
+
+class IgnoresInvoiceSettlementSetting(KnownBad):
+    """Behaves as if Invoice Settlement were always on, so bill runs always make credit memos."""
+
+    breaks = "BR-CANCEL-CREDIT-MEMOS"
+
+    def configure(self, features: FeatureSettings) -> None:
+        super().configure(FeatureSettings(True, features.orders, features.workflow))
+
+
+class HidesCanceledBillRuns(KnownBad):
+    """Answers "not found" for a canceled bill run."""
+
+    breaks = "BR-VIEW-CANCELED"
+    also_breaks = frozenset({"BR-CANCEL-ONLY-PENDING-OR-COMPLETED"})  # re-reads a canceled run
+
+    def bill_run(self, key: str) -> BillRun | Rejection:
+        found = super().bill_run(key)
+        if isinstance(found, BillRun) and found.status is S.CANCELED:
+            return Rejection("bill-run-not-found", Category.NOT_FOUND, f"No bill run {key!r} exists.")
+        return found
+
+
+class DeletesAnyBillRun(KnownBad):
+    """Deletes bill runs whatever their status."""
+
+    breaks = "BR-DELETE"
+    transitions = _with(*((status, A.START_REMOVING, S.REMOVE_IN_PROGRESS) for status in S))
+
+
+class RefusesDeletingFailedRuns(KnownBad):
+    """Deletes only canceled runs, not those that ended in error (the documented decision)."""
+
+    breaks = "BR-DELETE"
+    transitions = _without((S.ERROR, A.START_REMOVING))
+
+
+class EndsScheduleWhenCancelingOnce(KnownBad):
+    """Canceling only the current occurrence ends the whole schedule."""
+
+    breaks = "BR-CANCEL-ONCE"
+
+    def _next_after_cancel(self, run: BillRun, *, cancel_once: bool) -> BillRun | None:
+        return None
+
+
+class DefaultsToCancelingAllRecurrences(KnownBad):
+    """When the request does not say which, cancels all recurrences (Zuora's default is once)."""
+
+    breaks = "BR-CANCEL-ONCE"
+
+    def cancel_bill_run(self, key: str, *, cancel_once: bool = False) -> CancelOutcome | Rejection:
+        return super().cancel_bill_run(key, cancel_once=cancel_once)
+
+
+class KeepsScheduleWhenCancelingAll(KnownBad):
+    """Canceling all recurrences still schedules the next occurrence."""
+
+    breaks = "BR-CANCEL-ALL"
+
+    def _next_after_cancel(self, run: BillRun, *, cancel_once: bool) -> BillRun | None:
+        return super()._next_after_cancel(run, cancel_once=True)
+
+
+KNOWN_BAD: tuple[type[KnownBad], ...] = tuple(
+    value for value in list(globals().values())
+    if isinstance(value, type) and issubclass(value, KnownBad) and value is not KnownBad
+)

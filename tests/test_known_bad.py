@@ -1,0 +1,43 @@
+"""The suite proves itself: it passes on the reference and fails on every known-bad variant."""
+
+from __future__ import annotations
+
+import pytest
+
+from billing_conformance import FEATURES_DIR
+from billing_conformance.catalog import load_catalog
+from tests.known_bad import KNOWN_BAD, KnownBad
+from tests.suite_runner import run_suite
+
+CATALOG = load_catalog(FEATURES_DIR)
+
+
+def test_every_rule_holds_on_the_reference_implementation(pytester: pytest.Pytester) -> None:
+    """Against the reference, every catalogued rule is exercised and every scenario passes."""
+    result = run_suite(pytester, "inprocess")
+    assert result.ret == 0
+    assert set(result.outcomes) == {rule.id for rule in CATALOG.rules}
+    assert result.broken == set()
+    assert {o for scenarios in result.outcomes.values() for o in scenarios.values()} == {"passed"}
+
+
+@pytest.mark.parametrize("variant", KNOWN_BAD, ids=lambda v: v.__name__)
+def test_the_suite_catches_each_known_bad_variant(pytester: pytest.Pytester, variant: type[KnownBad]) -> None:
+    """A variant that breaks one rule fails that rule's scenarios, and only the rules that depend on it."""
+    result = run_suite(pytester, f"inprocess:tests.known_bad:{variant.__name__}")
+    assert result.ret == 1
+    assert variant.breaks in result.broken, f"{variant.__name__} slipped through: {variant.__doc__}"
+    assert result.broken == {variant.breaks, *variant.also_breaks}
+    assert not result.rules_with("errored"), "a known-bad variant must fail scenarios, not error them"
+
+
+def test_every_rule_has_a_known_bad_variant() -> None:
+    """No rule is left without a variant proving the suite notices when it is broken."""
+    assert {rule.id for rule in CATALOG.rules} <= {variant.breaks for variant in KNOWN_BAD}
+
+
+def test_known_bad_variants_name_rules_that_exist() -> None:
+    """A variant can only claim to break rules the catalog knows."""
+    known = {rule.id for rule in CATALOG.rules}
+    for variant in KNOWN_BAD:
+        assert {variant.breaks, *variant.also_breaks} <= known, variant.__name__
