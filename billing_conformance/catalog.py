@@ -81,7 +81,7 @@ def _scenario(feature: str, node: dict[str, Any]) -> ScenarioEntry:
 
 
 def _read(path: Path, relative: str) -> tuple[list[RuleEntry], list[ScenarioEntry], list[str]]:
-    document = Parser().parse(path.read_text(encoding="utf-8"))
+    document: dict[str, Any] = dict(Parser().parse(path.read_text(encoding="utf-8")))
     rules: list[RuleEntry] = []
     orphans: list[ScenarioEntry] = []
     problems: list[str] = []
@@ -109,11 +109,17 @@ def _read(path: Path, relative: str) -> tuple[list[RuleEntry], list[ScenarioEntr
             if scenario.name in names:
                 problems.append(f"{relative}:{scenario.line}: scenario name {scenario.name!r} is used twice")
             names.add(scenario.name)
-        rules.append(RuleEntry(
-            id=ids[0], statement=rule["name"].strip(), feature=relative, line=rule["location"]["line"],
-            source=(paragraphs["Source"] or [""])[0], decisions=tuple(paragraphs["Decision"]),
-            scenarios=scenarios,
-        ))
+        rules.append(
+            RuleEntry(
+                id=ids[0],
+                statement=rule["name"].strip(),
+                feature=relative,
+                line=rule["location"]["line"],
+                source=(paragraphs["Source"] or [""])[0],
+                decisions=tuple(paragraphs["Decision"]),
+                scenarios=scenarios,
+            )
+        )
     return rules, orphans, problems
 
 

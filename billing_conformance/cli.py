@@ -46,8 +46,12 @@ def _parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="print the rule catalog")
     rules.add_argument("--format", choices=("text", "json"), default="text")
     run = commands.add_parser("run", help="run the conformance suite against a target")
-    run.add_argument("--target", default="inprocess", help="'inprocess' (default) or 'inprocess:MODULE:CLASS'")
-    run.add_argument("--rule", action="append", default=[], metavar="ID", help="run only this rule (repeatable)")
+    run.add_argument(
+        "--target", default="inprocess", help="'inprocess' (default) or 'inprocess:MODULE:CLASS'"
+    )
+    run.add_argument(
+        "--rule", action="append", default=[], metavar="ID", help="run only this rule (repeatable)"
+    )
     run.add_argument("pytest_args", nargs="*", help="further arguments for pytest (after --)")
     return parser
 
@@ -59,10 +63,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_rules(catalog, args.format)
         return 2 if catalog.problems else 0
     selection = [f"--rule={rule_id}" for rule_id in args.rule]
-    return int(pytest.main([
-        str(FEATURES_DIR), f"--rootdir={PROJECT_ROOT}", f"--target={args.target}", "-q",
-        *selection, *args.pytest_args,
-    ]))
+    return int(
+        pytest.main(
+            [
+                str(FEATURES_DIR),
+                f"--rootdir={PROJECT_ROOT}",
+                f"--target={args.target}",
+                "-q",
+                *selection,
+                *args.pytest_args,
+            ]
+        )
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -129,21 +129,36 @@ class _Summary:
             counts = ", ".join(f"{n} {name}" for name, n in sorted(tally.outcomes.items()))
             write(f"{tally.verdict:<8}{rule_id:<{width + 2}}{counts:<22}{tally.statement}")
         total = len(self.tallies)
-        write(f"{total} rules: " + ", ".join(
-            f"{verdicts[v]} {label}" for v, label in
-            (("HOLDS", "hold"), ("BROKEN", "broken"), ("ERRORED", "errored"), ("N/A", "not applicable"))))
+        write(
+            f"{total} rules: "
+            + ", ".join(
+                f"{verdicts[v]} {label}"
+                for v, label in (
+                    ("HOLDS", "hold"),
+                    ("BROKEN", "broken"),
+                    ("ERRORED", "errored"),
+                    ("N/A", "not applicable"),
+                )
+            )
+        )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--rule", action="append", default=[], metavar="ID",
-                     help="run only the scenarios of this rule (repeatable)")
+    parser.addoption(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only the scenarios of this rule (repeatable)",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     wanted = set(config.getoption("--rule"))
     if not wanted:
         return
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         rule = _rule_of(item)
         (keep if rule is not None and rule[0] in wanted else drop).append(item)

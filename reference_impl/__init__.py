@@ -7,7 +7,14 @@ Use :class:`Billing` with a :class:`ManualClock`; every operation returns a valu
 from __future__ import annotations
 
 from reference_impl.account import Account, AccountStatus
-from reference_impl.bill_run import BILL_RUN_TRANSITIONS, BillRun, BillRunAction, BillRunStatus, RepeatType, Schedule
+from reference_impl.bill_run import (
+    BILL_RUN_TRANSITIONS,
+    BillRun,
+    BillRunAction,
+    BillRunStatus,
+    RepeatType,
+    Schedule,
+)
 from reference_impl.bill_run_ops import CancelOutcome
 from reference_impl.billing import Billing
 from reference_impl.catalog import DEFAULT_CATALOG, Catalog, Charge, ChargeModel, Plan

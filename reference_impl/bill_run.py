@@ -130,7 +130,9 @@ class Schedule:
             year, month = occurrence.year + year, month + 1
             last = calendar.monthrange(year, month)[1]
             anchor = self.repeat_from.day
-            start_is_month_end = anchor == calendar.monthrange(self.repeat_from.year, self.repeat_from.month)[1]
+            start_is_month_end = (
+                anchor == calendar.monthrange(self.repeat_from.year, self.repeat_from.month)[1]
+            )
             day = last if self.monthly_on_end_of_month and start_is_month_end else min(anchor, last)
             return date(year, month, day)
         return None
@@ -159,7 +161,9 @@ class BillRun:
     def is_scheduled(self) -> bool:
         return self.schedule is not None
 
-    def transition(self, action: BillRunAction, table: Transitions = BILL_RUN_TRANSITIONS) -> BillRun | Rejection:
+    def transition(
+        self, action: BillRunAction, table: Transitions = BILL_RUN_TRANSITIONS
+    ) -> BillRun | Rejection:
         """Move along ``table`` or return the refusal that explains why the move is not allowed."""
         target = table.get((self.status, action))
         if target is None:

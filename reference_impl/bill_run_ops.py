@@ -11,7 +11,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from reference_impl.account import Account
-from reference_impl.bill_run import BILL_RUN_TRANSITIONS, BillRun, BillRunAction, BillRunStatus, Schedule, Transitions
+from reference_impl.bill_run import (
+    BILL_RUN_TRANSITIONS,
+    BillRun,
+    BillRunAction,
+    BillRunStatus,
+    Schedule,
+    Transitions,
+)
 from reference_impl.credit_memo import CreditMemo
 from reference_impl.document import DocumentAction, DocumentItem, DocumentStatus
 from reference_impl.invoice import Invoice
@@ -57,14 +64,20 @@ class BillRunOps(ServiceBase):
             account_number = account.number
         if schedule is None:
             if target_date is None:
-                return Rejection("bill-run-target-date-required", Category.MISSING_FIELD,
-                                 "An ad hoc bill run needs a target date.")
+                return Rejection(
+                    "bill-run-target-date-required",
+                    Category.MISSING_FIELD,
+                    "An ad hoc bill run needs a target date.",
+                )
             when = self._clock.now()
             invoice_date = invoice_date or when.date()
         else:
             if schedule.repeat_to is not None and schedule.repeat_to < schedule.repeat_from:
-                return Rejection("bill-run-schedule-ends-before-start", Category.INVALID_VALUE,
-                                 "The schedule's repeatTo date is before its repeatFrom date.")
+                return Rejection(
+                    "bill-run-schedule-ends-before-start",
+                    Category.INVALID_VALUE,
+                    "The schedule's repeatTo date is before its repeatFrom date.",
+                )
             when = schedule.occurrence_time(schedule.repeat_from)
             target_date = target_date or schedule.repeat_from
             invoice_date = invoice_date or schedule.repeat_from
@@ -90,8 +103,11 @@ class BillRunOps(ServiceBase):
         now = self._clock.now()
         for _ in range(MAX_OCCURRENCES_PER_TICK):
             due = sorted(
-                (r for r in self._ledger.bill_runs.values()
-                 if r.status is BillRunStatus.PENDING and r.scheduled_for <= now),
+                (
+                    r
+                    for r in self._ledger.bill_runs.values()
+                    if r.status is BillRunStatus.PENDING and r.scheduled_for <= now
+                ),
                 key=lambda r: (r.scheduled_for, r.number),
             )
             if not due:
@@ -129,7 +145,8 @@ class BillRunOps(ServiceBase):
 
     def _billed_keys(self, account_number: str) -> set[BilledKey]:
         documents: list[Invoice | CreditMemo] = [
-            *self._ledger.invoices.values(), *self._ledger.credit_memos.values()
+            *self._ledger.invoices.values(),
+            *self._ledger.credit_memos.values(),
         ]
         return {
             (item.subscription_number, item.charge_name, item.service_start)
@@ -144,24 +161,32 @@ class BillRunOps(ServiceBase):
         for subscription in self._ledger.subscriptions.values():
             plan = self.catalog.plan(subscription.plan_name)
             if subscription.account_number == account.number and plan is not None:
-                items += due_items(subscription, plan, run.target_date, billed,
-                                   lambda: self._ledger.new_id("item"))
+                items += due_items(
+                    subscription, plan, run.target_date, billed, lambda: self._ledger.new_id("item")
+                )
         if not items:
             return
         total = sum((i.amount for i in items), ZERO)
         if total < ZERO and self._ledger.features.invoice_settlement:
             memo = CreditMemo(
-                id=self._ledger.new_id("credit_memo"), number=self._ledger.new_number("credit_memo"),
-                account_number=account.number, memo_date=run.invoice_date,
+                id=self._ledger.new_id("credit_memo"),
+                number=self._ledger.new_number("credit_memo"),
+                account_number=account.number,
+                memo_date=run.invoice_date,
                 items=tuple(replace(i, amount=-i.amount) for i in items),
-                reason_code="Correcting invoice error", bill_run_id=run.id,
+                reason_code="Correcting invoice error",
+                bill_run_id=run.id,
             )
             self._ledger.credit_memos[memo.number] = memo
             return
         invoice = Invoice(
-            id=self._ledger.new_id("invoice"), number=self._ledger.new_number("invoice"),
-            account_number=account.number, invoice_date=run.invoice_date, target_date=run.target_date,
-            items=tuple(items), bill_run_id=run.id,
+            id=self._ledger.new_id("invoice"),
+            number=self._ledger.new_number("invoice"),
+            account_number=account.number,
+            invoice_date=run.invoice_date,
+            target_date=run.target_date,
+            items=tuple(items),
+            bill_run_id=run.id,
         )
         self._ledger.invoices[invoice.number] = invoice
 
@@ -172,10 +197,15 @@ class BillRunOps(ServiceBase):
         if following is None:
             return None
         nxt = BillRun(
-            id=self._ledger.new_id("bill_run"), number=self._ledger.new_number("bill_run"),
-            target_date=following, invoice_date=following,
-            scheduled_for=run.schedule.occurrence_time(following), account_number=run.account_number,
-            schedule=run.schedule, series=run.series, created_at=self._clock.now(),
+            id=self._ledger.new_id("bill_run"),
+            number=self._ledger.new_number("bill_run"),
+            target_date=following,
+            invoice_date=following,
+            scheduled_for=run.schedule.occurrence_time(following),
+            account_number=run.account_number,
+            schedule=run.schedule,
+            series=run.series,
+            created_at=self._clock.now(),
         )
         self._ledger.bill_runs[nxt.id] = nxt
         return nxt
@@ -197,8 +227,9 @@ class BillRunOps(ServiceBase):
     def pending_occurrence(self, series: str) -> BillRun | None:
         """The occurrence of a schedule that is waiting to run (pending or paused), if any."""
         waiting = (BillRunStatus.PENDING, BillRunStatus.PAUSED)
-        return next((r for r in self._ledger.bill_runs.values()
-                     if r.series == series and r.status in waiting), None)
+        return next(
+            (r for r in self._ledger.bill_runs.values() if r.series == series and r.status in waiting), None
+        )
 
     # -- post -----------------------------------------------------------------------------------
 
@@ -214,7 +245,9 @@ class BillRunOps(ServiceBase):
         for invoice in self._invoices_of(run):
             posted = invoice.transition(DocumentAction.POST)
             if not isinstance(posted, Rejection):
-                self._ledger.invoices[invoice.number] = replace(posted, invoice_date=invoice_date or posted.invoice_date)
+                self._ledger.invoices[invoice.number] = replace(
+                    posted, invoice_date=invoice_date or posted.invoice_date
+                )
         for memo in self._credit_memos_of(run):
             posted_memo = memo.transition(DocumentAction.POST)
             if not isinstance(posted_memo, Rejection):
@@ -253,12 +286,15 @@ class BillRunOps(ServiceBase):
         Decision: a posted credit memo blocks as well as a posted invoice; a posted credit memo
         cannot be canceled, so canceling the run could not keep its promise to cancel them all.
         """
-        posted = [d.number for d in [*self._invoices_of(run), *self._credit_memos_of(run)]
-                  if d.status is DocumentStatus.POSTED]
+        documents: list[Invoice | CreditMemo] = [*self._invoices_of(run), *self._credit_memos_of(run)]
+        posted = [d.number for d in documents if d.status is DocumentStatus.POSTED]
         if posted:
-            return Rejection("bill-run-has-posted-invoices", Category.RULE_RESTRICTION,
-                             f"The bill run {run.number} cannot be canceled: it holds posted documents "
-                             f"({', '.join(sorted(posted))}).")
+            return Rejection(
+                "bill-run-has-posted-invoices",
+                Category.RULE_RESTRICTION,
+                f"The bill run {run.number} cannot be canceled: it holds posted documents "
+                f"({', '.join(sorted(posted))}).",
+            )
         return None
 
     def _cancel_invoices(self, run: BillRun) -> None:
@@ -293,8 +329,11 @@ class BillRunOps(ServiceBase):
         if isinstance(run, Rejection):
             return run
         if scheduled_only and run.schedule is None:
-            return Rejection(f"bill-run-not-scheduled-{action.value}", Category.RULE_RESTRICTION,
-                             f"Only a scheduled bill run can {action.value}; {run.number} is ad hoc.")
+            return Rejection(
+                f"bill-run-not-scheduled-{action.value}",
+                Category.RULE_RESTRICTION,
+                f"Only a scheduled bill run can {action.value}; {run.number} is ad hoc.",
+            )
         moved = run.transition(action, self.transitions)
         if isinstance(moved, Rejection):
             return moved

@@ -52,10 +52,28 @@ DEFAULT_CATALOG = Catalog(
     plans={
         plan.name: plan
         for plan in (
-            _plan("8a8aa0b1000000000000000000000001", "Basic Monthly", "Hosting", ChargeModel.RECURRING_MONTHLY, "30.00"),
-            _plan("8a8aa0b1000000000000000000000002", "Pro Monthly", "Hosting", ChargeModel.RECURRING_MONTHLY, "100.00"),
+            _plan(
+                "8a8aa0b1000000000000000000000001",
+                "Basic Monthly",
+                "Hosting",
+                ChargeModel.RECURRING_MONTHLY,
+                "30.00",
+            ),
+            _plan(
+                "8a8aa0b1000000000000000000000002",
+                "Pro Monthly",
+                "Hosting",
+                ChargeModel.RECURRING_MONTHLY,
+                "100.00",
+            ),
             _plan("8a8aa0b1000000000000000000000003", "Setup Fee", "Services", ChargeModel.ONE_TIME, "50.00"),
-            _plan("8a8aa0b1000000000000000000000004", "Goodwill Credit", "Services", ChargeModel.ONE_TIME, "-20.00"),
+            _plan(
+                "8a8aa0b1000000000000000000000004",
+                "Goodwill Credit",
+                "Services",
+                ChargeModel.ONE_TIME,
+                "-20.00",
+            ),
         )
     }
 )

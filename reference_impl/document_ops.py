@@ -39,17 +39,31 @@ class DocumentOps(ServiceBase):
         if not name.strip():
             return Rejection("account-name-required", Category.MISSING_FIELD, "An account needs a name.")
         if len(currency) != 3 or not currency.isalpha():
-            return Rejection("account-currency-invalid", Category.INVALID_VALUE,
-                             f"{currency!r} is not a three-letter currency code.")
+            return Rejection(
+                "account-currency-invalid",
+                Category.INVALID_VALUE,
+                f"{currency!r} is not a three-letter currency code.",
+            )
         if not 0 <= bill_cycle_day <= 31:
-            return Rejection("account-bill-cycle-day-invalid", Category.INVALID_VALUE,
-                             "The bill cycle day must be between 0 (automatic) and 31.")
+            return Rejection(
+                "account-bill-cycle-day-invalid",
+                Category.INVALID_VALUE,
+                "The bill cycle day must be between 0 (automatic) and 31.",
+            )
         number = account_number or self._ledger.new_number("account")
         if number in self._ledger.accounts:
-            return Rejection("account-number-taken", Category.INVALID_VALUE,
-                             f"An account numbered {number} already exists.")
-        account = Account(id=self._ledger.new_id("account"), number=number, name=name,
-                          currency=currency.upper(), bill_cycle_day=bill_cycle_day)
+            return Rejection(
+                "account-number-taken",
+                Category.INVALID_VALUE,
+                f"An account numbered {number} already exists.",
+            )
+        account = Account(
+            id=self._ledger.new_id("account"),
+            number=number,
+            name=name,
+            currency=currency.upper(),
+            bill_cycle_day=bill_cycle_day,
+        )
         self._ledger.accounts[number] = account
         return account
 
@@ -68,27 +82,42 @@ class DocumentOps(ServiceBase):
     # -- subscriptions --------------------------------------------------------------------------
 
     @atomic
-    def subscribe(self, *, account_number: str, plan_name: str, start_date: date,
-                  subscription_number: str | None = None) -> Subscription | Rejection:
+    def subscribe(
+        self, *, account_number: str, plan_name: str, start_date: date, subscription_number: str | None = None
+    ) -> Subscription | Rejection:
         account = self._find_account(account_number)
         if isinstance(account, Rejection):
             return account
         if self.catalog.plan(plan_name) is None:
-            return Rejection("plan-not-found", Category.INVALID_VALUE, f"No plan named {plan_name!r} is sold.")
+            return Rejection(
+                "plan-not-found", Category.INVALID_VALUE, f"No plan named {plan_name!r} is sold."
+            )
         number = subscription_number or self._ledger.new_number("subscription")
         if number in self._ledger.subscriptions:
-            return Rejection("subscription-number-taken", Category.INVALID_VALUE,
-                             f"A subscription numbered {number} already exists.")
-        subscription = Subscription(id=self._ledger.new_id("subscription"), number=number,
-                                    account_number=account.number, plan_name=plan_name, start_date=start_date)
+            return Rejection(
+                "subscription-number-taken",
+                Category.INVALID_VALUE,
+                f"A subscription numbered {number} already exists.",
+            )
+        subscription = Subscription(
+            id=self._ledger.new_id("subscription"),
+            number=number,
+            account_number=account.number,
+            plan_name=plan_name,
+            start_date=start_date,
+        )
         self._ledger.subscriptions[number] = subscription
         return subscription
 
     def subscription(self, key: str) -> Subscription | Rejection:
         found = self._ledger.subscriptions.get(key) or next(
-            (s for s in self._ledger.subscriptions.values() if s.id == key), None)
-        return found if found is not None else Rejection(
-            "subscription-not-found", Category.NOT_FOUND, f"No subscription {key!r} exists.")
+            (s for s in self._ledger.subscriptions.values() if s.id == key), None
+        )
+        return (
+            found
+            if found is not None
+            else Rejection("subscription-not-found", Category.NOT_FOUND, f"No subscription {key!r} exists.")
+        )
 
     # -- invoices and credit memos --------------------------------------------------------------
 
@@ -131,8 +160,9 @@ class DocumentOps(ServiceBase):
     # -- payments -------------------------------------------------------------------------------
 
     @atomic
-    def collect_payment(self, *, invoice_number: str, amount: Decimal,
-                        effective_date: date | None = None) -> Payment | Rejection:
+    def collect_payment(
+        self, *, invoice_number: str, amount: Decimal, effective_date: date | None = None
+    ) -> Payment | Rejection:
         """Collect ``amount`` from the invoice's account and apply it to that invoice."""
         invoice = self._find_invoice(invoice_number)
         if isinstance(invoice, Rejection):
@@ -140,9 +170,14 @@ class DocumentOps(ServiceBase):
         refused = self._payment_refusal(invoice, amount)
         if refused is not None:
             return refused
-        payment = Payment(id=self._ledger.new_id("payment"), number=self._ledger.new_number("payment"),
-                          account_number=invoice.account_number, invoice_number=invoice.number,
-                          amount=money(amount), effective_date=effective_date or self._today())
+        payment = Payment(
+            id=self._ledger.new_id("payment"),
+            number=self._ledger.new_number("payment"),
+            account_number=invoice.account_number,
+            invoice_number=invoice.number,
+            amount=money(amount),
+            effective_date=effective_date or self._today(),
+        )
         self._ledger.payments[payment.number] = payment
         self._ledger.invoices[invoice.number] = invoice.record_payment(payment.amount)
         return payment
@@ -150,20 +185,35 @@ class DocumentOps(ServiceBase):
     def _payment_refusal(self, invoice: Invoice, amount: Decimal) -> Rejection | None:
         """Rule: only a posted invoice with enough balance takes a payment; a canceled one never."""
         if invoice.status is DocumentStatus.CANCELED:
-            return Rejection("invoice-canceled", Category.RULE_RESTRICTION,
-                             f"The invoice {invoice.number} is canceled; no payment can be collected on it.")
+            return Rejection(
+                "invoice-canceled",
+                Category.RULE_RESTRICTION,
+                f"The invoice {invoice.number} is canceled; no payment can be collected on it.",
+            )
         if invoice.status is not DocumentStatus.POSTED:
-            return Rejection("invoice-not-posted", Category.RULE_RESTRICTION,
-                             f"The invoice {invoice.number} is a draft; only posted invoices can be paid.")
+            return Rejection(
+                "invoice-not-posted",
+                Category.RULE_RESTRICTION,
+                f"The invoice {invoice.number} is a draft; only posted invoices can be paid.",
+            )
         if amount <= ZERO or money(amount) != amount:
-            return Rejection("payment-amount-invalid", Category.INVALID_VALUE,
-                             "A payment amount must be positive and in whole cents.")
+            return Rejection(
+                "payment-amount-invalid",
+                Category.INVALID_VALUE,
+                "A payment amount must be positive and in whole cents.",
+            )
         if amount > invoice.balance:
-            return Rejection("payment-exceeds-balance", Category.RULE_RESTRICTION,
-                             f"The payment of {amount} exceeds the invoice balance of {invoice.balance}.")
+            return Rejection(
+                "payment-exceeds-balance",
+                Category.RULE_RESTRICTION,
+                f"The payment of {amount} exceeds the invoice balance of {invoice.balance}.",
+            )
         return None
 
 
 def _needs_invoice_settlement() -> Rejection:
-    return Rejection("invoice-settlement-required", Category.PERMISSION_DENIED,
-                     "Credit memos are only available when the Invoice Settlement feature is enabled.")
+    return Rejection(
+        "invoice-settlement-required",
+        Category.PERMISSION_DENIED,
+        "Credit memos are only available when the Invoice Settlement feature is enabled.",
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from reference_impl.account import Account
@@ -63,9 +63,17 @@ class Ledger:
     counters: dict[str, int] = field(default_factory=dict)
 
     def snapshot(self) -> Ledger:
-        copies = {f.name: dict(getattr(self, f.name)) for f in fields(self) if f.name != "features"}
-        copies["extensions"] = {name: dict(table) for name, table in self.extensions.items()}
-        return replace(self, **copies)
+        return Ledger(
+            features=self.features,
+            accounts=dict(self.accounts),
+            subscriptions=dict(self.subscriptions),
+            bill_runs=dict(self.bill_runs),
+            invoices=dict(self.invoices),
+            credit_memos=dict(self.credit_memos),
+            payments=dict(self.payments),
+            extensions={name: dict(table) for name, table in self.extensions.items()},
+            counters=dict(self.counters),
+        )
 
     def _next(self, kind: str) -> int:
         self.counters[kind] = self.counters.get(kind, 0) + 1

@@ -58,7 +58,9 @@ def due_items(
         if charge.model is ChargeModel.ONE_TIME:
             start = subscription.start_date
             if start <= target_date and (subscription.number, charge.name, start) not in billed:
-                items.append(DocumentItem(new_item_id(), subscription.number, charge.name, start, start, charge.price))
+                items.append(
+                    DocumentItem(new_item_id(), subscription.number, charge.name, start, start, charge.price)
+                )
             continue
         for start, end in _periods(subscription):
             if start > target_date or (subscription.end_date is not None and start >= subscription.end_date):

@@ -17,14 +17,19 @@ __all__ = ["ServiceBase", "not_found"]
 
 
 def not_found(kind: str, key: str) -> Rejection:
-    return Rejection(code=f"{kind.replace(' ', '-')}-not-found", category=Category.NOT_FOUND,
-                     message=f"No {kind} {key!r} exists.")
+    return Rejection(
+        code=f"{kind.replace(' ', '-')}-not-found",
+        category=Category.NOT_FOUND,
+        message=f"No {kind} {key!r} exists.",
+    )
 
 
 class ServiceBase:
     """State and look-ups. Subclasses add operations; none of them does I/O."""
 
-    def __init__(self, clock: Clock, catalog: Catalog = DEFAULT_CATALOG, ledger: Ledger | None = None) -> None:
+    def __init__(
+        self, clock: Clock, catalog: Catalog = DEFAULT_CATALOG, ledger: Ledger | None = None
+    ) -> None:
         self._clock = clock
         self.catalog = catalog
         self._ledger = ledger if ledger is not None else Ledger()

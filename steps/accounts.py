@@ -6,8 +6,8 @@ from datetime import date
 
 from pytest_bdd import given
 
-from steps.support import arranged
 from steps.parsing import step
+from steps.support import arranged
 from steps.targets import Target
 
 __all__: list[str] = []

@@ -9,7 +9,16 @@ from pytest_bdd import given, then, when
 
 from steps.parsing import BILL_RUN_STATUS, step
 from steps.support import accepted, arranged, refused
-from steps.targets import BillRunView, CancelView, InvoiceView, Outcome, Refusal, Refused, ScheduleSpec, Target
+from steps.targets import (
+    BillRunView,
+    CancelView,
+    InvoiceView,
+    Outcome,
+    Refusal,
+    Refused,
+    ScheduleSpec,
+    Target,
+)
 
 __all__: list[str] = []
 
@@ -22,18 +31,18 @@ class Deletion:
     invoices: tuple[InvoiceView, ...]
 
 
-def _settled(target: Target, run: Outcome[BillRunView], expected: str) -> BillRunView:
+def _settled(run: Outcome[BillRunView], expected: str) -> BillRunView:
     view = arranged(run)
     assert view.status == expected, f"could not arrange a {expected} bill run: it is {view.status}"
     return view
 
 
 def _completed(target: Target, name: str | None, day: date) -> BillRunView:
-    return _settled(target, target.create_bill_run(target_date=day, account=name, schedule=None), "Completed")
+    return _settled(target.create_bill_run(target_date=day, account=name, schedule=None), "Completed")
 
 
 def _scheduled(target: Target, name: str | None, spec: ScheduleSpec) -> BillRunView:
-    return _settled(target, target.create_bill_run(target_date=None, account=name, schedule=spec), "Pending")
+    return _settled(target.create_bill_run(target_date=None, account=name, schedule=spec), "Pending")
 
 
 # -- Given ----------------------------------------------------------------------------------------
@@ -49,9 +58,11 @@ def _(target: Target, day: date) -> BillRunView:
     return _completed(target, None, day)
 
 
-@given(step('a bill run for "{name}" with target date {day:Date} that ended in error'), target_fixture="bill_run")
+@given(
+    step('a bill run for "{name}" with target date {day:Date} that ended in error'), target_fixture="bill_run"
+)
 def _(target: Target, name: str, day: date) -> BillRunView:
-    return _settled(target, target.create_bill_run(target_date=day, account=name, schedule=None), "Error")
+    return _settled(target.create_bill_run(target_date=day, account=name, schedule=None), "Error")
 
 
 @given(step("a bill run scheduled {repeat} from {start:Date}"), target_fixture="bill_run")
@@ -140,7 +151,9 @@ def _(cancellation: Outcome[CancelView]) -> None:
 @then(step("the bill run is still {status}"))
 def _(target: Target, bill_run: BillRunView, status: str) -> None:
     now = accepted(target.bill_run(bill_run.id), "looking the bill run up")
-    assert now.status == BILL_RUN_STATUS[status], f"the bill run is {now.status}, not {BILL_RUN_STATUS[status]}"
+    assert now.status == BILL_RUN_STATUS[status], (
+        f"the bill run is {now.status}, not {BILL_RUN_STATUS[status]}"
+    )
 
 
 @then(step("the next occurrence is pending for {day:Date}"))

@@ -16,7 +16,11 @@ def _(target: Target, bill_run: BillRunView, name: str) -> None:
     arranged(target.post_credit_memo(credit_memo_of(target, bill_run, name).number))
 
 
-@then(parsers.re(r'the credit memo of "(?P<name>[^"]+)" is (?:still )?(?P<status>a draft|draft|posted|canceled)'))
+@then(
+    parsers.re(
+        r'the credit memo of "(?P<name>[^"]+)" is (?:still )?(?P<status>a draft|draft|posted|canceled)'
+    )
+)
 def _(target: Target, bill_run: BillRunView, name: str, status: str) -> None:
     memo = credit_memo_of(target, bill_run, name)
     assert memo.status == DOCUMENT_STATUS[status], f"the credit memo {memo.number} is {memo.status}"

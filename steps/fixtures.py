@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from steps.targets import DEFAULT_TARGET, Target, open_target
+from steps.targets import DEFAULT_TARGET, Target, TargetSpecError, open_target
 
-__all__ = ["pytest_addoption", "target"]
+__all__ = ["pytest_addoption", "pytest_configure", "target"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -19,13 +17,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+_TARGET = pytest.StashKey[Target]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Open the target once, before collection, so a bad ``--target`` stops the run at once."""
+    try:
+        config.stash[_TARGET] = open_target(str(config.getoption("--target")))
+    except TargetSpecError as error:
+        raise pytest.UsageError(str(error)) from error
+
+
 @pytest.fixture(scope="session")
 def _session_target(request: pytest.FixtureRequest) -> Target:
-    return open_target(str(request.config.getoption("--target")))
+    return request.config.stash[_TARGET]
 
 
 @pytest.fixture
-def target(_session_target: Target) -> Iterator[Target]:
+def target(_session_target: Target) -> Target:
     """The system under test, emptied for this scenario."""
     _session_target.reset()
-    yield _session_target
+    return _session_target

@@ -5,28 +5,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Generic, TypeVar
 
-from parse import with_pattern
 from pytest_bdd import parsers
 
 __all__ = ["BILL_RUN_STATUS", "DOCUMENT_STATUS", "step"]
 
 
-@with_pattern(r"\d{4}-\d{2}-\d{2}")
-def _date(text: str) -> date:
-    return date.fromisoformat(text)
+V = TypeVar("V")
 
 
-@with_pattern(r"-?\d+\.\d{2} [A-Z]{3}")
-def _money(text: str) -> Decimal:
-    return Decimal(text.split()[0])
+class _Type(Generic[V]):
+    """A ``parse`` type converter: the regular expression it matches and how to convert a match."""
+
+    def __init__(self, pattern: str, convert: Callable[[str], V]) -> None:
+        self.pattern = pattern
+        self._convert = convert
+
+    def __call__(self, text: str) -> V:
+        return self._convert(text)
 
 
-@with_pattern(r"enabled|disabled")
-def _switch(text: str) -> bool:
-    return text == "enabled"
-
+TYPES: dict[str, Callable[[str], object]] = {
+    "Date": _Type(r"\d{4}-\d{2}-\d{2}", date.fromisoformat),
+    "Money": _Type(r"-?\d+\.\d{2} [A-Z]{3}", lambda text: Decimal(text.split()[0])),
+    "Switch": _Type(r"enabled|disabled", lambda text: text == "enabled"),
+}
 
 BILL_RUN_STATUS = {
     "pending": "Pending",
@@ -37,8 +41,6 @@ BILL_RUN_STATUS = {
     "in error": "Error",
 }
 DOCUMENT_STATUS = {"a draft": "Draft", "draft": "Draft", "posted": "Posted", "canceled": "Canceled"}
-
-TYPES: dict[str, Callable[[str], Any]] = {"Date": _date, "Money": _money, "Switch": _switch}
 
 
 def step(pattern: str) -> parsers.parse:

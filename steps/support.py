@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from steps.targets import ArrangementError, BillRunView, CreditMemoView, InvoiceView, Outcome, Refusal, Refused, Target
+from steps.targets import (
+    ArrangementError,
+    BillRunView,
+    CreditMemoView,
+    InvoiceView,
+    Outcome,
+    Refusal,
+    Refused,
+    Target,
+)
 
 __all__ = ["accepted", "arranged", "credit_memo_of", "invoice_of", "refused"]
 
@@ -48,5 +57,7 @@ def credit_memo_of(target: Target, bill_run: BillRunView, name: str) -> CreditMe
     """The one credit memo ``bill_run`` produced for the customer called ``name``."""
     account = target.account_number(name)
     found = [m for m in arranged(target.bill_run_credit_memos(bill_run.id)) if m.account_number == account]
-    assert len(found) == 1, f"expected one credit memo for {name} in bill run {bill_run.number}, found {found}"
+    assert len(found) == 1, (
+        f"expected one credit memo for {name} in bill run {bill_run.number}, found {found}"
+    )
     return found[0]

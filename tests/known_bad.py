@@ -11,9 +11,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import ClassVar
 
-from reference_impl import BILL_RUN_TRANSITIONS, BillRun, BillRunAction, BillRunStatus, Billing, FeatureSettings
-from reference_impl.bill_run_ops import CancelOutcome
+from reference_impl import (
+    BILL_RUN_TRANSITIONS,
+    Billing,
+    BillRun,
+    BillRunAction,
+    BillRunStatus,
+    FeatureSettings,
+)
 from reference_impl.bill_run import Transitions
+from reference_impl.bill_run_ops import CancelOutcome
 from reference_impl.document import DocumentStatus
 from reference_impl.invoice import Invoice
 from reference_impl.rejection import Category, Rejection
@@ -75,7 +82,9 @@ class RefusesCancelingPendingOneOffRuns(KnownBad):
 
     def _cancel_blocker(self, run: BillRun) -> Rejection | None:
         if run.status is S.PENDING and run.schedule is not None and run.schedule.repeat_type.value == "None":
-            return Rejection("not-recurring", Category.RULE_RESTRICTION, "Only recurring runs can be canceled.")
+            return Rejection(
+                "not-recurring", Category.RULE_RESTRICTION, "Only recurring runs can be canceled."
+            )
         return super()._cancel_blocker(run)
 
 
@@ -194,6 +203,7 @@ class KeepsScheduleWhenCancelingAll(KnownBad):
 
 
 KNOWN_BAD: tuple[type[KnownBad], ...] = tuple(
-    value for value in list(globals().values())
+    value
+    for value in list(globals().values())
     if isinstance(value, type) and issubclass(value, KnownBad) and value is not KnownBad
 )

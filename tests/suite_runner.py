@@ -25,7 +25,9 @@ class SuiteResult:
 
 def run_suite(pytester: pytest.Pytester, target: str, *args: str) -> SuiteResult:
     """Run every feature against ``target`` in this process, as ``billing-conformance run`` would."""
-    recorder = pytester.inline_run(str(FEATURES_DIR), f"--rootdir={PROJECT_ROOT}", f"--target={target}", *args)
+    recorder = pytester.inline_run(
+        str(FEATURES_DIR), f"--rootdir={PROJECT_ROOT}", f"--target={target}", *args
+    )
     outcomes: dict[str, dict[str, str]] = defaultdict(dict)
     for report in recorder.getreports("pytest_runtest_logreport"):
         props = dict(report.user_properties)
@@ -33,4 +35,4 @@ def run_suite(pytester: pytest.Pytester, target: str, *args: str) -> SuiteResult
             scenarios = outcomes[str(props["conformance_rule"])]
             if scenarios.get(report.nodeid) in (None, "passed"):
                 scenarios[report.nodeid] = str(props["conformance_outcome"])
-    return SuiteResult(int(recorder.ret), dict(outcomes))
+    return SuiteResult(-1 if recorder.ret is None else int(recorder.ret), dict(outcomes))

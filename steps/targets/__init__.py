@@ -25,6 +25,7 @@ from steps.targets.protocol import (
 )
 
 __all__ = [
+    "DEFAULT_TARGET",
     "ArrangementError",
     "BillRunView",
     "CancelView",

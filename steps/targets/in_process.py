@@ -10,8 +10,8 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from reference_impl import (
-    BillRun,
     Billing,
+    BillRun,
     CreditMemo,
     FeatureSettings,
     Invoice,
@@ -52,13 +52,21 @@ def _bill_run(run: BillRun) -> BillRunView:
 
 
 def _invoice(invoice: Invoice) -> InvoiceView:
-    return InvoiceView(invoice.number, invoice.account_number, invoice.status.value, invoice.amount,
-                       invoice.balance, invoice.invoice_date, invoice.bill_run_id)
+    return InvoiceView(
+        invoice.number,
+        invoice.account_number,
+        invoice.status.value,
+        invoice.amount,
+        invoice.balance,
+        invoice.invoice_date,
+        invoice.bill_run_id,
+    )
 
 
 def _credit_memo(memo: CreditMemo) -> CreditMemoView:
-    return CreditMemoView(memo.number, memo.account_number, memo.status.value, memo.amount,
-                          memo.bill_run_id, memo.reason_code)
+    return CreditMemoView(
+        memo.number, memo.account_number, memo.status.value, memo.amount, memo.bill_run_id, memo.reason_code
+    )
 
 
 class InProcessTarget:
@@ -82,7 +90,9 @@ class InProcessTarget:
         self._clock.set(datetime.combine(day, time()))
 
     def set_features(self, features: TenantFeatures) -> None:
-        self._billing.configure(FeatureSettings(features.invoice_settlement, features.orders, features.workflow))
+        self._billing.configure(
+            FeatureSettings(features.invoice_settlement, features.orders, features.workflow)
+        )
 
     def advance_to(self, day: date) -> None:
         self._billing.advance_clock(datetime.combine(day, time(23, 59)))
@@ -104,7 +114,9 @@ class InProcessTarget:
         return _refused("close account", closed) if isinstance(closed, Rejection) else None
 
     def subscribe(self, name: str, plan: str, start: date) -> Outcome[str]:
-        made = self._billing.subscribe(account_number=self.account_number(name), plan_name=plan, start_date=start)
+        made = self._billing.subscribe(
+            account_number=self.account_number(name), plan_name=plan, start_date=start
+        )
         return _refused("subscribe", made) if isinstance(made, Rejection) else made.number
 
     # bill runs ---------------------------------------------------------------------------------
@@ -115,8 +127,11 @@ class InProcessTarget:
         run = self._billing.create_bill_run(
             target_date=target_date,
             account_number=self.account_number(account) if account is not None else None,
-            schedule=None if schedule is None else Schedule(
-                RepeatType(schedule.repeat_type), schedule.repeat_from, schedule.repeat_to, schedule.run_time),
+            schedule=None
+            if schedule is None
+            else Schedule(
+                RepeatType(schedule.repeat_type), schedule.repeat_from, schedule.repeat_to, schedule.run_time
+            ),
         )
         if isinstance(run, Rejection):
             return _refused("create bill run", run)
@@ -128,8 +143,11 @@ class InProcessTarget:
         return _refused("get bill run", run) if isinstance(run, Rejection) else _bill_run(run)
 
     def cancel_bill_run(self, bill_run_id: str, *, cancel_once: bool | None) -> Outcome[CancelView]:
-        outcome = (self._billing.cancel_bill_run(bill_run_id) if cancel_once is None
-                   else self._billing.cancel_bill_run(bill_run_id, cancel_once=cancel_once))
+        outcome = (
+            self._billing.cancel_bill_run(bill_run_id)
+            if cancel_once is None
+            else self._billing.cancel_bill_run(bill_run_id, cancel_once=cancel_once)
+        )
         if isinstance(outcome, Rejection):
             return _refused("cancel bill run", outcome)
         following = None if outcome.next_run is None else _bill_run(outcome.next_run)
@@ -160,7 +178,9 @@ class InProcessTarget:
 
     def bill_run_invoices(self, bill_run_id: str) -> Outcome[list[InvoiceView]]:
         found = self._billing.bill_run_invoices(bill_run_id)
-        return _refused("list invoices", found) if isinstance(found, Rejection) else [_invoice(i) for i in found]
+        return (
+            _refused("list invoices", found) if isinstance(found, Rejection) else [_invoice(i) for i in found]
+        )
 
     def bill_run_credit_memos(self, bill_run_id: str) -> Outcome[list[CreditMemoView]]:
         found = self._billing.bill_run_credit_memos(bill_run_id)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Protocol, TypeVar, runtime_checkable
+from typing import Protocol, TypeAlias, TypeVar, runtime_checkable
 
 __all__ = [
     "BillRunView",
@@ -59,7 +59,7 @@ class Refused:
     message: str
 
 
-Outcome = T | Refused
+Outcome: TypeAlias = T | Refused
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,115 @@
+"""The rule catalog: every rule is identified, sourced and covered; every scenario has a rule."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from billing_conformance import FEATURES_DIR
+from billing_conformance.catalog import load_catalog
+from billing_conformance.cli import main
+
+BILL_RUN_RULES = {
+    "BR-CANCEL-COMPLETED",
+    "BR-CANCEL-POSTED-INVOICE",
+    "BR-CANCEL-PENDING",
+    "BR-CANCEL-POSTED-RUN",
+    "BR-CANCEL-PAUSED",
+    "BR-CANCEL-ONLY-PENDING-OR-COMPLETED",
+    "BR-CANCEL-INVOICES",
+    "BR-CANCEL-CREDIT-MEMOS",
+    "BR-VIEW-CANCELED",
+    "BR-DELETE",
+    "BR-CANCEL-ONCE",
+    "BR-CANCEL-ALL",
+}
+
+
+def test_the_shipped_features_break_no_catalog_convention() -> None:
+    """No rule without an ID, source or scenario; no scenario outside a rule; no duplicate names."""
+    assert load_catalog(FEATURES_DIR).problems == ()
+
+
+def test_every_bill_run_rule_is_catalogued_with_its_source() -> None:
+    """The bill-run rules the issue names are all there, each citing the bill-run document."""
+    catalog = load_catalog(FEATURES_DIR)
+    assert {rule.id for rule in catalog.rules} >= BILL_RUN_RULES
+    for rule_id in BILL_RUN_RULES:
+        rule = catalog.rule(rule_id)
+        assert rule.source.startswith('"Cancel bill runs"'), rule
+        assert rule.scenarios, rule_id
+        assert rule.statement[0].isupper(), rule.statement
+        assert len(rule.statement.split()) >= 5, rule.statement
+
+
+def test_decisions_are_recorded_beside_their_rules() -> None:
+    """Where the kit decided an ambiguity, the decision is part of the rule's entry."""
+    catalog = load_catalog(FEATURES_DIR)
+    assert any("error" in d for d in catalog.rule("BR-DELETE").decisions)
+    assert any("cancelOnce" in d for d in catalog.rule("BR-CANCEL-ONCE").decisions)
+
+
+def _feature(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sample.feature"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_scenario_outside_any_rule_is_flagged(tmp_path: Path) -> None:
+    path = _feature(tmp_path, "Feature: F\n  Scenario: Lost\n    Given something\n")
+    catalog = load_catalog(tmp_path, [path])
+    assert [s.name for s in catalog.orphan_scenarios] == ["Lost"]
+    assert any("belongs to no rule" in p for p in catalog.problems)
+
+
+@pytest.mark.parametrize(
+    ("rule_block", "problem"),
+    [
+        ("  Rule: Untagged rule\n    Source: Doc\n    Example: E\n      Given x\n", "exactly one ID tag"),
+        ("  @AB-ONE\n  Rule: Unsourced rule\n    Example: E\n      Given x\n", "'Source:' line"),
+        ("  @AB-ONE\n  Rule: Empty rule\n    Source: Doc\n", "has no scenario"),
+        (
+            "  @AB-ONE\n  Rule: R1\n    Source: D\n    Example: Same\n      Given x\n"
+            "  @AB-TWO\n  Rule: R2\n    Source: D\n    Example: Same\n      Given x\n",
+            "used twice",
+        ),
+        (
+            "  @AB-ONE\n  Rule: R1\n    Source: D\n    Example: E1\n      Given x\n"
+            "  @AB-ONE\n  Rule: R2\n    Source: D\n    Example: E2\n      Given x\n",
+            "rule ID AB-ONE is used twice",
+        ),
+    ],
+    ids=["no-id", "no-source", "no-scenario", "duplicate-scenario-name", "duplicate-rule-id"],
+)
+def test_convention_breaches_are_flagged(tmp_path: Path, rule_block: str, problem: str) -> None:
+    catalog = load_catalog(tmp_path, [_feature(tmp_path, "Feature: F\n" + rule_block)])
+    assert any(problem in p for p in catalog.problems), catalog.problems
+
+
+def test_outline_examples_are_listed_with_their_values(tmp_path: Path) -> None:
+    text = (
+        "Feature: F\n  @AB-ONE\n  Rule: R\n    Source: D\n"
+        "    Scenario Outline: Varies by <x>\n      Given <x>\n"
+        "      Examples:\n        | x |\n        | 1 |\n        | 2 |\n"
+    )
+    (rule,) = load_catalog(tmp_path, [_feature(tmp_path, text)]).rules
+    assert rule.scenarios[0].examples == ({"x": "1"}, {"x": "2"})
+
+
+def test_rules_command_prints_the_catalog_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """``billing-conformance rules --format json`` lists each rule with the scenarios covering it."""
+    assert main(["rules", "--format", "json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    by_id = {rule["id"]: rule for rule in printed["rules"]}
+    assert set(by_id) >= BILL_RUN_RULES
+    assert all(rule["scenarios"] for rule in by_id.values())
+    assert printed["problems"] == []
+    assert printed["orphanScenarios"] == []
+
+
+def test_rules_command_prints_readable_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    assert "BR-CANCEL-PAUSED  A paused scheduled bill run cannot be canceled" in out

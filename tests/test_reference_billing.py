@@ -1,0 +1,221 @@
+"""The reference implementation's billing core, below the level of the features."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from reference_impl import (
+    BILL_RUN_TRANSITIONS,
+    Billing,
+    BillRun,
+    BillRunStatus,
+    Category,
+    FeatureSettings,
+    ManualClock,
+    Rejection,
+    RepeatType,
+    Schedule,
+)
+from reference_impl.money import money
+from reference_impl.rating import prorate
+
+
+def _billing(today: date = date(2026, 3, 1), *, settlement: bool = True) -> Billing:
+    billing = Billing(ManualClock(datetime(today.year, today.month, today.day)))
+    billing.configure(FeatureSettings(invoice_settlement=settlement))
+    return billing
+
+
+def _ok(value: object) -> object:
+    assert not isinstance(value, Rejection), value
+    return value
+
+
+def _completed_run(
+    billing: Billing,
+    plan: str = "Basic Monthly",
+    start: date = date(2026, 3, 1),
+    target: date = date(2026, 3, 1),
+) -> BillRun:
+    account = billing.create_account(name="Acme")
+    assert not isinstance(account, Rejection)
+    _ok(billing.subscribe(account_number=account.number, plan_name=plan, start_date=start))
+    run = billing.create_bill_run(target_date=target, account_number=account.number)
+    assert isinstance(run, BillRun)
+    billing.process_due_bill_runs()
+    done = billing.bill_run(run.id)
+    assert isinstance(done, BillRun)
+    assert done.status is BillRunStatus.COMPLETED
+    return done
+
+
+def test_monthly_charges_are_billed_in_advance_up_to_the_target_date() -> None:
+    """Every period starting on or before the target date is billed once, in full."""
+    billing = _billing()
+    run = _completed_run(billing, start=date(2026, 1, 15), target=date(2026, 3, 15))
+    invoices = billing.bill_run_invoices(run.id)
+    assert not isinstance(invoices, Rejection)
+    (invoice,) = invoices
+    assert [i.service_start for i in invoice.items] == [
+        date(2026, 1, 15),
+        date(2026, 2, 15),
+        date(2026, 3, 15),
+    ]
+    assert invoice.amount == Decimal("90.00")
+
+
+def test_a_period_is_not_billed_twice_but_is_billed_again_after_its_invoice_is_canceled() -> None:
+    billing = _billing()
+    first = _completed_run(billing)
+    again = billing.create_bill_run(target_date=date(2026, 3, 1))
+    assert isinstance(again, BillRun)
+    billing.process_due_bill_runs()
+    assert billing.bill_run_invoices(again.id) == []
+    _ok(billing.cancel_bill_run(first.id))
+    third = billing.create_bill_run(target_date=date(2026, 3, 1))
+    assert isinstance(third, BillRun)
+    billing.process_due_bill_runs()
+    invoices = billing.bill_run_invoices(third.id)
+    assert isinstance(invoices, list)
+    assert [i.amount for i in invoices] == [Decimal("30.00")]
+
+
+@pytest.mark.parametrize(
+    ("settlement", "memos", "invoice_amounts"), [(True, 1, []), (False, 0, [Decimal("-20.00")])]
+)
+def test_a_negative_total_is_a_credit_memo_only_with_invoice_settlement(
+    settlement: bool, memos: int, invoice_amounts: list[Decimal]
+) -> None:
+    billing = _billing(settlement=settlement)
+    run = _completed_run(billing, plan="Goodwill Credit")
+    memo_list = billing.bill_run_credit_memos(run.id)
+    invoice_list = billing.bill_run_invoices(run.id)
+    assert isinstance(memo_list, list)
+    assert isinstance(invoice_list, list)
+    assert len(memo_list) == memos
+    assert [i.amount for i in invoice_list] == invoice_amounts
+    if memo_list:
+        assert memo_list[0].amount == Decimal("20.00")
+
+
+def test_a_refused_cancellation_changes_nothing() -> None:
+    """A run holding a posted invoice refuses to cancel, and its other documents stay as they were."""
+    billing = _billing()
+    run = _completed_run(billing)
+    invoices = billing.bill_run_invoices(run.id)
+    assert isinstance(invoices, list)
+    _ok(billing.post_invoice(invoices[0].number))
+    before = billing._ledger
+    refused = billing.cancel_bill_run(run.id)
+    assert isinstance(refused, Rejection)
+    assert refused.category is Category.RULE_RESTRICTION
+    assert refused.code == "bill-run-has-posted-invoices"
+    assert billing._ledger is before
+
+
+def test_an_operation_that_raises_leaves_the_ledger_as_it_was() -> None:
+    billing = _billing()
+    before = billing._ledger
+
+    class Boom(Exception):
+        pass
+
+    def explode(*_: object) -> None:
+        billing._ledger.accounts["ZZZ"] = billing._ledger.accounts.get("ZZZ")  # type: ignore[assignment]
+        raise Boom
+
+    billing._bill_account = explode  # type: ignore[method-assign,assignment]
+    account = billing.create_account(name="Acme")
+    assert not isinstance(account, Rejection)
+    _ok(
+        billing.subscribe(
+            account_number=account.number, plan_name="Basic Monthly", start_date=date(2026, 3, 1)
+        )
+    )
+    _ok(billing.create_bill_run(target_date=date(2026, 3, 1)))
+    snapshot = billing._ledger
+    with pytest.raises(Boom):
+        billing.process_due_bill_runs()
+    assert billing._ledger is snapshot
+    assert "ZZZ" not in billing._ledger.accounts
+    assert before is not snapshot
+
+
+@pytest.mark.parametrize(
+    ("amount", "code"),
+    [
+        (Decimal("30.01"), "payment-exceeds-balance"),
+        (Decimal("0"), "payment-amount-invalid"),
+        (Decimal("1.005"), "payment-amount-invalid"),
+        (Decimal("-5.00"), "payment-amount-invalid"),
+    ],
+)
+def test_payments_are_checked_against_the_invoice_balance(amount: Decimal, code: str) -> None:
+    billing = _billing()
+    run = _completed_run(billing)
+    _ok(billing.post_bill_run(run.id))
+    invoices = billing.bill_run_invoices(run.id)
+    assert isinstance(invoices, list)
+    refused = billing.collect_payment(invoice_number=invoices[0].number, amount=amount)
+    assert isinstance(refused, Rejection)
+    assert refused.code == code
+
+
+def test_a_draft_invoice_cannot_be_paid() -> None:
+    billing = _billing()
+    run = _completed_run(billing)
+    invoices = billing.bill_run_invoices(run.id)
+    assert isinstance(invoices, list)
+    refused = billing.collect_payment(invoice_number=invoices[0].number, amount=Decimal("30.00"))
+    assert isinstance(refused, Rejection)
+    assert refused.code == "invoice-not-posted"
+
+
+def test_an_ad_hoc_bill_run_needs_a_target_date() -> None:
+    refused = _billing().create_bill_run()
+    assert isinstance(refused, Rejection)
+    assert refused.category is Category.MISSING_FIELD
+
+
+def test_a_schedule_cannot_end_before_it_starts() -> None:
+    refused = _billing().create_bill_run(
+        schedule=Schedule(RepeatType.DAILY, date(2026, 4, 2), date(2026, 4, 1))
+    )
+    assert isinstance(refused, Rejection)
+    assert refused.category is Category.INVALID_VALUE
+
+
+def test_advancing_the_clock_runs_each_due_occurrence_and_schedules_the_next() -> None:
+    billing = _billing()
+    account = billing.create_account(name="Acme")
+    assert not isinstance(account, Rejection)
+    first = billing.create_bill_run(schedule=Schedule(RepeatType.WEEKLY, date(2026, 3, 2), date(2026, 3, 20)))
+    assert isinstance(first, BillRun)
+    ran = billing.advance_clock(datetime(2026, 3, 31))
+    assert [r.scheduled_for.date() for r in ran] == [date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16)]
+    assert all(r.status is BillRunStatus.COMPLETED for r in ran)
+    assert first.series is not None
+    assert billing.pending_occurrence(first.series) is None
+
+
+def test_the_clock_never_goes_back() -> None:
+    with pytest.raises(ValueError, match="cannot go back"):
+        _billing().advance_clock(datetime(2020, 1, 1))
+
+
+def test_every_status_appears_in_the_transition_table() -> None:
+    """The table is the whole lifecycle: no status is unreachable or a dead end by accident."""
+    sources = {status for status, _ in BILL_RUN_TRANSITIONS}
+    targets = set(BILL_RUN_TRANSITIONS.values())
+    assert sources | targets == set(BillRunStatus)
+    assert set(BillRunStatus) - sources == {BillRunStatus.POSTED, BillRunStatus.REMOVE_IN_PROGRESS}
+
+
+def test_money_rounds_half_up_to_the_cent_and_proration_uses_days() -> None:
+    assert money("2.345") == Decimal("2.35")
+    assert prorate(Decimal("30.00"), date(2026, 4, 1), date(2026, 5, 1), date(2026, 4, 16)) == Decimal(
+        "15.00"
+    )
