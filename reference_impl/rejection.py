@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar
 
-__all__ = ["Category", "Rejection", "is_rejection"]
+__all__ = ["RESOURCE_CODES", "Category", "Rejection", "is_rejection"]
 
 T = TypeVar("T")
 
@@ -28,6 +28,21 @@ class Category(Enum):
     NOT_FOUND = 40
 
 
+#: Six-digit resource codes, by the object a rejection's ``code`` starts with. Zuora's own codes
+#: are not published per resource (apart from orders, e.g. 53100320); these are the kit's.
+RESOURCE_CODES: dict[str, int] = {
+    "account": 500010,
+    "subscription": 500020,
+    "bill-run": 500030,
+    "invoice": 500040,
+    "credit-memo": 500050,
+    "payment": 500060,
+    "plan": 500070,
+    "order": 531003,
+}
+UNKNOWN_RESOURCE = 500000
+
+
 @dataclass(frozen=True)
 class Rejection:
     """A refused request. Nothing was changed by the request that produced it."""
@@ -35,6 +50,19 @@ class Rejection:
     code: str
     category: Category
     message: str
+
+    @property
+    def zuora_code(self) -> int:
+        """The eight-digit code of Zuora's envelope: resource code, then the two-digit category."""
+        resource = next(
+            (number for prefix, number in RESOURCE_CODES.items() if self.code.startswith(prefix)),
+            UNKNOWN_RESOURCE,
+        )
+        return resource * 100 + self.category.value
+
+    def envelope(self) -> dict[str, object]:
+        """The refusal as Zuora reports one: ``success: false`` and one reason."""
+        return {"success": False, "reasons": [{"code": self.zuora_code, "message": self.message}]}
 
 
 def is_rejection(value: object) -> bool:

@@ -219,3 +219,18 @@ def test_money_rounds_half_up_to_the_cent_and_proration_uses_days() -> None:
     assert prorate(Decimal("30.00"), date(2026, 4, 1), date(2026, 5, 1), date(2026, 4, 16)) == Decimal(
         "15.00"
     )
+
+
+@pytest.mark.parametrize(
+    ("rejection", "code"),
+    [
+        (Rejection("bill-run-has-posted-invoices", Category.RULE_RESTRICTION, "m"), 50003030),
+        (Rejection("invoice-not-found", Category.NOT_FOUND, "m"), 50004040),
+        (Rejection("order-write-off-needs-settlement", Category.PERMISSION_DENIED, "m"), 53100310),
+        (Rejection("nothing-known", Category.INVALID_VALUE, "m"), 50000020),
+    ],
+)
+def test_a_rejection_renders_as_zuoras_error_envelope(rejection: Rejection, code: int) -> None:
+    """Eight digits: a six-digit resource code, then the two-digit category."""
+    assert rejection.envelope() == {"success": False, "reasons": [{"code": code, "message": "m"}]}
+    assert str(code).endswith(f"{rejection.category.value:02d}")
