@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from reference_impl.bill_run import BillRun
-from reference_impl.bill_run_ops import BillRunOps
-from reference_impl.document_ops import DocumentOps
+from reference_impl.order_ops import OrderOps
 
 __all__ = ["Billing"]
 
 
-class Billing(BillRunOps, DocumentOps):
+class Billing(OrderOps):
     """A tenant's billing: accounts, subscriptions, bill runs, invoices, credit memos, payments.
 
     Every operation returns its result or a :class:`~reference_impl.rejection.Rejection`; a

@@ -43,6 +43,10 @@ class Catalog:
     def plan(self, name: str) -> Plan | None:
         return self.plans.get(name)
 
+    def plan_by_key(self, key: str) -> Plan | None:
+        """A plan by its id (``productRatePlanId``) or its name."""
+        return self.plans.get(key) or next((p for p in self.plans.values() if p.id == key), None)
+
 
 def _plan(plan_id: str, name: str, product: str, model: ChargeModel, price: str) -> Plan:
     return Plan(id=plan_id, name=name, product=product, charges=(Charge(name, model, money(price)),))

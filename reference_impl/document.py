@@ -14,7 +14,14 @@ from enum import Enum
 
 from reference_impl.rejection import Category, Rejection
 
-__all__ = ["DOCUMENT_TRANSITIONS", "DocumentAction", "DocumentItem", "DocumentStatus", "next_document_status"]
+__all__ = [
+    "DOCUMENT_TRANSITIONS",
+    "DocumentAction",
+    "DocumentItem",
+    "DocumentStatus",
+    "FinanceInformation",
+    "next_document_status",
+]
 
 
 class DocumentStatus(Enum):
@@ -51,6 +58,16 @@ def next_document_status(
 
 
 @dataclass(frozen=True)
+class FinanceInformation:
+    """Accounting codes a credit memo item can carry (Zuora's write-off ``financeInformation``)."""
+
+    deferred_revenue_accounting_code: str | None = None
+    on_account_accounting_code: str | None = None
+    recognized_revenue_accounting_code: str | None = None
+    revenue_recognition_rule_name: str | None = None
+
+
+@dataclass(frozen=True)
 class DocumentItem:
     """One line of an invoice or credit memo: what was charged (or credited) for which period."""
 
@@ -60,3 +77,4 @@ class DocumentItem:
     service_start: date
     service_end: date
     amount: Decimal
+    finance: FinanceInformation | None = None

@@ -12,6 +12,7 @@ from reference_impl.invoice import Invoice
 from reference_impl.ledger import atomic
 from reference_impl.money import ZERO, money
 from reference_impl.payment import Payment
+from reference_impl.rating import add_months
 from reference_impl.rejection import Category, Rejection
 from reference_impl.service_base import ServiceBase
 from reference_impl.subscription import Subscription
@@ -83,7 +84,13 @@ class DocumentOps(ServiceBase):
 
     @atomic
     def subscribe(
-        self, *, account_number: str, plan_name: str, start_date: date, subscription_number: str | None = None
+        self,
+        *,
+        account_number: str,
+        plan_name: str,
+        start_date: date,
+        subscription_number: str | None = None,
+        term_months: int | None = 12,
     ) -> Subscription | Rejection:
         account = self._find_account(account_number)
         if isinstance(account, Rejection):
@@ -103,8 +110,9 @@ class DocumentOps(ServiceBase):
             id=self._ledger.new_id("subscription"),
             number=number,
             account_number=account.number,
-            plan_name=plan_name,
+            plan_names=(plan_name,),
             start_date=start_date,
+            term_end=None if term_months is None else add_months(start_date, term_months),
         )
         self._ledger.subscriptions[number] = subscription
         return subscription

@@ -10,12 +10,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from reference_impl.account import Account
 from reference_impl.bill_run import BillRun
 from reference_impl.credit_memo import CreditMemo
 from reference_impl.invoice import Invoice
+from reference_impl.order import AsyncJob, Order
 from reference_impl.payment import Payment
 from reference_impl.rejection import Rejection
 from reference_impl.subscription import Subscription
@@ -59,7 +60,8 @@ class Ledger:
     invoices: dict[str, Invoice] = field(default_factory=dict)
     credit_memos: dict[str, CreditMemo] = field(default_factory=dict)
     payments: dict[str, Payment] = field(default_factory=dict)
-    extensions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    orders: dict[str, Order] = field(default_factory=dict)
+    jobs: dict[str, AsyncJob] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
 
     def snapshot(self) -> Ledger:
@@ -71,7 +73,8 @@ class Ledger:
             invoices=dict(self.invoices),
             credit_memos=dict(self.credit_memos),
             payments=dict(self.payments),
-            extensions={name: dict(table) for name, table in self.extensions.items()},
+            orders=dict(self.orders),
+            jobs=dict(self.jobs),
             counters=dict(self.counters),
         )
 

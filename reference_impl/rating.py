@@ -4,23 +4,25 @@ Recurring charges are billed monthly in advance: a service period is due as soon
 day is on or before the target date. Periods run from the subscription's start date, month by
 month (a start on the 31st falls back to the last day of shorter months). A subscription that
 ends inside a period is charged only for the days it is in service. A period already carried by
-a document that is not canceled is never billed twice.
+a document that is not canceled is never billed twice; when a canceled subscription was billed
+in advance past its end, the unused part comes back as a credit item (a negative amount).
 """
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Iterator, Set
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 
-from reference_impl.catalog import ChargeModel, Plan
+from reference_impl.catalog import Charge, ChargeModel, Plan
 from reference_impl.document import DocumentItem
-from reference_impl.money import money
+from reference_impl.money import ZERO, money
 from reference_impl.subscription import Subscription
 
-__all__ = ["BilledKey", "add_months", "due_items", "prorate"]
+__all__ = ["BilledKey", "add_months", "credit_name", "due_items", "prorate"]
 
+#: (subscription number, charge name, first day of the service period)
 BilledKey = tuple[str, str, date]
 
 
@@ -38,6 +40,11 @@ def prorate(price: Decimal, period_start: date, period_end: date, served_until: 
     return money(price * served / days)
 
 
+def credit_name(charge_name: str) -> str:
+    """The item name under which unused, already billed service of a charge is credited."""
+    return f"{charge_name} (unused)"
+
+
 def _periods(subscription: Subscription) -> Iterator[tuple[date, date]]:
     k = 0
     while True:
@@ -45,30 +52,54 @@ def _periods(subscription: Subscription) -> Iterator[tuple[date, date]]:
         k += 1
 
 
+def _recurring(
+    subscription: Subscription,
+    charge: Charge,
+    target_date: date,
+    billed: Mapping[BilledKey, Decimal],
+    new_item_id: Callable[[], str],
+) -> Iterator[DocumentItem]:
+    number, end = subscription.number, subscription.end_date
+    for start, stop in _periods(subscription):
+        if start > target_date:
+            return
+        key = (number, charge.name, start)
+        if key not in billed:
+            if end is not None and start >= end:
+                return
+            amount = charge.price if end is None or end >= stop else prorate(charge.price, start, stop, end)
+            yield DocumentItem(new_item_id(), number, charge.name, start, stop, amount)
+            continue
+        if end is None or end >= stop or (number, credit_name(charge.name), start) in billed:
+            continue
+        unused = billed[key] - prorate(charge.price, start, stop, end)
+        if unused > ZERO:
+            yield DocumentItem(
+                new_item_id(), number, credit_name(charge.name), max(start, end), stop, -unused
+            )
+
+
 def due_items(
     subscription: Subscription,
     plan: Plan,
     target_date: date,
-    billed: Set[BilledKey],
+    billed: Mapping[BilledKey, Decimal],
     new_item_id: Callable[[], str],
 ) -> list[DocumentItem]:
     """The items to bill for ``subscription`` through ``target_date`` that are not billed yet."""
     items: list[DocumentItem] = []
     for charge in plan.charges:
-        if charge.model is ChargeModel.ONE_TIME:
-            start = subscription.start_date
-            if start <= target_date and (subscription.number, charge.name, start) not in billed:
-                items.append(
-                    DocumentItem(new_item_id(), subscription.number, charge.name, start, start, charge.price)
-                )
+        if charge.model is ChargeModel.RECURRING_MONTHLY:
+            items += _recurring(subscription, charge, target_date, billed, new_item_id)
             continue
-        for start, end in _periods(subscription):
-            if start > target_date or (subscription.end_date is not None and start >= subscription.end_date):
-                break
-            if (subscription.number, charge.name, start) in billed:
-                continue
-            amount = charge.price
-            if subscription.end_date is not None and subscription.end_date < end:
-                amount = prorate(charge.price, start, end, subscription.end_date)
-            items.append(DocumentItem(new_item_id(), subscription.number, charge.name, start, end, amount))
+        start = subscription.start_date
+        ended_before = subscription.end_date is not None and subscription.end_date <= start
+        if (
+            start <= target_date
+            and not ended_before
+            and (subscription.number, charge.name, start) not in billed
+        ):
+            items.append(
+                DocumentItem(new_item_id(), subscription.number, charge.name, start, start, charge.price)
+            )
     return items

@@ -1,0 +1,420 @@
+"""Order operations: create and cancel subscriptions, bill, collect and write off.
+
+The rules of "Cancel subscriptions and write off all unpaid invoices" live here. Each has one
+hook method so that a known-bad variant can break exactly one of them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from reference_impl.account import Account
+from reference_impl.bill_run_ops import BillRunOps
+from reference_impl.credit_memo import CreditMemo
+from reference_impl.document import DocumentItem, DocumentStatus
+from reference_impl.document_ops import DocumentOps
+from reference_impl.invoice import Invoice
+from reference_impl.ledger import atomic
+from reference_impl.money import ZERO, money
+from reference_impl.order import (
+    WRITE_OFF_REASON,
+    AsyncJob,
+    CancellationPolicy,
+    Order,
+    OrderAction,
+    OrderRequest,
+    Processing,
+    WriteOff,
+)
+from reference_impl.payment import Payment
+from reference_impl.rating import add_months
+from reference_impl.rejection import Category, Rejection
+from reference_impl.service_base import not_found
+from reference_impl.subscription import Subscription
+
+__all__ = ["MULTIPLE_SUBSCRIPTIONS", "OrderOps"]
+
+MULTIPLE_SUBSCRIPTIONS = (
+    "Invoice is linked to multiple subscriptions; it can only be written off with Invoice Item Settlement."
+)
+
+
+def _rule(code: str, message: str, category: Category = Category.RULE_RESTRICTION) -> Rejection:
+    return Rejection(f"order-{code}", category, message)
+
+
+class OrderOps(BillRunOps, DocumentOps):
+    # -- entry points -----------------------------------------------------------------------------
+
+    @atomic
+    def create_order(self, request: OrderRequest) -> Order | Rejection:
+        """Process an order at once (Zuora's "Create an order")."""
+        return self._process_order(request)
+
+    @atomic
+    def create_order_async(self, request: OrderRequest) -> AsyncJob | Rejection:
+        """Accept an order as a job (Zuora's "Create an order asynchronously").
+
+        The job runs at once; a job whose order is refused ends ``Failed`` and changes nothing.
+        """
+        refused = self._async_refusal(request)
+        if refused is not None:
+            return refused
+        saved = self._ledger
+        self._ledger = saved.snapshot()
+        outcome = self._process_order(request)
+        if isinstance(outcome, Rejection):
+            self._ledger = saved
+            job = AsyncJob(self._ledger.new_id("job"), "Failed", errors=outcome.message)
+        else:
+            job = AsyncJob(self._ledger.new_id("job"), "Completed", order=outcome)
+        self._ledger.jobs[job.id] = job
+        return job
+
+    def _async_refusal(self, request: OrderRequest) -> Rejection | None:
+        """Rule: write-off is only available through the synchronous operation."""
+        if request.processing.write_off:
+            return _rule(
+                "async-write-off",
+                "Writing off invoices while canceling a subscription is only "
+                "possible through the synchronous create-order operation.",
+                Category.UNKNOWN_FIELD,
+            )
+        return None
+
+    def order(self, key: str) -> Order | Rejection:
+        found = self._ledger.orders.get(key) or next(
+            (o for o in self._ledger.orders.values() if o.id == key), None
+        )
+        return found if found is not None else not_found("order", key)
+
+    def async_job(self, job_id: str) -> AsyncJob | Rejection:
+        job = self._ledger.jobs.get(job_id)
+        return job if job is not None else not_found("job", job_id)
+
+    # -- processing -------------------------------------------------------------------------------
+
+    def _process_order(self, request: OrderRequest) -> Order | Rejection:
+        refused = self._feature_refusal(request.processing) or self._processing_refusal(request.processing)
+        if refused is not None:
+            return refused
+        account = self._order_account(request)
+        if isinstance(account, Rejection):
+            return account
+        touched: list[Subscription] = []
+        canceled: set[str] = set()
+        actions: list[tuple[str, str]] = []
+        for change in request.subscriptions:
+            number = change.subscription_number
+            for action in change.actions:
+                done = self._apply(action, account, number, request.order_date)
+                if isinstance(done, Rejection):
+                    return done
+                number = done.number
+                touched = [s for s in touched if s.number != done.number] + [done]
+                actions.append((action.kind, done.number))
+                if action.kind == "CancelSubscription":
+                    canceled.add(done.number)
+        if request.processing.write_off and not canceled:
+            return _rule(
+                "write-off-without-cancellation",
+                "Write-off applies only to an order that cancels a subscription.",
+            )
+        return self._finish(request, account, touched, canceled, actions)
+
+    def _feature_refusal(self, processing: Processing) -> Rejection | None:
+        """Rule: write-off needs Invoice Settlement, and the Orders and Workflow features."""
+        features = self._ledger.features
+        if not features.orders:
+            return _rule("orders-disabled", "The Orders feature is not enabled.", Category.PERMISSION_DENIED)
+        if processing.write_off and not features.invoice_settlement:
+            return _rule(
+                "write-off-needs-invoice-settlement",
+                "Write-off needs the Invoice Settlement feature.",
+                Category.PERMISSION_DENIED,
+            )
+        if processing.write_off and not features.workflow:
+            return _rule(
+                "write-off-needs-workflow",
+                "Write-off needs the Workflow feature.",
+                Category.PERMISSION_DENIED,
+            )
+        return None
+
+    def _processing_refusal(self, processing: Processing) -> Rejection | None:
+        """Rules: collecting a payment needs billing; writing off needs no payment collection."""
+        if processing.collect_payment and not processing.run_billing:
+            return _rule(
+                "collect-payment-needs-billing", "collectPayment cannot be true when runBilling is false."
+            )
+        if processing.write_off and processing.collect_payment:
+            return _rule(
+                "write-off-with-payment", "To write off unpaid invoices, collectPayment must be false."
+            )
+        return None
+
+    def _order_account(self, request: OrderRequest) -> Account | Rejection:
+        if (request.existing_account_number is None) == (request.new_account is None):
+            return _rule(
+                "account-choice",
+                "Give either existingAccountNumber or newAccount, not both or neither.",
+                Category.INVALID_VALUE,
+            )
+        if request.new_account is not None:
+            new = request.new_account
+            return self.create_account(
+                name=new.name, currency=new.currency, bill_cycle_day=new.bill_cycle_day
+            )
+        return self._find_account(request.existing_account_number or "")
+
+    def _apply(
+        self, action: OrderAction, account: Account, number: str | None, order_date: date
+    ) -> Subscription | Rejection:
+        if action.kind == "CreateSubscription":
+            return self._create_subscription(action, account, number, order_date)
+        if action.kind == "CancelSubscription":
+            return self._cancel_subscription(action, account, number)
+        return _rule(
+            "action-unsupported",
+            f"The reference implementation does not support {action.kind} actions.",
+            Category.INVALID_VALUE,
+        )
+
+    def _create_subscription(
+        self, action: OrderAction, account: Account, number: str | None, order_date: date
+    ) -> Subscription | Rejection:
+        plans = [self.catalog.plan_by_key(key) for key in action.plan_keys]
+        if not plans or None in plans:
+            return _rule(
+                "plan-unknown",
+                f"Unknown or missing rate plans: {list(action.plan_keys)}.",
+                Category.INVALID_VALUE,
+            )
+        number = number or self._ledger.new_number("subscription")
+        if number in self._ledger.subscriptions:
+            return _rule(
+                "subscription-exists", f"A subscription numbered {number} exists.", Category.INVALID_VALUE
+            )
+        start = action.trigger_dates.get("ContractEffective", order_date)
+        subscription = Subscription(
+            id=self._ledger.new_id("subscription"),
+            number=number,
+            account_number=account.number,
+            plan_names=tuple(p.name for p in plans if p is not None),
+            start_date=start,
+            term_end=None if action.term_months is None else add_months(start, action.term_months),
+            custom_fields=dict(action.custom_fields),
+        )
+        self._ledger.subscriptions[number] = subscription
+        return subscription
+
+    def _cancel_subscription(
+        self, action: OrderAction, account: Account, number: str | None
+    ) -> Subscription | Rejection:
+        subscription = self._ledger.subscriptions.get(number or "")
+        if subscription is None or subscription.account_number != account.number:
+            return not_found("subscription", number or "")
+        if subscription.end_date is not None:
+            return _rule(
+                "subscription-cancelled", f"The subscription {subscription.number} is already cancelled."
+            )
+        effective = self._effective_date(subscription, action)
+        if isinstance(effective, Rejection):
+            return effective
+        cancelled = subscription.cancel(effective)
+        self._ledger.subscriptions[cancelled.number] = cancelled
+        return cancelled
+
+    def _effective_date(self, subscription: Subscription, action: OrderAction) -> date | Rejection:
+        """When the cancellation takes effect, by policy."""
+        if action.policy is CancellationPolicy.SPECIFIC_DATE:
+            when = action.effective_date
+            if when is None:
+                return _rule(
+                    "effective-date-required",
+                    "SpecificDate needs a cancellationEffectiveDate.",
+                    Category.MISSING_FIELD,
+                )
+            if when < subscription.start_date or (
+                subscription.term_end is not None and when > subscription.term_end
+            ):
+                return _rule(
+                    "effective-date-out-of-term",
+                    f"{when} is outside the subscription's term.",
+                    Category.INVALID_VALUE,
+                )
+            return when
+        if action.policy is CancellationPolicy.END_OF_CURRENT_TERM:
+            if subscription.term_end is None:
+                return _rule(
+                    "evergreen-has-no-term-end", "An evergreen subscription has no current term to end."
+                )
+            return subscription.term_end
+        if action.policy is CancellationPolicy.END_OF_LAST_INVOICE_PERIOD:
+            ends = [
+                item.service_end
+                for invoice in self._ledger.invoices.values()
+                if invoice.status is not DocumentStatus.CANCELED
+                for item in invoice.items
+                if item.subscription_number == subscription.number
+            ]
+            return max(ends, default=subscription.start_date)
+        return _rule("policy-required", "A cancellation needs a cancellationPolicy.", Category.MISSING_FIELD)
+
+    # -- billing, payment, write-off -------------------------------------------------------------
+
+    def _finish(
+        self,
+        request: OrderRequest,
+        account: Account,
+        touched: list[Subscription],
+        canceled: set[str],
+        actions: list[tuple[str, str]],
+    ) -> Order:
+        processing = request.processing
+        final: Invoice | CreditMemo | None = None
+        if processing.run_billing:
+            items = self._due_items(
+                account, processing.target_date or request.order_date, {s.number for s in touched}
+            )
+            final = self._issue_documents(
+                account,
+                items,
+                processing.document_date or request.order_date,
+                processing.target_date or request.order_date,
+                post=not processing.generate_draft_invoice,
+            )
+        payment = self._collect_for(final) if processing.collect_payment else None
+        write_offs = (
+            self._write_off_unpaid(account, canceled, final, processing) if processing.write_off else ()
+        )
+        order = Order(
+            id=self._ledger.new_id("order"),
+            number=request.order_number or self._ledger.new_number("order"),
+            account_number=account.number,
+            status="Completed",
+            order_date=request.order_date,
+            category=request.category,
+            subscriptions=tuple(
+                (s.number, self._ledger.subscriptions[s.number].status.value) for s in touched
+            ),
+            actions=tuple(actions),
+            invoice_numbers=(final.number,) if isinstance(final, Invoice) else (),
+            credit_memo_numbers=(final.number,) if isinstance(final, CreditMemo) else (),
+            payment_number=payment.number if payment else None,
+            paid_amount=payment.amount if payment else None,
+            write_offs=write_offs,
+            write_off_requested=processing.write_off,
+            custom_fields=dict(request.custom_fields),
+            action_custom_fields=tuple(a.custom_fields for c in request.subscriptions for a in c.actions),
+            description=request.description,
+        )
+        self._ledger.orders[order.number] = order
+        return order
+
+    def _collect_for(self, document: Invoice | CreditMemo | None) -> Payment | None:
+        if (
+            not isinstance(document, Invoice)
+            or document.balance <= ZERO
+            or document.status is not DocumentStatus.POSTED
+        ):
+            return None
+        payment = Payment(
+            id=self._ledger.new_id("payment"),
+            number=self._ledger.new_number("payment"),
+            account_number=document.account_number,
+            invoice_number=document.number,
+            amount=document.balance,
+            effective_date=self._today(),
+        )
+        self._ledger.payments[payment.number] = payment
+        self._ledger.invoices[document.number] = document.record_payment(payment.amount)
+        return payment
+
+    def _unpaid_invoices(self, account: Account, canceled: set[str]) -> list[Invoice]:
+        """Rule: issued (posted) invoices of the canceled subscriptions that still have a balance."""
+        return sorted(
+            (
+                i
+                for i in self._ledger.invoices.values()
+                if i.account_number == account.number
+                and i.status is DocumentStatus.POSTED
+                and i.balance > ZERO
+                and any(item.subscription_number in canceled for item in i.items)
+            ),
+            key=lambda i: (i.invoice_date, i.number),
+        )
+
+    def _apply_final_credit(self, memo: CreditMemo, unpaid: list[Invoice]) -> None:
+        """Rule: a final credit memo goes to the outstanding invoices before anything is written off.
+
+        The invoice that billed the credited service comes first, then the others, oldest first.
+        """
+        credited = {(i.subscription_number, i.service_start) for i in memo.items}
+        ordered = sorted(
+            unpaid,
+            key=lambda inv: (
+                not any((item.subscription_number, item.service_start) in credited for item in inv.items)
+            ),
+        )
+        for invoice in ordered:
+            current_memo = self._ledger.credit_memos[memo.number]
+            current = self._ledger.invoices[invoice.number]
+            amount = min(current_memo.unapplied_amount, current.balance)
+            if amount <= ZERO:
+                continue
+            self._ledger.credit_memos[memo.number] = current_memo.record_application(amount)
+            self._ledger.invoices[invoice.number] = current.record_credit(amount)
+
+    def _write_off_unpaid(
+        self, account: Account, canceled: set[str], final: Invoice | CreditMemo | None, processing: Processing
+    ) -> tuple[WriteOff, ...]:
+        unpaid = self._unpaid_invoices(account, canceled)
+        if isinstance(final, CreditMemo) and final.status is DocumentStatus.POSTED:
+            self._apply_final_credit(final, unpaid)
+        results: list[WriteOff] = []
+        for invoice in unpaid:
+            current = self._ledger.invoices[invoice.number]
+            if current.balance <= ZERO:
+                continue
+            if any(item.subscription_number not in canceled for item in current.items):
+                results.append(
+                    WriteOff(current.number, current.balance, "Failed", failed_reason=MULTIPLE_SUBSCRIPTIONS)
+                )
+                continue
+            memo = self._write_off(current, processing)
+            results.append(WriteOff(current.number, memo.amount, "Success", credit_memo_number=memo.number))
+        return tuple(results)
+
+    def _write_off(self, invoice: Invoice, processing: Processing) -> CreditMemo:
+        """A posted credit memo for the invoice's whole balance, applied to it; reason ``Write-off``."""
+        remaining, items = invoice.balance, []
+        for item in invoice.items:
+            share = min(item.amount, remaining)
+            if share > ZERO:
+                items.append(
+                    DocumentItem(
+                        self._ledger.new_id("item"),
+                        item.subscription_number,
+                        item.charge_name,
+                        item.service_start,
+                        item.service_end,
+                        money(share),
+                        finance=processing.write_off_finance,
+                    )
+                )
+                remaining -= share
+        memo = CreditMemo(
+            id=self._ledger.new_id("credit_memo"),
+            number=self._ledger.new_number("credit_memo"),
+            account_number=invoice.account_number,
+            memo_date=processing.document_date or self._today(),
+            items=tuple(items),
+            reason_code=WRITE_OFF_REASON,
+            status=DocumentStatus.POSTED,
+            referred_invoice_number=invoice.number,
+        )
+        memo = memo.record_application(memo.amount)
+        self._ledger.credit_memos[memo.number] = memo
+        self._ledger.invoices[invoice.number] = invoice.record_credit(memo.amount)
+        return memo

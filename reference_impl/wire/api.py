@@ -1,0 +1,206 @@
+"""Zuora v1 operations over the reference implementation, transport-free.
+
+Each function takes a decoded JSON body (non-integer numbers as Decimal) and returns a
+:class:`Reply`: the HTTP status and the body Zuora would send. Invalid payloads get Zuora's error
+envelope with a category from the kind of fault (unknown field 21, missing field 22, otherwise
+invalid value 20); a refusal by the domain keeps its own category. Nothing here raises for bad
+input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from reference_impl.billing import Billing
+from reference_impl.document import FinanceInformation
+from reference_impl.order import (
+    CancellationPolicy,
+    NewAccount,
+    OrderAction,
+    OrderRequest,
+    Processing,
+    SubscriptionChange,
+)
+from reference_impl.rejection import Category, Rejection
+from reference_impl.wire.codec import plain
+from reference_impl.wire.orders import (
+    CreateOrderAction,
+    CreateOrderAsyncRequest,
+    CreateOrderRequest,
+    ProcessingOptions,
+)
+from reference_impl.wire.responses import ErrorResponse, job_response, order_response, response_style
+from reference_impl.wire.types import Wire
+
+__all__ = ["Reply", "create_order", "create_order_async", "get_async_job", "get_order", "invalid", "refusal"]
+
+M = TypeVar("M", bound=BaseModel)
+
+_CATEGORY_OF_ERROR = {"extra_forbidden": Category.UNKNOWN_FIELD, "missing": Category.MISSING_FIELD}
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: dict[str, Any]
+
+
+def _dump(model: Wire) -> dict[str, Any]:
+    dumped = plain(model.model_dump(by_alias=True, exclude_none=True))
+    assert isinstance(dumped, dict)
+    return dumped
+
+
+def refusal(rejection: Rejection, status: int = 200) -> Reply:
+    """A domain refusal as Zuora reports it (create-order refusals come back as HTTP 200)."""
+    return Reply(status, _dump(ErrorResponse.of(rejection)))
+
+
+def invalid(error: ValidationError, resource: str) -> Reply:
+    """A payload that does not fit the model, with every fault named by its field path."""
+    first = error.errors()[0]
+    category = _CATEGORY_OF_ERROR.get(first["type"], Category.INVALID_VALUE)
+    faults = "; ".join(
+        f"{'.'.join(str(part) for part in e['loc']) or 'body'}: {e['msg']}" for e in error.errors()[:5]
+    )
+    return Reply(400, _dump(ErrorResponse.of(Rejection(f"{resource}-invalid", category, faults))))
+
+
+def _parse(model: type[M], body: object, resource: str) -> M | Reply:
+    try:
+        return model.model_validate(body)
+    except ValidationError as error:
+        return invalid(error, resource)
+
+
+def _action(action: CreateOrderAction) -> OrderAction:
+    triggers: dict[str, date] = {t.name: t.trigger_date for t in action.trigger_dates or ()}
+    create, cancel = action.create_subscription, action.cancel_subscription
+    plan_keys: tuple[str, ...] = ()
+    term_months: int | None = 12
+    if create is not None:
+        plan_keys = tuple(
+            p.product_rate_plan_id or p.product_rate_plan_number or ""
+            for p in create.subscribe_to_rate_plans or ()
+        )
+        initial = create.terms.initial_term if create.terms is not None else None
+        if initial is not None and initial.term_type == "EVERGREEN":
+            term_months = None
+        elif initial is not None and initial.period is not None:
+            term_months = initial.period * (12 if initial.period_type == "Year" else 1)
+    return OrderAction(
+        kind=action.type,
+        trigger_dates=triggers,
+        custom_fields=dict(action.custom_fields or {}),
+        plan_keys=plan_keys,
+        term_months=term_months,
+        policy=CancellationPolicy(cancel.cancellation_policy) if cancel is not None else None,
+        effective_date=cancel.cancellation_effective_date if cancel is not None else None,
+    )
+
+
+def _processing(options: Any) -> Processing:  # noqa: ANN401 - either kind of processing options
+    if options is None:
+        return Processing()
+    billing = options.billing_options
+    finance = None
+    if isinstance(options, ProcessingOptions) and options.write_off_behavior is not None:
+        info = options.write_off_behavior.finance_information
+        if info is not None:
+            finance = FinanceInformation(
+                info.deferred_revenue_accounting_code,
+                info.on_account_accounting_code,
+                info.recognized_revenue_accounting_code,
+                info.revenue_recognition_rule_name,
+            )
+    return Processing(
+        run_billing=bool(options.run_billing),
+        collect_payment=bool(options.collect_payment),
+        write_off=bool(getattr(options, "write_off", False)),
+        document_date=billing.document_date if billing else None,
+        target_date=billing.target_date if billing else None,
+        generate_draft_invoice=bool(billing and billing.generate_draft_invoice),
+        write_off_finance=finance,
+    )
+
+
+def _command(request: CreateOrderRequest | CreateOrderAsyncRequest) -> OrderRequest:
+    new = request.new_account
+    return OrderRequest(
+        order_date=request.order_date,
+        subscriptions=tuple(
+            SubscriptionChange(tuple(_action(a) for a in s.order_actions), s.subscription_number)
+            for s in request.subscriptions or ()
+        ),
+        existing_account_number=request.existing_account_number,
+        new_account=None if new is None else NewAccount(new.name, new.currency, new.bill_cycle_day),
+        processing=_processing(request.processing_options),
+        order_number=request.order_number,
+        category=request.category or "NewSales",
+        description=request.description,
+        custom_fields=dict(request.custom_fields or {}),
+    )
+
+
+def create_order(billing: Billing, body: object, *, zuora_version: str | None = None) -> Reply:
+    """``POST /v1/orders``."""
+    request = _parse(CreateOrderRequest, body, "order")
+    if isinstance(request, Reply):
+        return request
+    order = billing.create_order(_command(request))
+    if isinstance(order, Rejection):
+        return refusal(order)
+    style = response_style(zuora_version)
+    return Reply(
+        200, _dump(order_response(order, style=style, settlement=billing.features.invoice_settlement))
+    )
+
+
+def create_order_async(billing: Billing, body: object) -> Reply:
+    """``POST /v1/async/orders``: 202 with a job id, or a refusal that changed nothing."""
+    request = _parse(CreateOrderAsyncRequest, body, "order")
+    if isinstance(request, Reply):
+        return request
+    job = billing.create_order_async(_command(request))
+    if isinstance(job, Rejection):
+        return refusal(job, 400)
+    return Reply(202, {"jobId": job.id, "success": True})
+
+
+def get_async_job(billing: Billing, job_id: str, *, zuora_version: str | None = None) -> Reply:
+    """``GET /v1/async-jobs/{jobId}``."""
+    job = billing.async_job(job_id)
+    if isinstance(job, Rejection):
+        return refusal(job, 404)
+    style = response_style(zuora_version)
+    return Reply(200, _dump(job_response(job, style=style, settlement=billing.features.invoice_settlement)))
+
+
+def get_order(billing: Billing, order_number: str) -> Reply:
+    """``GET /v1/orders/{orderNumber}``: the order as it was processed."""
+    order = billing.order(order_number)
+    if isinstance(order, Rejection):
+        return refusal(order, 404)
+    actions = iter(order.action_custom_fields)
+    subscriptions: dict[str, list[dict[str, Any]]] = {}
+    for kind, number in order.actions:
+        subscriptions.setdefault(number, []).append({"type": kind, "customFields": dict(next(actions, {}))})
+    body = {
+        "success": True,
+        "order": {
+            "orderNumber": order.number,
+            "orderDate": order.order_date.isoformat(),
+            "status": order.status,
+            "category": order.category,
+            "existingAccountNumber": order.account_number,
+            "customFields": dict(order.custom_fields),
+            "subscriptions": [{"subscriptionNumber": n, "orderActions": a} for n, a in subscriptions.items()],
+        },
+    }
+    if order.description is not None:
+        body["order"]["description"] = order.description  # type: ignore[index]
+    return Reply(200, body)
