@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from decimal import Decimal
 
 from reference_impl.account import Account
 from reference_impl.bill_run import (
@@ -21,14 +20,11 @@ from reference_impl.bill_run import (
     Transitions,
 )
 from reference_impl.credit_memo import CreditMemo
-from reference_impl.document import DocumentAction, DocumentItem, DocumentStatus
+from reference_impl.document import DocumentAction, DocumentStatus
 from reference_impl.invoice import Invoice
+from reference_impl.invoicing import Invoicing
 from reference_impl.ledger import atomic
-from reference_impl.money import ZERO
-from reference_impl.order import WRITE_OFF_REASON
-from reference_impl.rating import BilledKey, due_items
 from reference_impl.rejection import Category, Rejection
-from reference_impl.service_base import ServiceBase
 
 __all__ = ["BillRunOps", "CancelOutcome"]
 
@@ -44,7 +40,7 @@ class CancelOutcome:
     next_run: BillRun | None
 
 
-class BillRunOps(ServiceBase):
+class BillRunOps(Invoicing):
     transitions: Transitions = BILL_RUN_TRANSITIONS
 
     # -- create and process -------------------------------------------------------------------
@@ -145,42 +141,6 @@ class BillRunOps(ServiceBase):
             return [], f"Account {account.number} is {account.status.value} and cannot be billed."
         return [account], None
 
-    def _billed(self, account_number: str) -> dict[BilledKey, Decimal]:
-        """What each service period of the account was billed for, on documents not canceled."""
-        documents: list[Invoice | CreditMemo] = [
-            *self._ledger.invoices.values(),
-            *self._ledger.credit_memos.values(),
-        ]
-        billed: dict[BilledKey, Decimal] = {}
-        for doc in documents:
-            if doc.account_number != account_number or doc.status is DocumentStatus.CANCELED:
-                continue
-            if isinstance(doc, CreditMemo) and doc.reason_code == WRITE_OFF_REASON:
-                continue
-            sign = -1 if isinstance(doc, CreditMemo) else 1
-            for item in doc.items:
-                key = (item.subscription_number, item.charge_name, item.service_start)
-                billed[key] = billed.get(key, ZERO) + sign * item.amount
-        return billed
-
-    def _due_items(
-        self, account: Account, target_date: date, subscriptions: set[str] | None = None
-    ) -> list[DocumentItem]:
-        billed = self._billed(account.number)
-        items: list[DocumentItem] = []
-        for subscription in self._ledger.subscriptions.values():
-            if subscription.account_number != account.number:
-                continue
-            if subscriptions is not None and subscription.number not in subscriptions:
-                continue
-            for plan_name in subscription.plan_names:
-                plan = self.catalog.plan(plan_name)
-                if plan is not None:
-                    items += due_items(
-                        subscription, plan, target_date, billed, lambda: self._ledger.new_id("item")
-                    )
-        return items
-
     def _bill_account(self, run: BillRun, account: Account) -> None:
         self._issue_documents(
             account,
@@ -189,48 +149,6 @@ class BillRunOps(ServiceBase):
             run.target_date,
             bill_run_id=run.id,
         )
-
-    def _issue_documents(
-        self,
-        account: Account,
-        items: list[DocumentItem],
-        document_date: date,
-        target_date: date,
-        *,
-        bill_run_id: str | None = None,
-        post: bool = False,
-    ) -> Invoice | CreditMemo | None:
-        """One document for ``items``: an invoice, or a credit memo when the total is negative
-        and Invoice Settlement is on. Drafts unless ``post``."""
-        if not items:
-            return None
-        total = sum((i.amount for i in items), ZERO)
-        status = DocumentStatus.POSTED if post else DocumentStatus.DRAFT
-        if total < ZERO and self._ledger.features.invoice_settlement:
-            memo = CreditMemo(
-                id=self._ledger.new_id("credit_memo"),
-                number=self._ledger.new_number("credit_memo"),
-                account_number=account.number,
-                memo_date=document_date,
-                items=tuple(replace(i, amount=-i.amount) for i in items),
-                reason_code="Correcting invoice error",
-                bill_run_id=bill_run_id,
-                status=status,
-            )
-            self._ledger.credit_memos[memo.number] = memo
-            return memo
-        invoice = Invoice(
-            id=self._ledger.new_id("invoice"),
-            number=self._ledger.new_number("invoice"),
-            account_number=account.number,
-            invoice_date=document_date,
-            target_date=target_date,
-            items=tuple(items),
-            bill_run_id=bill_run_id,
-            status=status,
-        )
-        self._ledger.invoices[invoice.number] = invoice
-        return invoice
 
     def _schedule_next(self, run: BillRun) -> BillRun | None:
         """Queue the occurrence that follows ``run`` in its schedule, if the schedule goes on."""

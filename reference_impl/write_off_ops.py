@@ -1,0 +1,133 @@
+"""Writing off unpaid invoices when a subscription is canceled, and collecting payments for orders.
+
+Rules of "Cancel subscriptions and write off all unpaid invoices": which invoices are written
+off, how a final credit memo is used first, what a write-off credit memo looks like, and how a
+failed write-off is reported.
+"""
+
+from __future__ import annotations
+
+from reference_impl.account import Account
+from reference_impl.bill_run_ops import BillRunOps
+from reference_impl.credit_memo import CreditMemo
+from reference_impl.document import DocumentItem, DocumentStatus
+from reference_impl.document_ops import DocumentOps
+from reference_impl.invoice import Invoice
+from reference_impl.money import ZERO, money
+from reference_impl.order import WRITE_OFF_REASON, Processing, WriteOff
+from reference_impl.payment import Payment
+
+__all__ = ["MULTIPLE_SUBSCRIPTIONS", "WriteOffOps"]
+
+MULTIPLE_SUBSCRIPTIONS = (
+    "Invoice is linked to multiple subscriptions; it can only be written off with Invoice Item Settlement."
+)
+
+
+class WriteOffOps(BillRunOps, DocumentOps):
+    def _collect_for(self, document: Invoice | CreditMemo | None) -> Payment | None:
+        if (
+            not isinstance(document, Invoice)
+            or document.balance <= ZERO
+            or document.status is not DocumentStatus.POSTED
+        ):
+            return None
+        payment = Payment(
+            id=self._ledger.new_id("payment"),
+            number=self._ledger.new_number("payment"),
+            account_number=document.account_number,
+            invoice_number=document.number,
+            amount=document.balance,
+            effective_date=self._today(),
+        )
+        self._ledger.payments[payment.number] = payment
+        self._ledger.invoices[document.number] = document.record_payment(payment.amount)
+        return payment
+
+    def _unpaid_invoices(self, account: Account, canceled: set[str]) -> list[Invoice]:
+        """Rule: issued (posted) invoices of the canceled subscriptions that still have a balance."""
+        return sorted(
+            (
+                i
+                for i in self._ledger.invoices.values()
+                if i.account_number == account.number
+                and i.status is DocumentStatus.POSTED
+                and i.balance > ZERO
+                and any(item.subscription_number in canceled for item in i.items)
+            ),
+            key=lambda i: (i.invoice_date, i.number),
+        )
+
+    def _apply_final_credit(self, memo: CreditMemo, unpaid: list[Invoice]) -> None:
+        """Rule: a final credit memo goes to the outstanding invoices before anything is written off.
+
+        The invoice that billed the credited service comes first, then the others, oldest first.
+        """
+        credited = {(i.subscription_number, i.service_start) for i in memo.items}
+        ordered = sorted(
+            unpaid,
+            key=lambda inv: (
+                not any((item.subscription_number, item.service_start) in credited for item in inv.items)
+            ),
+        )
+        for invoice in ordered:
+            current_memo = self._ledger.credit_memos[memo.number]
+            current = self._ledger.invoices[invoice.number]
+            amount = min(current_memo.unapplied_amount, current.balance)
+            if amount <= ZERO:
+                continue
+            self._ledger.credit_memos[memo.number] = current_memo.record_application(amount)
+            self._ledger.invoices[invoice.number] = current.record_credit(amount)
+
+    def _write_off_unpaid(
+        self, account: Account, canceled: set[str], final: Invoice | CreditMemo | None, processing: Processing
+    ) -> tuple[WriteOff, ...]:
+        unpaid = self._unpaid_invoices(account, canceled)
+        if isinstance(final, CreditMemo) and final.status is DocumentStatus.POSTED:
+            self._apply_final_credit(final, unpaid)
+        results: list[WriteOff] = []
+        for invoice in unpaid:
+            current = self._ledger.invoices[invoice.number]
+            if current.balance <= ZERO:
+                continue
+            if any(item.subscription_number not in canceled for item in current.items):
+                results.append(
+                    WriteOff(current.number, current.balance, "Failed", failed_reason=MULTIPLE_SUBSCRIPTIONS)
+                )
+                continue
+            memo = self._write_off(current, processing)
+            results.append(WriteOff(current.number, memo.amount, "Success", credit_memo_number=memo.number))
+        return tuple(results)
+
+    def _write_off(self, invoice: Invoice, processing: Processing) -> CreditMemo:
+        """A posted credit memo for the invoice's whole balance, applied to it; reason ``Write-off``."""
+        remaining, items = invoice.balance, []
+        for item in invoice.items:
+            share = min(item.amount, remaining)
+            if share > ZERO:
+                items.append(
+                    DocumentItem(
+                        self._ledger.new_id("item"),
+                        item.subscription_number,
+                        item.charge_name,
+                        item.service_start,
+                        item.service_end,
+                        money(share),
+                        finance=processing.write_off_finance,
+                    )
+                )
+                remaining -= share
+        memo = CreditMemo(
+            id=self._ledger.new_id("credit_memo"),
+            number=self._ledger.new_number("credit_memo"),
+            account_number=invoice.account_number,
+            memo_date=processing.document_date or self._today(),
+            items=tuple(items),
+            reason_code=WRITE_OFF_REASON,
+            status=DocumentStatus.POSTED,
+            referred_invoice_number=invoice.number,
+        )
+        memo = memo.record_application(memo.amount)
+        self._ledger.credit_memos[memo.number] = memo
+        self._ledger.invoices[invoice.number] = invoice.record_credit(memo.amount)
+        return memo
