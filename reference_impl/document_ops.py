@@ -149,6 +149,9 @@ class DocumentOps(ServiceBase):
         self._ledger.invoices[posted.number] = posted
         return posted
 
+    def credit_memos_of_account(self, account_number: str) -> list[CreditMemo]:
+        return [m for m in self._ledger.credit_memos.values() if m.account_number == account_number]
+
     def credit_memo(self, key: str) -> CreditMemo | Rejection:
         if not self._ledger.features.invoice_settlement:
             return _needs_invoice_settlement()

@@ -70,13 +70,14 @@ def _recurring(
             amount = charge.price if end is None or end >= stop else prorate(charge.price, start, stop, end)
             yield DocumentItem(new_item_id(), number, charge.name, start, stop, amount)
             continue
-        if end is None or end >= stop or (number, credit_name(charge.name), start) in billed:
+        if end is None or end >= stop:
+            continue
+        credit_start = max(start, end)
+        if (number, credit_name(charge.name), credit_start) in billed:
             continue
         unused = billed[key] - prorate(charge.price, start, stop, end)
         if unused > ZERO:
-            yield DocumentItem(
-                new_item_id(), number, credit_name(charge.name), max(start, end), stop, -unused
-            )
+            yield DocumentItem(new_item_id(), number, credit_name(charge.name), credit_start, stop, -unused)
 
 
 def due_items(

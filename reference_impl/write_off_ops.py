@@ -63,13 +63,17 @@ class WriteOffOps(BillRunOps, DocumentOps):
 
         The invoice that billed the credited service comes first, then the others, oldest first.
         """
-        credited = {(i.subscription_number, i.service_start) for i in memo.items}
-        ordered = sorted(
-            unpaid,
-            key=lambda inv: (
-                not any((item.subscription_number, item.service_start) in credited for item in inv.items)
-            ),
-        )
+
+        def bills_credited_service(invoice: Invoice) -> bool:
+            return any(
+                mine.subscription_number == theirs.subscription_number
+                and mine.service_start < theirs.service_end
+                and theirs.service_start < mine.service_end
+                for mine in memo.items
+                for theirs in invoice.items
+            )
+
+        ordered = sorted(unpaid, key=lambda invoice: not bills_credited_service(invoice))
         for invoice in ordered:
             current_memo = self._ledger.credit_memos[memo.number]
             current = self._ledger.invoices[invoice.number]

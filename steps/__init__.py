@@ -14,6 +14,8 @@ PLUGINS = [
     "steps.bill_runs",
     "steps.invoices",
     "steps.credit_memos",
+    "steps.subscriptions",
+    "steps.orders",
 ]
 
 __all__ = ["PLUGINS"]

@@ -30,6 +30,12 @@ TYPES: dict[str, Callable[[str], object]] = {
     "Date": _Type(r"\d{4}-\d{2}-\d{2}", date.fromisoformat),
     "Money": _Type(r"-?\d+\.\d{2} [A-Z]{3}", lambda text: Decimal(text.split()[0])),
     "Switch": _Type(r"enabled|disabled", lambda text: text == "enabled"),
+    "Feature": _Type(r"Orders|Workflow", str.lower),
+    "YesNo": _Type(r"yes|no", lambda text: text == "yes"),
+    "When": _Type(
+        r"as of \d{4}-\d{2}-\d{2}|at the end of the current term|at the end of the last invoiced period",
+        lambda text: text,
+    ),
 }
 
 BILL_RUN_STATUS = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TypeVar
 
 from steps.targets import (
@@ -15,7 +16,16 @@ from steps.targets import (
     Target,
 )
 
-__all__ = ["accepted", "arranged", "credit_memo_of", "invoice_of", "refused"]
+__all__ = [
+    "BUSINESS_REFUSALS",
+    "accepted",
+    "arranged",
+    "business_refusal",
+    "credit_memo_of",
+    "invoice_dated",
+    "invoice_of",
+    "refused",
+]
 
 T = TypeVar("T")
 
@@ -61,3 +71,32 @@ def credit_memo_of(target: Target, bill_run: BillRunView, name: str) -> CreditMe
         f"expected one credit memo for {name} in bill run {bill_run.number}, found {found}"
     )
     return found[0]
+
+
+def invoice_dated(target: Target, name: str, day: date) -> InvoiceView:
+    """The one invoice of the customer ``name`` dated ``day`` that is not canceled."""
+    found = [i for i in target.account_invoices(name) if i.invoice_date == day and i.status != "Canceled"]
+    assert len(found) == 1, f"expected one invoice of {name} dated {day}, found {found}"
+    return found[0]
+
+
+def business_refusal(outcome: Outcome[object], what: str) -> Refused:
+    """A refusal in any of Zuora's business categories (the documents name no particular code)."""
+    assert isinstance(outcome, Refused), f"expected {what} to be refused, but it was accepted: {outcome!r}"
+    assert outcome.category in BUSINESS_REFUSALS, (
+        f"expected {what} to be refused for a business reason, but it was refused as "
+        f"{outcome.category.name}: {outcome.message} (code {outcome.code})"
+    )
+    return outcome
+
+
+BUSINESS_REFUSALS = frozenset(
+    {
+        Refusal.PERMISSION_DENIED,
+        Refusal.INVALID_VALUE,
+        Refusal.UNKNOWN_FIELD,
+        Refusal.MISSING_FIELD,
+        Refusal.RULE_RESTRICTION,
+        Refusal.OTHER,
+    }
+)

@@ -8,16 +8,19 @@ from datetime import date
 from pytest_bdd import given, when
 
 from steps.parsing import step
-from steps.targets import Target, TenantFeatures
+from steps.targets import Target
 
 __all__: list[str] = []
 
 
-@given(step("the tenant has Invoice Settlement {enabled:Switch}"), target_fixture="tenant_features")
-def _(target: Target, enabled: bool) -> TenantFeatures:
-    features = replace(TenantFeatures(), invoice_settlement=enabled)
-    target.set_features(features)
-    return features
+@given(step("the tenant has Invoice Settlement {enabled:Switch}"))
+def _(target: Target, enabled: bool) -> None:
+    target.set_features(replace(target.features(), invoice_settlement=enabled))
+
+
+@given(step("the tenant has the {feature:Feature} feature {enabled:Switch}"))
+def _(target: Target, feature: str, enabled: bool) -> None:
+    target.set_features(replace(target.features(), **{feature: enabled}))
 
 
 @given(step("today is {day:Date}"))

@@ -20,6 +20,7 @@ from reference_impl import (
     Schedule,
 )
 from reference_impl.money import money
+from reference_impl.order import CancellationPolicy, OrderAction, OrderRequest, SubscriptionChange
 from reference_impl.rating import prorate
 
 
@@ -234,3 +235,33 @@ def test_a_rejection_renders_as_zuoras_error_envelope(rejection: Rejection, code
     """Eight digits: a six-digit resource code, then the two-digit category."""
     assert rejection.envelope() == {"success": False, "reasons": [{"code": code, "message": "m"}]}
     assert str(code).endswith(f"{rejection.category.value:02d}")
+
+
+def test_the_unused_part_of_a_cancelled_subscription_is_credited_once() -> None:
+    """After a cancellation, the first bill run credits the unused service; later ones do not again."""
+    billing = _billing(date(2026, 4, 1))
+    run = _completed_run(billing, start=date(2026, 4, 1), target=date(2026, 4, 1))
+    _ok(billing.post_bill_run(run.id))
+    account = billing.account("A00000001")
+    assert not isinstance(account, Rejection)
+    cancel = OrderAction(
+        "CancelSubscription", policy=CancellationPolicy.SPECIFIC_DATE, effective_date=date(2026, 4, 16)
+    )
+    _ok(
+        billing.create_order(
+            OrderRequest(
+                date(2026, 4, 1),
+                (SubscriptionChange((cancel,), "A-S00000001"),),
+                existing_account_number=account.number,
+            )
+        )
+    )
+    credits = []
+    for target in (date(2026, 5, 1), date(2026, 6, 1)):
+        again = billing.create_bill_run(target_date=target, account_number=account.number)
+        assert isinstance(again, BillRun)
+        billing.process_due_bill_runs()
+        memos = billing.bill_run_credit_memos(again.id)
+        assert isinstance(memos, list)
+        credits.append([m.amount for m in memos])
+    assert credits == [[Decimal("15.00")], []]

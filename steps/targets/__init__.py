@@ -12,16 +12,21 @@ import importlib
 from steps.targets.errors import ArrangementError, HarnessError, TargetSpecError
 from steps.targets.protocol import (
     BillRunView,
+    CancellationOrder,
     CancelView,
     CreditMemoView,
     InvoiceView,
+    MemoItemView,
+    OrderView,
     Outcome,
     PaymentView,
     Refusal,
     Refused,
     ScheduleSpec,
+    SubscriptionView,
     Target,
     TenantFeatures,
+    WriteOffView,
 )
 
 __all__ = [
@@ -29,17 +34,22 @@ __all__ = [
     "ArrangementError",
     "BillRunView",
     "CancelView",
+    "CancellationOrder",
     "CreditMemoView",
     "HarnessError",
     "InvoiceView",
+    "MemoItemView",
+    "OrderView",
     "Outcome",
     "PaymentView",
     "Refusal",
     "Refused",
     "ScheduleSpec",
+    "SubscriptionView",
     "Target",
     "TargetSpecError",
     "TenantFeatures",
+    "WriteOffView",
     "open_target",
 ]
 

@@ -3,12 +3,14 @@
 Stage by stage: choosing a target (``--target``) raises :class:`TargetSpecError`; arranging a
 scenario (a ``Given`` the target refused) raises :class:`ArrangementError`. A refusal in a
 ``When`` is not an exception: it is a :class:`~steps.targets.protocol.Refused` value that the
-``Then`` steps judge.
+``Then`` steps judge. A scenario that ends in a :class:`HarnessError` is reported as *errored*,
+not as *failed*.
+
+(These are plain classes: a frozen dataclass cannot be raised, since Python sets
+``__traceback__`` on the exception as it propagates.)
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 __all__ = ["ArrangementError", "HarnessError", "TargetSpecError"]
 
@@ -17,21 +19,19 @@ class HarnessError(Exception):
     """Base of every fault of the kit or of its connection to a target."""
 
 
-@dataclass(frozen=True)
 class TargetSpecError(HarnessError):
-    spec: str
-    reason: str
+    """The ``--target`` value names no usable target."""
 
-    def __str__(self) -> str:
-        return f"cannot use target {self.spec!r}: {self.reason}"
+    def __init__(self, spec: str, reason: str) -> None:
+        super().__init__(f"cannot use target {spec!r}: {reason}")
+        self.spec = spec
+        self.reason = reason
 
 
-@dataclass(frozen=True)
 class ArrangementError(HarnessError):
     """A scenario could not be set up because the target refused a preparatory operation."""
 
-    operation: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"could not arrange the scenario: {self.operation} was refused: {self.message}"
+    def __init__(self, operation: str, message: str) -> None:
+        super().__init__(f"could not arrange the scenario: {operation} was refused: {message}")
+        self.operation = operation
+        self.message = message

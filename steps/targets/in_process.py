@@ -20,16 +20,23 @@ from reference_impl import (
     RepeatType,
     Schedule,
 )
+from reference_impl.wire import api
+from steps.targets import views
+from steps.targets.payloads import cancellation_payload, subscription_payload
 from steps.targets.protocol import (
     BillRunView,
+    CancellationOrder,
     CancelView,
     CreditMemoView,
     InvoiceView,
+    MemoItemView,
+    OrderView,
     Outcome,
     PaymentView,
     Refusal,
     Refused,
     ScheduleSpec,
+    SubscriptionView,
     TenantFeatures,
 )
 
@@ -63,9 +70,35 @@ def _invoice(invoice: Invoice) -> InvoiceView:
     )
 
 
+_FINANCE_FIELDS = (
+    ("deferred_revenue_accounting_code", "deferredRevenueAccountingCode"),
+    ("on_account_accounting_code", "onAccountAccountingCode"),
+    ("recognized_revenue_accounting_code", "recognizedRevenueAccountingCode"),
+    ("revenue_recognition_rule_name", "revenueRecognitionRuleName"),
+)
+
+
 def _credit_memo(memo: CreditMemo) -> CreditMemoView:
+    items = tuple(
+        MemoItemView(
+            item.amount,
+            {
+                wire: getattr(item.finance, name)
+                for name, wire in _FINANCE_FIELDS
+                if item.finance is not None and getattr(item.finance, name) is not None
+            },
+        )
+        for item in memo.items
+    )
     return CreditMemoView(
-        memo.number, memo.account_number, memo.status.value, memo.amount, memo.bill_run_id, memo.reason_code
+        memo.number,
+        memo.account_number,
+        memo.status.value,
+        memo.amount,
+        memo.bill_run_id,
+        memo.reason_code,
+        memo.applied_amount,
+        items,
     )
 
 
@@ -78,6 +111,7 @@ class InProcessTarget:
         self._clock = ManualClock(datetime(2000, 1, 1))
         self._billing = implementation(self._clock)
         self._accounts: dict[str, str] = {}
+        self._subscriptions: dict[tuple[str, str], str] = {}
 
     # tenant and time ----------------------------------------------------------------------------
 
@@ -85,9 +119,14 @@ class InProcessTarget:
         self._clock = ManualClock(datetime(2000, 1, 1))
         self._billing = self._implementation(self._clock)
         self._accounts = {}
+        self._subscriptions = {}
 
     def set_today(self, day: date) -> None:
         self._clock.set(datetime.combine(day, time()))
+
+    def features(self) -> TenantFeatures:
+        current = self._billing.features
+        return TenantFeatures(current.invoice_settlement, current.orders, current.workflow)
 
     def set_features(self, features: TenantFeatures) -> None:
         self._billing.configure(
@@ -114,10 +153,67 @@ class InProcessTarget:
         return _refused("close account", closed) if isinstance(closed, Rejection) else None
 
     def subscribe(self, name: str, plan: str, start: date) -> Outcome[str]:
-        made = self._billing.subscribe(
-            account_number=self.account_number(name), plan_name=plan, start_date=start
+        """Through a CreateSubscription order when the Orders feature is on, as a tenant would."""
+        account = self.account_number(name)
+        found = self._billing.catalog.plan(plan)
+        if not self._billing.features.orders or found is None:
+            made = self._billing.subscribe(account_number=account, plan_name=plan, start_date=start)
+            if isinstance(made, Rejection):
+                return _refused("subscribe", made)
+            number = made.number
+        else:
+            reply = api.create_order(self._billing, subscription_payload(account, found.id, start))
+            if not reply.body.get("success"):
+                return views.refused("subscribe", reply.body)
+            number = views.order_view(reply.body).subscription_numbers[0]
+        self._subscriptions[(name, plan)] = number
+        return number
+
+    def subscription_number(self, name: str, plan: str) -> str:
+        return self._subscriptions[(name, plan)]
+
+    def subscription(self, name: str, plan: str) -> Outcome[SubscriptionView]:
+        found = self._billing.subscription(self.subscription_number(name, plan))
+        if isinstance(found, Rejection):
+            return _refused("get subscription", found)
+        return SubscriptionView(found.number, found.status.value, found.end_date)
+
+    # orders ------------------------------------------------------------------------------------
+
+    def cancel_subscription(self, order: CancellationOrder) -> Outcome[OrderView]:
+        payload = cancellation_payload(
+            order,
+            self.account_number(order.customer),
+            self.subscription_number(order.customer, order.plan),
+            self._clock.now().date(),
         )
-        return _refused("subscribe", made) if isinstance(made, Rejection) else made.number
+        if not order.asynchronous:
+            reply = api.create_order(self._billing, payload)
+            return (
+                views.order_view(reply.body)
+                if reply.body.get("success")
+                else views.refused("create order", reply.body)
+            )
+        submitted = api.create_order_async(self._billing, payload)
+        if not submitted.body.get("success"):
+            return views.refused("create order asynchronously", submitted.body)
+        job = api.get_async_job(self._billing, str(submitted.body["jobId"])).body
+        if job.get("status") != "Completed":
+            return Refused("create order asynchronously", Refusal.OTHER, "job-failed", str(job.get("errors")))
+        return views.order_view(job["result"])
+
+    def order(self, number: str) -> Outcome[OrderView]:
+        found = self._billing.order(number)
+        if isinstance(found, Rejection):
+            return _refused("get order", found)
+        return OrderView(
+            found.number,
+            found.status,
+            tuple(n for n, _ in found.subscriptions),
+            found.invoice_numbers,
+            found.credit_memo_numbers,
+            custom_fields=dict(found.custom_fields),
+        )
 
     # bill runs ---------------------------------------------------------------------------------
 
@@ -193,6 +289,10 @@ class InProcessTarget:
     def account_invoices(self, name: str) -> list[InvoiceView]:
         found = self._billing.account_invoices(self.account_number(name))
         return [] if isinstance(found, Rejection) else [_invoice(i) for i in found]
+
+    def account_credit_memos(self, name: str) -> list[CreditMemoView]:
+        account = self.account_number(name)
+        return [_credit_memo(m) for m in self._billing.credit_memos_of_account(account)]
 
     def invoice(self, number: str) -> Outcome[InvoiceView]:
         found = self._billing.invoice(number)

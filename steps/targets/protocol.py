@@ -8,7 +8,8 @@ exception (see :mod:`steps.targets.errors`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -17,15 +18,20 @@ from typing import Protocol, TypeAlias, TypeVar, runtime_checkable
 __all__ = [
     "BillRunView",
     "CancelView",
+    "CancellationOrder",
     "CreditMemoView",
     "InvoiceView",
+    "MemoItemView",
+    "OrderView",
     "Outcome",
     "PaymentView",
     "Refusal",
     "Refused",
     "ScheduleSpec",
+    "SubscriptionView",
     "Target",
     "TenantFeatures",
+    "WriteOffView",
 ]
 
 T = TypeVar("T")
@@ -107,6 +113,12 @@ class InvoiceView:
 
 
 @dataclass(frozen=True)
+class MemoItemView:
+    amount: Decimal
+    finance: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class CreditMemoView:
     number: str
     account_number: str
@@ -114,6 +126,58 @@ class CreditMemoView:
     amount: Decimal
     bill_run_id: str | None
     reason_code: str | None = None
+    applied_amount: Decimal | None = None
+    items: tuple[MemoItemView, ...] = ()
+
+
+@dataclass(frozen=True)
+class CancellationOrder:
+    """An order that cancels one subscription of a customer, with its processing options.
+
+    ``final_invoice`` is Zuora's ``runBilling`` (billed through the effective date);
+    ``finance`` uses the wire names of ``writeOffBehavior.financeInformation``.
+    """
+
+    customer: str
+    plan: str
+    policy: str = "SpecificDate"
+    effective_date: date | None = None
+    final_invoice: bool = False
+    collect_payment: bool = False
+    write_off: bool = True
+    asynchronous: bool = False
+    finance: Mapping[str, str] | None = None
+    order_custom_fields: Mapping[str, str] = field(default_factory=dict)
+    action_custom_fields: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WriteOffView:
+    invoice_number: str
+    amount: Decimal
+    status: str
+    credit_memo_number: str | None = None
+    failed_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class OrderView:
+    """A processed order. ``write_offs`` is None when the target reported no write-off list."""
+
+    number: str
+    status: str
+    subscription_numbers: tuple[str, ...] = ()
+    invoice_numbers: tuple[str, ...] = ()
+    credit_memo_numbers: tuple[str, ...] = ()
+    write_offs: tuple[WriteOffView, ...] | None = None
+    custom_fields: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SubscriptionView:
+    number: str
+    status: str
+    end_date: date | None
 
 
 @dataclass(frozen=True)
@@ -138,6 +202,7 @@ class Target(Protocol):
         """Forget everything: a new, empty tenant with default features, for a new scenario."""
         ...
 
+    def features(self) -> TenantFeatures: ...
     def set_features(self, features: TenantFeatures) -> None: ...
     def set_today(self, day: date) -> None:
         """Set the tenant's clock to the start of ``day``."""
@@ -152,6 +217,15 @@ class Target(Protocol):
     def account_number(self, name: str) -> str: ...
     def close_account(self, name: str) -> Outcome[None]: ...
     def subscribe(self, name: str, plan: str, start: date) -> Outcome[str]: ...
+    def subscription_number(self, name: str, plan: str) -> str: ...
+    def subscription(self, name: str, plan: str) -> Outcome[SubscriptionView]: ...
+
+    # orders
+    def cancel_subscription(self, order: CancellationOrder) -> Outcome[OrderView]:
+        """Place an order that cancels a subscription; an asynchronous one is awaited."""
+        ...
+
+    def order(self, number: str) -> Outcome[OrderView]: ...
 
     # bill runs
     def create_bill_run(
@@ -175,6 +249,7 @@ class Target(Protocol):
 
     # documents and payments
     def account_invoices(self, name: str) -> list[InvoiceView]: ...
+    def account_credit_memos(self, name: str) -> list[CreditMemoView]: ...
     def invoice(self, number: str) -> Outcome[InvoiceView]: ...
     def post_invoice(self, number: str) -> Outcome[InvoiceView]: ...
     def credit_memo(self, number: str) -> Outcome[CreditMemoView]: ...

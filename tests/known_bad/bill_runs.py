@@ -1,19 +1,11 @@
-"""Known-bad variants of the reference implementation: each breaks one documented rule.
-
-They exist to prove the conformance suite can fail: ``tests/test_known_bad.py`` runs the whole
-suite against every variant and checks that exactly the rules in :attr:`breaks` (plus the
-declared ``also_breaks``, rules that depend on the broken one) stop holding. Run one by hand
-with ``billing-conformance run --target inprocess:tests.known_bad:CancelsPostedRuns``.
-"""
+"""Known-bad variants that break the rules of "Cancel bill runs"."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
 
 from reference_impl import (
     BILL_RUN_TRANSITIONS,
-    Billing,
     BillRun,
     BillRunAction,
     BillRunStatus,
@@ -24,8 +16,7 @@ from reference_impl.bill_run_ops import CancelOutcome
 from reference_impl.document import DocumentStatus
 from reference_impl.invoice import Invoice
 from reference_impl.rejection import Category, Rejection
-
-__all__ = ["KNOWN_BAD", "KnownBad"]
+from tests.known_bad.base import KnownBad
 
 S, A = BillRunStatus, BillRunAction
 
@@ -36,13 +27,6 @@ def _with(*moves: tuple[BillRunStatus, BillRunAction, BillRunStatus]) -> Transit
 
 def _without(*moves: tuple[BillRunStatus, BillRunAction]) -> Transitions:
     return {move: to for move, to in BILL_RUN_TRANSITIONS.items() if move not in moves}
-
-
-class KnownBad(Billing):
-    """A reference implementation with one rule broken on purpose."""
-
-    breaks: ClassVar[str]
-    also_breaks: ClassVar[frozenset[str]] = frozenset()
 
 
 class RefusesCancelingEmptyBillRuns(KnownBad):
@@ -92,7 +76,8 @@ class RefusesCancelingPendingRuns(KnownBad):
     """Refuses to cancel any pending run; every rule about canceling a schedule falls with it."""
 
     breaks = "BR-CANCEL-PENDING"
-    also_breaks = frozenset({"BR-CANCEL-ONCE", "BR-CANCEL-ALL", "BR-CANCEL-PAUSED", "BR-VIEW-CANCELED"})
+    also_breaks = frozenset({"BR-CANCEL-ONCE", "BR-CANCEL-ALL", "BR-CANCEL-PAUSED"})
+    also_errors = frozenset({"BR-VIEW-CANCELED"})  # "Given the bill run has been canceled" is refused
     transitions = _without((S.PENDING, A.START_CANCELING))
 
 
@@ -143,6 +128,7 @@ class IgnoresInvoiceSettlementSetting(KnownBad):
     """Behaves as if Invoice Settlement were always on, so bill runs always make credit memos."""
 
     breaks = "BR-CANCEL-CREDIT-MEMOS"
+    also_breaks = frozenset({"WO-NEEDS-INVOICE-SETTLEMENT"})  # write-off then never sees it disabled
 
     def configure(self, features: FeatureSettings) -> None:
         super().configure(FeatureSettings(True, features.orders, features.workflow))
@@ -200,10 +186,3 @@ class KeepsScheduleWhenCancelingAll(KnownBad):
 
     def _next_after_cancel(self, run: BillRun, *, cancel_once: bool) -> BillRun | None:
         return super()._next_after_cancel(run, cancel_once=True)
-
-
-KNOWN_BAD: tuple[type[KnownBad], ...] = tuple(
-    value
-    for value in list(globals().values())
-    if isinstance(value, type) and issubclass(value, KnownBad) and value is not KnownBad
-)

@@ -1,0 +1,124 @@
+@orders
+Feature: When unpaid invoices can be written off while canceling a subscription
+  Writing off every unpaid invoice of a subscription as it is canceled saves the customer from
+  paying for a service they no longer have. It needs some tenant features, and it is only
+  offered by an order processed at once. Rules from the document "Cancel subscriptions and
+  write off all unpaid invoices".
+
+  Decision: the document names no error codes. A refusal is any of Zuora's business categories
+  (permission, invalid value, unknown or missing field, rule restriction); the reference uses
+  permission for a missing feature, unknown field for write-off in an asynchronous order and
+  rule restriction for the rest. Every refusal must leave everything as it was.
+
+  Background:
+    Given the tenant has Invoice Settlement enabled
+    And today is 2026-03-01
+    And the customer "Acme" subscribes to "Basic Monthly" from 2026-03-01
+    And "Acme" has been issued an invoice of 30.00 USD on 2026-03-01
+
+  @WO-NEEDS-INVOICE-SETTLEMENT
+  Rule: Writing off unpaid invoices requires the Invoice Settlement feature
+    Source: "Cancel subscriptions and write off all unpaid invoices", Prerequisites
+
+    Example: Invoice Settlement is enabled
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices
+      Then the order is completed
+      And the invoice of "Acme" dated 2026-03-01 has a balance of 0.00 USD
+
+    Example: Invoice Settlement is disabled
+      Given the tenant has Invoice Settlement disabled
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices
+      Then the order is refused
+      And the "Basic Monthly" subscription of "Acme" is still active
+      And the invoice of "Acme" dated 2026-03-01 still has a balance of 30.00 USD
+
+  @WO-NEEDS-ORDERS-AND-WORKFLOW
+  Rule: Writing off unpaid invoices requires the Orders and the Workflow features
+    Source: "Cancel subscriptions and write off all unpaid invoices", Prerequisites
+
+    Scenario Outline: The <feature> feature is disabled
+      Given the tenant has the <feature> feature disabled
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices
+      Then the order is refused
+      And the "Basic Monthly" subscription of "Acme" is still active
+      And the invoice of "Acme" dated 2026-03-01 still has a balance of 30.00 USD
+
+      Examples:
+        | feature  |
+        | Orders   |
+        | Workflow |
+
+    Example: Both features are enabled
+      Given the tenant has the Orders feature enabled
+      And the tenant has the Workflow feature enabled
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices
+      Then the order is completed
+
+  @WO-SYNC-ONLY
+  Rule: Only an order processed at once can write off unpaid invoices, never an asynchronous order
+    Source: "Cancel subscriptions and write off all unpaid invoices", "... using the REST API"
+    Decision: the asynchronous order may be refused when it is submitted or end as a failed job;
+    either way nothing changes.
+
+    Example: An asynchronous order asks for the write-off
+      When "Acme" cancels the "Basic Monthly" subscription with these options:
+        | effective date | 2026-03-16     |
+        | processing     | asynchronously |
+        | write off      | yes            |
+      Then the order is refused
+      And the "Basic Monthly" subscription of "Acme" is still active
+      And the invoice of "Acme" dated 2026-03-01 still has a balance of 30.00 USD
+
+    Example: An asynchronous order cancels without write-off
+      When "Acme" cancels the "Basic Monthly" subscription with these options:
+        | effective date | 2026-03-16     |
+        | processing     | asynchronously |
+        | write off      | no             |
+      Then the order is completed
+      And the "Basic Monthly" subscription of "Acme" is cancelled as of 2026-03-16
+      And the invoice of "Acme" dated 2026-03-01 still has a balance of 30.00 USD
+
+  @WO-NO-PAYMENT-COLLECTION
+  Rule: An order that writes off unpaid invoices must not collect a payment
+    Source: "Cancel subscriptions and write off all unpaid invoices", "... using the REST API" (collectPayment)
+
+    Example: The order also collects a payment
+      When "Acme" cancels the "Basic Monthly" subscription with these options:
+        | effective date  | 2026-03-16 |
+        | final invoice   | yes        |
+        | collect payment | yes        |
+        | write off       | yes        |
+      Then the order is refused
+      And the "Basic Monthly" subscription of "Acme" is still active
+      And the invoice of "Acme" dated 2026-03-01 still has a balance of 30.00 USD
+
+    Example: The order collects no payment
+      When "Acme" cancels the "Basic Monthly" subscription with these options:
+        | effective date  | 2026-03-16 |
+        | final invoice   | yes        |
+        | collect payment | no         |
+        | write off       | yes        |
+      Then the order is completed
+
+  @WO-COLLECT-NEEDS-BILLING
+  Rule: An order can collect a payment only when it also generates the final invoice
+    Source: "Cancel subscriptions and write off all unpaid invoices", "... using the REST API" (runBilling, collectPayment)
+
+    Example: A payment is collected without a final invoice
+      When "Acme" cancels the "Basic Monthly" subscription with these options:
+        | effective date  | 2026-04-16 |
+        | final invoice   | no         |
+        | collect payment | yes        |
+        | write off       | no         |
+      Then the order is refused
+      And the "Basic Monthly" subscription of "Acme" is still active
+
+    Example: A payment is collected for the final invoice
+      Given today is 2026-04-16
+      When "Acme" cancels the "Basic Monthly" subscription with these options:
+        | effective date  | 2026-04-16 |
+        | final invoice   | yes        |
+        | collect payment | yes        |
+        | write off       | no         |
+      Then the order is completed
+      And the final invoice of the order has a balance of 0.00 USD

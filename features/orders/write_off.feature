@@ -1,0 +1,129 @@
+@orders
+Feature: Writing off the unpaid invoices of a canceled subscription
+  When an order cancels a subscription and asks for the write-off, every issued invoice of the
+  subscription that is not fully paid gets a credit memo that clears it, and the order reports
+  what it did. Rules from the document "Cancel subscriptions and write off all unpaid invoices".
+
+  Background:
+    Given the tenant has Invoice Settlement enabled
+    And today is 2026-03-01
+    And the customer "Acme" subscribes to "Basic Monthly" from 2026-03-01
+
+  @WO-UNPAID-INVOICES-CLEARED
+  Rule: Each unpaid issued invoice of the subscription is cleared by a posted credit memo with the reason code "Write-off"
+    Source: "Cancel subscriptions and write off all unpaid invoices", introduction and "... using the REST API"
+    Decision: the reason code is always "Write-off"; it cannot be chosen.
+
+    Example: Two unpaid invoices
+      Given "Acme" has been issued an invoice of 30.00 USD on 2026-03-01
+      And "Acme" has been issued an invoice of 30.00 USD on 2026-04-01
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-04-16 and writes off unpaid invoices
+      Then the invoice of "Acme" dated 2026-03-01 was written off by a credit memo of 30.00 USD with reason code "Write-off"
+      And the invoice of "Acme" dated 2026-04-01 was written off by a credit memo of 30.00 USD with reason code "Write-off"
+      And the invoice of "Acme" dated 2026-03-01 has a balance of 0.00 USD
+      And the invoice of "Acme" dated 2026-04-01 has a balance of 0.00 USD
+
+    Example: A fully paid invoice is left alone
+      Given "Acme" has been issued an invoice of 30.00 USD on 2026-03-01
+      And "Acme" has paid 30.00 USD of the invoice dated 2026-03-01
+      And "Acme" has been issued an invoice of 30.00 USD on 2026-04-01
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-04-16 and writes off unpaid invoices
+      Then the order reports these write-offs:
+        | invoice dated | amount    | status  | credit memo |
+        | 2026-04-01    | 30.00 USD | Success | yes         |
+
+  @WO-PARTLY-PAID
+  Rule: A partly paid invoice has only its remaining balance written off
+    Source: "Cancel subscriptions and write off all unpaid invoices", introduction
+
+    Scenario Outline: <paid> of 30.00 USD paid
+      Given "Acme" has been issued an invoice of 30.00 USD on 2026-03-01
+      And "Acme" has paid <paid> of the invoice dated 2026-03-01
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices
+      Then the order wrote off <written off> of the invoice of "Acme" dated 2026-03-01
+      And the invoice of "Acme" dated 2026-03-01 has a balance of 0.00 USD
+
+      Examples:
+        | paid      | written off |
+        | 10.00 USD | 20.00 USD   |
+        | 29.99 USD | 0.01 USD    |
+
+  @WO-DRAFTS-NOT-WRITTEN-OFF
+  Rule: Draft invoices are not written off
+    Source: "Cancel subscriptions and write off all unpaid invoices", Prerequisites (invoices must be issued first)
+
+    Example: One invoice is issued, the next is still a draft
+      Given "Acme" has been issued an invoice of 30.00 USD on 2026-03-01
+      And "Acme" has a draft invoice of 30.00 USD dated 2026-04-01
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-04-16 and writes off unpaid invoices
+      Then the order reports these write-offs:
+        | invoice dated | amount    | status  | credit memo |
+        | 2026-03-01    | 30.00 USD | Success | yes         |
+      And the invoice of "Acme" dated 2026-04-01 is still a draft with a balance of 30.00 USD
+
+  @WO-REPORTED
+  Rule: The order reports each write-off with the invoice number, the amount, its status and the credit memo number
+    Source: "Cancel subscriptions and write off all unpaid invoices", "... using the REST API" (the writeOff fields)
+
+    Example: Two invoices written off
+      Given "Acme" has been issued an invoice of 30.00 USD on 2026-03-01
+      And "Acme" has been issued an invoice of 30.00 USD on 2026-04-01
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-04-16 and writes off unpaid invoices
+      Then the order reports these write-offs:
+        | invoice dated | amount    | status  | credit memo |
+        | 2026-03-01    | 30.00 USD | Success | yes         |
+        | 2026-04-01    | 30.00 USD | Success | yes         |
+      And each write-off names its invoice and its credit memo by their numbers
+
+  @WO-NOTHING-UNPAID
+  Rule: When nothing is unpaid, the cancellation succeeds and reports an empty list of write-offs
+    Source: "Cancel subscriptions and write off all unpaid invoices", "... using the REST API"
+
+    Example: Every invoice is paid
+      Given "Acme" has been issued an invoice of 30.00 USD on 2026-03-01
+      And "Acme" has paid 30.00 USD of the invoice dated 2026-03-01
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices
+      Then the order is completed
+      And the order reports no write-off
+      And the "Basic Monthly" subscription of "Acme" is cancelled as of 2026-03-16
+
+    Example: Nothing was ever invoiced
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices
+      Then the order is completed
+      And the order reports no write-off
+
+  @WO-ONLY-WHEN-ASKED
+  Rule: Unpaid invoices are written off only when the order asks for it
+    Source: "Cancel subscriptions and write off all unpaid invoices", "... using the Zuora UI" (the write-off toggle)
+
+    Example: The order does not ask for the write-off
+      Given "Acme" has been issued an invoice of 30.00 USD on 2026-03-01
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 without writing off unpaid invoices
+      Then the order is completed
+      And no invoice of "Acme" was written off
+      And the invoice of "Acme" dated 2026-03-01 still has a balance of 30.00 USD
+
+  @WO-FAILURE-REPORTED
+  Rule: A write-off that fails for an invoice is reported as failed, with a reason, and does not undo the cancellation
+    Source: "Cancel subscriptions and write off all unpaid invoices", "... using the REST API"; Zuora API reference, processingOptions
+    Decision: the failure Zuora documents is an invoice that also bills another subscription (without
+    Invoice Item Settlement, which this kit does not model). Such an invoice is left as it was.
+
+    Example: The invoice also bills another subscription
+      Given the customer "Acme" subscribes to "Pro Monthly" from 2026-03-01
+      And "Acme" has been issued an invoice of 130.00 USD on 2026-03-01
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices
+      Then the order is completed
+      And the write-off of the invoice of "Acme" dated 2026-03-01 failed with a reason
+      And the "Basic Monthly" subscription of "Acme" is cancelled as of 2026-03-16
+      And the invoice of "Acme" dated 2026-03-01 still has a balance of 130.00 USD
+
+  @WO-FINANCE-INFORMATION
+  Rule: Finance information given for the write-off is put on the write-off credit memo items only
+    Source: "Cancel subscriptions and write off all unpaid invoices", "... using the REST API" (writeOffBehavior)
+
+    Example: A final credit memo and a write-off credit memo
+      Given "Acme" has been issued an invoice of 30.00 USD on 2026-03-01
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 with a final invoice and writes off unpaid invoices, booking the write-off to deferred revenue account "DR-4000"
+      Then every item of the write-off credit memo for the invoice dated 2026-03-01 is booked to deferred revenue account "DR-4000"
+      And no item of the final credit memo of the order carries finance information

@@ -1,0 +1,251 @@
+"""Steps about orders that cancel a subscription, with or without writing off unpaid invoices."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from pytest_bdd import then, when
+
+from steps.parsing import step
+from steps.support import accepted, arranged, business_refusal
+from steps.targets import BillRunView, CancellationOrder, OrderView, Outcome, Target, WriteOffView
+
+__all__: list[str] = []
+
+WRITE_OFF = "Write-off"
+_POLICIES = {
+    "at the end of the current term": "EndOfCurrentTerm",
+    "at the end of the last invoiced period": "EndOfLastInvoicePeriod",
+}
+
+
+def _order(outcome: Outcome[OrderView]) -> OrderView:
+    return accepted(outcome, "the order")
+
+
+def _write_off_of(target: Target, order: OrderView, day: date, name: str | None = None) -> WriteOffView:
+    assert order.write_offs is not None, "the order reported no write-offs"
+    for write_off in order.write_offs:
+        invoice = arranged(target.invoice(write_off.invoice_number))
+        if invoice.invoice_date == day and (
+            name is None or invoice.account_number == target.account_number(name)
+        ):
+            return write_off
+    raise AssertionError(f"no write-off reported for an invoice dated {day}: {order.write_offs}")
+
+
+# -- When -----------------------------------------------------------------------------------------
+
+
+@when(
+    step('"{name}" cancels the "{plan}" subscription {when:When} and writes off unpaid invoices'),
+    target_fixture="order",
+)
+def _(target: Target, name: str, plan: str, when: str) -> Outcome[OrderView]:
+    if when.startswith("as of "):
+        effective = date.fromisoformat(when.removeprefix("as of "))
+        return target.cancel_subscription(CancellationOrder(name, plan, effective_date=effective))
+    return target.cancel_subscription(CancellationOrder(name, plan, policy=_POLICIES[when]))
+
+
+@when(
+    step(
+        '"{name}" cancels the "{plan}" subscription as of {day:Date} with a final invoice and writes off '
+        "unpaid invoices"
+    ),
+    target_fixture="order",
+)
+def _(target: Target, name: str, plan: str, day: date) -> Outcome[OrderView]:
+    return target.cancel_subscription(CancellationOrder(name, plan, effective_date=day, final_invoice=True))
+
+
+@when(
+    step(
+        '"{name}" cancels the "{plan}" subscription as of {day:Date} with a final invoice and writes off '
+        'unpaid invoices, booking the write-off to deferred revenue account "{code}"'
+    ),
+    target_fixture="order",
+)
+def _(target: Target, name: str, plan: str, day: date, code: str) -> Outcome[OrderView]:
+    finance = {"deferredRevenueAccountingCode": code}
+    return target.cancel_subscription(
+        CancellationOrder(name, plan, effective_date=day, final_invoice=True, finance=finance)
+    )
+
+
+@when(
+    step('"{name}" cancels the "{plan}" subscription as of {day:Date} without writing off unpaid invoices'),
+    target_fixture="order",
+)
+def _(target: Target, name: str, plan: str, day: date) -> Outcome[OrderView]:
+    return target.cancel_subscription(CancellationOrder(name, plan, effective_date=day, write_off=False))
+
+
+@when(step('"{name}" cancels the "{plan}" subscription with these options:'), target_fixture="order")
+def _(target: Target, name: str, plan: str, datatable: list[list[str]]) -> Outcome[OrderView]:
+    options = {key.strip(): value.strip() for key, value in datatable}
+    return target.cancel_subscription(
+        CancellationOrder(
+            name,
+            plan,
+            effective_date=date.fromisoformat(options["effective date"]),
+            final_invoice=options.get("final invoice", "no") == "yes",
+            collect_payment=options.get("collect payment", "no") == "yes",
+            write_off=options.get("write off", "yes") == "yes",
+            asynchronous=options.get("processing", "at once") == "asynchronously",
+        )
+    )
+
+
+@when(step('a bill run for "{name}" completes with target date {day:Date}'), target_fixture="bill_run")
+def _(target: Target, name: str, day: date) -> BillRunView:
+    run = arranged(target.create_bill_run(target_date=day, account=name, schedule=None))
+    assert run.status == "Completed", f"the bill run is {run.status}"
+    return run
+
+
+@when("the order is looked up", target_fixture="looked_up_order")
+def _(target: Target, order: Outcome[OrderView]) -> Outcome[OrderView]:
+    return target.order(_order(order).number)
+
+
+# -- Then -----------------------------------------------------------------------------------------
+
+
+@then("the order is completed")
+def _(order: Outcome[OrderView]) -> None:
+    assert _order(order).status == "Completed"
+
+
+@then("the order is refused")
+def _(order: Outcome[OrderView]) -> None:
+    business_refusal(order, "the order")
+
+
+@then(
+    step(
+        'the invoice of "{name}" dated {day:Date} was written off by a credit memo of {amount:Money} with '
+        'reason code "{reason}"'
+    )
+)
+def _(target: Target, order: Outcome[OrderView], name: str, day: date, amount: Decimal, reason: str) -> None:
+    write_off = _write_off_of(target, _order(order), day, name)
+    assert (write_off.status, write_off.amount) == ("Success", amount), write_off
+    assert write_off.credit_memo_number is not None, "the write-off names no credit memo"
+    memo = accepted(target.credit_memo(write_off.credit_memo_number), "looking the credit memo up")
+    assert (memo.amount, memo.reason_code, memo.status, memo.applied_amount) == (
+        amount,
+        reason,
+        "Posted",
+        amount,
+    )
+    assert memo.account_number == target.account_number(name)
+
+
+@then("the order reports these write-offs:")
+def _(target: Target, order: Outcome[OrderView], datatable: list[list[str]]) -> None:
+    header, *rows = datatable
+    reported = _order(order).write_offs
+    assert reported is not None, "the order reported no write-offs"
+    assert header == ["invoice dated", "amount", "status", "credit memo"], header
+    expected = sorted(tuple(row) for row in rows)
+    seen = sorted(
+        (
+            arranged(target.invoice(w.invoice_number)).invoice_date.isoformat(),
+            f"{w.amount} USD",
+            w.status,
+            "yes" if w.credit_memo_number else "no",
+        )
+        for w in reported
+    )
+    assert seen == expected, f"the order reported {reported}"
+
+
+@then(step('the order wrote off {amount:Money} of the invoice of "{name}" dated {day:Date}'))
+def _(target: Target, order: Outcome[OrderView], amount: Decimal, name: str, day: date) -> None:
+    write_off = _write_off_of(target, _order(order), day, name)
+    assert (write_off.status, write_off.amount) == ("Success", amount), write_off
+
+
+@then("each write-off names its invoice and its credit memo by their numbers")
+def _(target: Target, order: Outcome[OrderView]) -> None:
+    for write_off in _order(order).write_offs or ():
+        invoice = accepted(target.invoice(write_off.invoice_number), "looking the written-off invoice up")
+        assert invoice.number == write_off.invoice_number, (
+            f"{write_off.invoice_number} is not an invoice number"
+        )
+        assert write_off.credit_memo_number is not None, "a write-off names no credit memo"
+        memo = accepted(target.credit_memo(write_off.credit_memo_number), "looking the credit memo up")
+        assert memo.number == write_off.credit_memo_number, f"{write_off.credit_memo_number} is not a number"
+
+
+@then("the order reports no write-off")
+def _(order: Outcome[OrderView]) -> None:
+    assert _order(order).write_offs == (), (
+        f"expected an empty list of write-offs, got {_order(order).write_offs}"
+    )
+
+
+@then(step('no invoice of "{name}" was written off'))
+def _(target: Target, order: Outcome[OrderView], name: str) -> None:
+    assert not _order(order).write_offs, f"the order reported write-offs: {_order(order).write_offs}"
+    memos = [m for m in target.account_credit_memos(name) if m.reason_code == WRITE_OFF]
+    assert not memos, f"write-off credit memos exist: {memos}"
+
+
+@then(step('the write-off of the invoice of "{name}" dated {day:Date} failed with a reason'))
+def _(target: Target, order: Outcome[OrderView], name: str, day: date) -> None:
+    write_off = _write_off_of(target, _order(order), day, name)
+    assert write_off.status == "Failed", write_off
+    assert write_off.failed_reason, "the failed write-off gives no reason"
+
+
+@then(
+    step(
+        "every item of the write-off credit memo for the invoice dated {day:Date} is booked to deferred "
+        'revenue account "{code}"'
+    )
+)
+def _(target: Target, order: Outcome[OrderView], day: date, code: str) -> None:
+    number = _write_off_of(target, _order(order), day).credit_memo_number
+    assert number is not None
+    memo = accepted(target.credit_memo(number), "looking the write-off credit memo up")
+    assert memo.items, "the write-off credit memo has no items"
+    assert all(item.finance.get("deferredRevenueAccountingCode") == code for item in memo.items), memo.items
+
+
+@then("no item of the final credit memo of the order carries finance information")
+def _(target: Target, order: Outcome[OrderView]) -> None:
+    (number,) = _order(order).credit_memo_numbers
+    memo = accepted(target.credit_memo(number), "looking the final credit memo up")
+    assert memo.reason_code != WRITE_OFF
+    assert all(not item.finance for item in memo.items), memo.items
+
+
+@then(step("the final credit memo of the order amounts to {amount:Money} and is fully applied"))
+def _(target: Target, order: Outcome[OrderView], amount: Decimal) -> None:
+    (number,) = _order(order).credit_memo_numbers
+    memo = accepted(target.credit_memo(number), "looking the final credit memo up")
+    assert (memo.amount, memo.applied_amount) == (amount, amount), memo
+
+
+@then(step("the final invoice of the order amounts to {amount:Money}"))
+def _(target: Target, order: Outcome[OrderView], amount: Decimal) -> None:
+    (number,) = _order(order).invoice_numbers
+    assert accepted(target.invoice(number), "looking the final invoice up").amount == amount
+
+
+@then(step("the final invoice of the order has a balance of {amount:Money}"))
+def _(target: Target, order: Outcome[OrderView], amount: Decimal) -> None:
+    (number,) = _order(order).invoice_numbers
+    assert accepted(target.invoice(number), "looking the final invoice up").balance == amount
+
+
+@then(step('it is shown as completed, for the "{plan}" subscription of "{name}"'))
+def _(
+    target: Target, order: Outcome[OrderView], looked_up_order: Outcome[OrderView], plan: str, name: str
+) -> None:
+    shown = accepted(looked_up_order, "looking the order up")
+    assert (shown.number, shown.status) == (_order(order).number, "Completed"), shown
+    assert target.subscription_number(name, plan) in shown.subscription_numbers, shown

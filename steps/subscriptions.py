@@ -1,0 +1,70 @@
+"""Steps about subscriptions and the invoices issued for them."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from pytest_bdd import given, then
+
+from steps.parsing import step
+from steps.support import accepted, arranged, invoice_dated, invoice_of
+from steps.targets import BillRunView, Target
+
+__all__: list[str] = []
+
+
+def _bill(target: Target, name: str, day: date, amount: Decimal, *, post: bool) -> None:
+    target.set_today(day)
+    run = arranged(target.create_bill_run(target_date=day, account=name, schedule=None))
+    invoice = invoice_of(target, run, name)
+    assert invoice.amount == amount, f"could not arrange an invoice of {amount}: it is {invoice.amount}"
+    if post:
+        arranged(target.post_bill_run(run.id))
+
+
+@given(step('"{name}" has been issued an invoice of {amount:Money} on {day:Date}'))
+def _(target: Target, name: str, amount: Decimal, day: date) -> None:
+    _bill(target, name, day, amount, post=True)
+
+
+@given(step('"{name}" has a draft invoice of {amount:Money} dated {day:Date}'))
+def _(target: Target, name: str, amount: Decimal, day: date) -> None:
+    _bill(target, name, day, amount, post=False)
+
+
+@given(step('"{name}" has paid {amount:Money} of the invoice dated {day:Date}'))
+def _(target: Target, name: str, amount: Decimal, day: date) -> None:
+    arranged(target.collect_payment(invoice_dated(target, name, day).number, amount))
+
+
+@then(step('the "{plan}" subscription of "{name}" is still active'))
+def _(target: Target, plan: str, name: str) -> None:
+    found = accepted(target.subscription(name, plan), "looking the subscription up")
+    assert found.status == "Active", f"the subscription is {found.status}"
+
+
+@then(step('the "{plan}" subscription of "{name}" is cancelled as of {day:Date}'))
+def _(target: Target, plan: str, name: str, day: date) -> None:
+    found = accepted(target.subscription(name, plan), "looking the subscription up")
+    assert (found.status, found.end_date) == ("Cancelled", day), f"the subscription is {found}"
+
+
+@then(step('the invoice of "{name}" dated {day:Date} has a balance of {amount:Money}'))
+@then(step('the invoice of "{name}" dated {day:Date} still has a balance of {amount:Money}'))
+def _(target: Target, name: str, day: date, amount: Decimal) -> None:
+    invoice = invoice_dated(target, name, day)
+    assert invoice.balance == amount, f"the invoice {invoice.number} has a balance of {invoice.balance}"
+
+
+@then(step('the invoice of "{name}" dated {day:Date} is still a draft with a balance of {amount:Money}'))
+def _(target: Target, name: str, day: date, amount: Decimal) -> None:
+    invoice = invoice_dated(target, name, day)
+    assert (invoice.status, invoice.balance) == ("Draft", amount), f"the invoice is {invoice}"
+
+
+@then(step('the bill run produced a credit memo of {amount:Money} for "{name}"'))
+def _(target: Target, bill_run: BillRunView, amount: Decimal, name: str) -> None:
+    account = target.account_number(name)
+    memos = [m for m in arranged(target.bill_run_credit_memos(bill_run.id)) if m.account_number == account]
+    assert [m.amount for m in memos] == [amount], f"the bill run produced these credit memos: {memos}"

@@ -1,0 +1,80 @@
+"""The Zuora v1 payloads the kit sends, built the same way for every target."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from steps.targets.protocol import CancellationOrder
+
+__all__ = ["cancellation_payload", "subscription_payload"]
+
+
+def _triggers(day: date) -> list[dict[str, str]]:
+    return [
+        {"name": name, "triggerDate": day.isoformat()}
+        for name in ("ContractEffective", "ServiceActivation", "CustomerAcceptance")
+    ]
+
+
+def subscription_payload(account_number: str, plan_id: str, start: date) -> dict[str, Any]:
+    """An order creating a twelve-month subscription to one rate plan from ``start``."""
+    return {
+        "orderDate": start.isoformat(),
+        "existingAccountNumber": account_number,
+        "subscriptions": [
+            {
+                "orderActions": [
+                    {
+                        "type": "CreateSubscription",
+                        "triggerDates": _triggers(start),
+                        "createSubscription": {
+                            "subscribeToRatePlans": [{"productRatePlanId": plan_id}],
+                            "terms": {
+                                "initialTerm": {"period": 12, "periodType": "Month", "termType": "TERMED"}
+                            },
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def cancellation_payload(
+    order: CancellationOrder, account_number: str, subscription_number: str, today: date
+) -> dict[str, Any]:
+    """The order of ``order``, shaped like the documented cancel-and-write-off request."""
+    effective = order.effective_date or today
+    cancel: dict[str, Any] = {"cancellationPolicy": order.policy}
+    if order.policy == "SpecificDate":
+        cancel["cancellationEffectiveDate"] = effective.isoformat()
+    processing: dict[str, Any] = {
+        "runBilling": order.final_invoice,
+        "collectPayment": order.collect_payment,
+        "billingOptions": {"documentDate": effective.isoformat(), "targetDate": effective.isoformat()},
+    }
+    if order.write_off:
+        processing["writeOff"] = True
+        if order.finance is not None:
+            processing["writeOffBehavior"] = {"financeInformation": dict(order.finance)}
+    return {
+        "orderDate": today.isoformat(),
+        "existingAccountNumber": account_number,
+        "customFields": dict(order.order_custom_fields),
+        "category": "NewSales",
+        "subscriptions": [
+            {
+                "subscriptionNumber": subscription_number,
+                "orderActions": [
+                    {
+                        "type": "CancelSubscription",
+                        "customFields": dict(order.action_custom_fields),
+                        "triggerDates": _triggers(effective),
+                        "cancelSubscription": cancel,
+                    }
+                ],
+            }
+        ],
+        "processingOptions": processing,
+    }

@@ -1,0 +1,25 @@
+"""Known-bad variants of the reference implementation: each breaks one documented rule.
+
+They exist to prove the conformance suite can fail: ``tests/test_known_bad.py`` runs the whole
+suite against every variant and checks that exactly the rule in ``breaks`` (plus the declared
+``also_breaks``, rules that depend on it) stops holding. Run one by hand with
+``billing-conformance run --target inprocess:tests.known_bad:CancelsPostedRuns``.
+"""
+
+from __future__ import annotations
+
+from tests.known_bad import bill_runs, orders
+from tests.known_bad.base import KnownBad
+
+KNOWN_BAD: tuple[type[KnownBad], ...] = tuple(
+    value
+    for module in (bill_runs, orders)
+    for value in vars(module).values()
+    if isinstance(value, type)
+    and issubclass(value, KnownBad)
+    and value is not KnownBad
+    and value.__module__ == module.__name__
+)
+globals().update({variant.__name__: variant for variant in KNOWN_BAD})
+
+__all__ = ["KNOWN_BAD", "KnownBad", *(variant.__name__ for variant in KNOWN_BAD)]  # noqa: PLE0604

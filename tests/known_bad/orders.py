@@ -1,0 +1,258 @@
+"""Known-bad variants that break the rules of "Cancel subscriptions and write off all unpaid invoices"."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from pydantic import model_validator
+
+from reference_impl import Account, CreditMemo, Invoice, Rejection
+from reference_impl.document import DocumentItem, DocumentStatus
+from reference_impl.order import (
+    CancellationPolicy,
+    Order,
+    OrderAction,
+    OrderRequest,
+    Processing,
+    WriteOff,
+)
+from reference_impl.rejection import Category
+from reference_impl.subscription import Subscription
+from reference_impl.tenant import FeatureSettings
+from reference_impl.wire.api import WireModels
+from reference_impl.wire.orders import CreateOrderAsyncRequest, CreateOrderRequest, ProcessingOptions
+from tests.known_bad.base import KnownBad
+
+
+class _AnyProcessing(ProcessingOptions):
+    """Processing options without the checks of their combinations."""
+
+    @model_validator(mode="after")
+    def _collect_needs_billing(self) -> _AnyProcessing:
+        return self
+
+    @model_validator(mode="after")
+    def _combinations(self) -> _AnyProcessing:
+        return self
+
+
+class _AnyOrder(CreateOrderRequest):
+    processing_options: _AnyProcessing | None = None
+
+
+class _AsyncWithWriteOff(CreateOrderAsyncRequest):
+    processing_options: ProcessingOptions | None = None  # type: ignore[assignment]
+
+
+class WritesOffWithoutInvoiceSettlement(KnownBad):
+    """Writes off unpaid invoices even when Invoice Settlement is disabled."""
+
+    breaks = "WO-NEEDS-INVOICE-SETTLEMENT"
+
+    def _feature_refusal(self, processing: Processing) -> Rejection | None:
+        settled = replace(self._ledger.features, invoice_settlement=True)
+        saved, self._ledger.features = self._ledger.features, settled
+        try:
+            return super()._feature_refusal(processing)
+        finally:
+            self._ledger.features = saved
+
+
+class WritesOffWithoutWorkflow(KnownBad):
+    """Does not check the Workflow feature before writing off."""
+
+    breaks = "WO-NEEDS-ORDERS-AND-WORKFLOW"
+
+    def _feature_refusal(self, processing: Processing) -> Rejection | None:
+        saved = self._ledger.features
+        self._ledger.features = FeatureSettings(saved.invoice_settlement, saved.orders, workflow=True)
+        try:
+            return super()._feature_refusal(processing)
+        finally:
+            self._ledger.features = saved
+
+
+class WritesOffAsynchronously(KnownBad):
+    """Accepts write-off in an asynchronous order, and performs it."""
+
+    breaks = "WO-SYNC-ONLY"
+    wire_models = WireModels(async_order=_AsyncWithWriteOff)
+
+    def _async_refusal(self, request: OrderRequest) -> Rejection | None:
+        return None
+
+
+class CollectsPaymentWhileWritingOff(KnownBad):
+    """Lets an order collect a payment and write off at the same time."""
+
+    breaks = "WO-NO-PAYMENT-COLLECTION"
+    wire_models = WireModels(order=_AnyOrder)
+
+    def _processing_refusal(self, processing: Processing) -> Rejection | None:
+        if processing.write_off and processing.collect_payment:
+            return None
+        return super()._processing_refusal(processing)
+
+
+class CollectsWithoutBilling(KnownBad):
+    """Accepts collectPayment without runBilling (and then simply collects nothing)."""
+
+    breaks = "WO-COLLECT-NEEDS-BILLING"
+    wire_models = WireModels(order=_AnyOrder)
+
+    def _processing_refusal(self, processing: Processing) -> Rejection | None:
+        if processing.collect_payment and not processing.run_billing:
+            return None
+        return super()._processing_refusal(processing)
+
+
+class FilesWriteOffMemosAsDrafts(KnownBad):
+    """Leaves the write-off credit memo a draft (though applied)."""
+
+    breaks = "WO-UNPAID-INVOICES-CLEARED"
+
+    def _write_off(self, invoice: Invoice, processing: Processing) -> CreditMemo:
+        memo = replace(super()._write_off(invoice, processing), status=DocumentStatus.DRAFT)
+        self._ledger.credit_memos[memo.number] = memo
+        return memo
+
+
+class WritesOffTheWholeAmount(KnownBad):
+    """Writes off the invoice amount rather than what remains of it."""
+
+    breaks = "WO-PARTLY-PAID"
+
+    def _write_off(self, invoice: Invoice, processing: Processing) -> CreditMemo:
+        return super()._write_off(replace(invoice, payment_amount=invoice.payment_amount * 0), processing)
+
+
+class WritesOffDrafts(KnownBad):
+    """Writes off draft invoices as well as issued ones."""
+
+    breaks = "WO-DRAFTS-NOT-WRITTEN-OFF"
+
+    def _unpaid_invoices(self, account: Account, canceled: set[str]) -> list[Invoice]:
+        drafts = [
+            i
+            for i in self._ledger.invoices.values()
+            if i.account_number == account.number
+            and i.status is DocumentStatus.DRAFT
+            and any(t.subscription_number in canceled for t in i.items)
+        ]
+        return super()._unpaid_invoices(account, canceled) + drafts
+
+
+class ReportsInvoiceIdsInsteadOfNumbers(KnownBad):
+    """Names the written-off invoices by their ids in the order's report."""
+
+    breaks = "WO-REPORTED"
+
+    def _write_off_unpaid(
+        self, account: Account, canceled: set[str], final: Invoice | CreditMemo | None, processing: Processing
+    ) -> tuple[WriteOff, ...]:
+        reported = super()._write_off_unpaid(account, canceled, final, processing)
+        return tuple(replace(w, invoice_number=self._ledger.invoices[w.invoice_number].id) for w in reported)
+
+
+class RefusesWhenNothingIsUnpaid(KnownBad):
+    """Refuses a write-off order that finds nothing to write off."""
+
+    breaks = "WO-NOTHING-UNPAID"
+
+    def _process_order(self, request: OrderRequest) -> Order | Rejection:
+        order = super()._process_order(request)
+        if isinstance(order, Order) and request.processing.write_off and not order.write_offs:
+            return Rejection(
+                "nothing-to-write-off", Category.RULE_RESTRICTION, "There is nothing to write off."
+            )
+        return order
+
+
+class WritesOffUnasked(KnownBad):
+    """Writes off unpaid invoices even when the order does not ask for it."""
+
+    breaks = "WO-ONLY-WHEN-ASKED"
+
+    def create_order(self, request: OrderRequest) -> Order | Rejection:
+        cancels = any(
+            a.kind == "CancelSubscription" for change in request.subscriptions for a in change.actions
+        )
+        if cancels and not request.processing.collect_payment:
+            request = replace(request, processing=replace(request.processing, write_off=True))
+        return super().create_order(request)
+
+
+class UndoesTheCancellationWhenAWriteOffFails(KnownBad):
+    """Refuses the whole order when one write-off fails."""
+
+    breaks = "WO-FAILURE-REPORTED"
+
+    def _process_order(self, request: OrderRequest) -> Order | Rejection:
+        order = super()._process_order(request)
+        if isinstance(order, Order) and any(w.status == "Failed" for w in order.write_offs):
+            return Rejection("write-off-failed", Category.RULE_RESTRICTION, "A write-off failed.")
+        return order
+
+
+class DropsWriteOffFinanceInformation(KnownBad):
+    """Ignores the finance information given for the write-off."""
+
+    breaks = "WO-FINANCE-INFORMATION"
+
+    def _write_off(self, invoice: Invoice, processing: Processing) -> CreditMemo:
+        return super()._write_off(invoice, replace(processing, write_off_finance=None))
+
+
+class WritesOffBeforeApplyingTheFinalCredit(KnownBad):
+    """Writes off the full balances and leaves the final credit memo unapplied."""
+
+    breaks = "WO-FINAL-CREDIT-MEMO-FIRST"
+
+    def _apply_final_credit(self, memo: CreditMemo, unpaid: list[Invoice]) -> None:
+        return None
+
+
+class LeavesTheFinalInvoiceUnpaid(KnownBad):
+    """Writes off older invoices but not the final invoice the order generated."""
+
+    breaks = "WO-FINAL-INVOICE-WRITTEN-OFF"
+
+    def _unpaid_invoices(self, account: Account, canceled: set[str]) -> list[Invoice]:
+        return [i for i in super()._unpaid_invoices(account, canceled) if i.bill_run_id is not None]
+
+
+class ForgetsUnusedServiceInBillRuns(KnownBad):
+    """Bill runs never credit the unused part of a canceled subscription."""
+
+    breaks = "WO-NO-FINAL-INVOICE"
+
+    def _due_items(
+        self, account: Account, target_date: date, subscriptions: set[str] | None = None
+    ) -> list[DocumentItem]:
+        items = super()._due_items(account, target_date, subscriptions)
+        return (
+            items
+            if subscriptions is not None
+            else [i for i in items if not i.charge_name.endswith("(unused)")]
+        )
+
+
+class IgnoresTheCancellationPolicy(KnownBad):
+    """Cancels as of today whatever the policy, unless a specific date is given."""
+
+    breaks = "WO-SUBSCRIPTION-CANCELLED"
+
+    def _effective_date(self, subscription: Subscription, action: OrderAction) -> date | Rejection:
+        if action.policy is CancellationPolicy.SPECIFIC_DATE:
+            return super()._effective_date(subscription, action)
+        return self._today()
+
+
+class ForgetsOrders(KnownBad):
+    """Cannot find an order once it has been processed."""
+
+    breaks = "WO-RESULTS-RETRIEVABLE"
+
+    def order(self, key: str) -> Order | Rejection:
+        return Rejection("order-not-found", Category.NOT_FOUND, f"No order {key!r} exists.")
