@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(BIN)/billing-conformance run
 
 test: $(STAMP) lint typecheck
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

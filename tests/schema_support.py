@@ -1,7 +1,7 @@
 """Loading the wire-payload JSON Schemas of ``schemas/`` and their example corpus, for any test.
 
-The schemas refer to each other by ``$id``, so they are validated through one
-``referencing.Registry`` that holds them all; nothing is fetched from the network.
+Loading and validating is :mod:`billing_conformance.contract`'s job; this module adds the
+example corpus of ``schemas/examples/`` and re-exports the contract's helpers for the tests.
 """
 
 from __future__ import annotations
@@ -9,14 +9,20 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError  # type: ignore[import-untyped]
-from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
+from jsonschema import ValidationError
+from jsonschema.exceptions import best_match
+
+from billing_conformance.contract import (
+    SCHEMA_BASE_URI,
+    SCHEMAS_DIR,
+    load_schemas,
+    registry,
+    schema_id,
+    validator,
+)
 
 __all__ = [
     "EXAMPLES_DIR",
@@ -32,49 +38,7 @@ __all__ = [
     "validator",
 ]
 
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
 EXAMPLES_DIR = SCHEMAS_DIR / "examples"
-SCHEMA_BASE_URI = "https://billing-conformance.example/schemas/"
-_SUFFIX = ".schema.json"
-
-
-def schema_id(stem: str) -> str:
-    """The ``$id`` a schema file is expected to declare."""
-    return f"{SCHEMA_BASE_URI}{stem}{_SUFFIX}"
-
-
-@cache
-def _load_all() -> tuple[tuple[str, str], ...]:
-    """Every schema as (stem, text), read once."""
-    return tuple(
-        (path.name.removesuffix(_SUFFIX), path.read_text(encoding="utf-8"))
-        for path in sorted(SCHEMAS_DIR.glob(f"*{_SUFFIX}"))
-    )
-
-
-def load_schemas() -> dict[str, dict[str, Any]]:
-    """Every ``schemas/*.schema.json``, parsed, keyed by file stem without ``.schema``.
-
-    A fresh copy each call, so a caller may change what it gets.
-    """
-    return {stem: json.loads(text) for stem, text in _load_all()}
-
-
-@cache
-def registry() -> Registry[Any]:
-    """One registry holding every schema under its ``$id``."""
-    resources = [(schema["$id"], DRAFT202012.create_resource(schema)) for schema in load_schemas().values()]
-    return Registry().with_resources(resources)
-
-
-def validator(stem: str, anchor: str | None = None) -> Draft202012Validator:
-    """A validator for schema ``stem`` (or for one of its ``$anchor``s), asserting formats."""
-    schema: dict[str, Any] = load_schemas()[stem]
-    if anchor is not None:
-        schema = {"$ref": f"{schema_id(stem)}#{anchor}"}
-    return Draft202012Validator(
-        schema, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
 
 
 def all_errors(errors: list[ValidationError]) -> Iterator[ValidationError]:

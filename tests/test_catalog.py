@@ -27,6 +27,36 @@ BILL_RUN_RULES = {
 }
 
 
+WRITE_OFF_RULES = {
+    "WO-NEEDS-INVOICE-SETTLEMENT",
+    "WO-NEEDS-ORDERS-AND-WORKFLOW",
+    "WO-SYNC-ONLY",
+    "WO-NO-PAYMENT-COLLECTION",
+    "WO-COLLECT-NEEDS-BILLING",
+    "WO-UNPAID-INVOICES-CLEARED",
+    "WO-PARTLY-PAID",
+    "WO-DRAFTS-NOT-WRITTEN-OFF",
+    "WO-REPORTED",
+    "WO-FINAL-CREDIT-MEMO-FIRST",
+    "WO-FINAL-INVOICE-WRITTEN-OFF",
+    "WO-NO-FINAL-INVOICE",
+    "WO-SUBSCRIPTION-CANCELLED",
+    "WO-NOTHING-UNPAID",
+    "WO-FAILURE-REPORTED",
+    "WO-FINANCE-INFORMATION",
+}
+
+
+def test_every_write_off_rule_is_catalogued_with_its_source() -> None:
+    """The write-off rules the issue names are all there, each citing the write-off document."""
+    catalog = load_catalog(FEATURES_DIR)
+    assert {rule.id for rule in catalog.rules} >= WRITE_OFF_RULES
+    for rule_id in WRITE_OFF_RULES:
+        rule = catalog.rule(rule_id)
+        assert rule.source.startswith('"Cancel subscriptions and write off all unpaid invoices"'), rule
+        assert rule.scenarios, rule_id
+
+
 def test_the_shipped_features_break_no_catalog_convention() -> None:
     """No rule without an ID, source or scenario; no scenario outside a rule; no duplicate names."""
     assert load_catalog(FEATURES_DIR).problems == ()

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
+from billing_conformance.contract import violations
 from reference_impl.billing import Billing
 from reference_impl.document import FinanceInformation
 from reference_impl.order import (
@@ -34,7 +35,7 @@ from reference_impl.wire.orders import (
     ProcessingOptions,
 )
 from reference_impl.wire.responses import ErrorResponse, job_response, order_response, response_style
-from reference_impl.wire.types import Wire
+from reference_impl.wire.types import Contracted, ContractViolation, Wire
 
 __all__ = [
     "Reply",
@@ -47,7 +48,7 @@ __all__ = [
     "refusal",
 ]
 
-M = TypeVar("M", bound=BaseModel)
+C = TypeVar("C", bound=Contracted)
 
 _CATEGORY_OF_ERROR = {"extra_forbidden": Category.UNKNOWN_FIELD, "missing": Category.MISSING_FIELD}
 
@@ -76,8 +77,15 @@ class Reply:
 
 
 def _dump(model: Wire) -> dict[str, Any]:
+    """The body for ``model``; a body that breaks its own schema is a bug of this implementation."""
     dumped = plain(model.model_dump(by_alias=True, exclude_none=True))
     assert isinstance(dumped, dict)
+    if isinstance(model, Contracted):
+        stem, anchor = model.contract
+        found = violations(stem, dumped, anchor)
+        if found:
+            msg = f"the reference produced a {stem} body that breaks its schema: {found[0]}"
+            raise AssertionError(msg)
     return dumped
 
 
@@ -96,15 +104,22 @@ def invalid(error: ValidationError, resource: str) -> Reply:
     return Reply(400, _dump(ErrorResponse.of(Rejection(f"{resource}-invalid", category, faults))))
 
 
-def _parse(model: type[M], body: object, resource: str) -> M | Reply:
+def _parse(model: type[C], body: object, resource: str) -> C | Reply:
+    """The payload as ``model``, or the refusal that names the first field at fault."""
     try:
-        return model.model_validate(body)
+        return model.from_wire(body)
+    except ContractViolation as error:
+        first = error.violations[0]
+        faults = "; ".join(str(v) for v in error.violations[:5])
+        return Reply(
+            400, _dump(ErrorResponse.of(Rejection(f"{resource}-invalid", Category(first.category), faults)))
+        )
     except ValidationError as error:
         return invalid(error, resource)
 
 
 def _action(action: CreateOrderAction) -> OrderAction:
-    triggers: dict[str, date] = {t.name: t.trigger_date for t in action.trigger_dates or ()}
+    triggers: dict[str, date] = {t.name: t.trigger_date for t in action.trigger_dates or () if t.trigger_date}
     create, cancel = action.create_subscription, action.cancel_subscription
     plan_keys: tuple[str, ...] = ()
     term_months: int | None = 12

@@ -6,7 +6,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from reference_impl.wire.types import OpenWire, StrictBool, StrictInt, StrictStr, Wire, WireDate, WireNumber
+from reference_impl.wire.types import (
+    Contracted,
+    OpenWire,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    Wire,
+    WireDate,
+    WireNumber,
+)
 
 __all__ = ["CreateOrderAsyncRequest", "CreateOrderRequest", "ProcessingOptions"]
 
@@ -42,7 +51,7 @@ Text100 = Annotated[StrictStr, Field(max_length=100)]
 
 class TriggerDate(Wire):
     name: Literal["ContractEffective", "ServiceActivation", "CustomerAcceptance"]
-    trigger_date: WireDate
+    trigger_date: WireDate | None = None
 
 
 class CancelSubscription(Wire):
@@ -219,13 +228,15 @@ class _OrderRequestBase(Wire):
         return self
 
 
-class CreateOrderRequest(_OrderRequestBase):
+class CreateOrderRequest(_OrderRequestBase, Contracted):
+    contract = ("create-order-request", None)
     processing_options: ProcessingOptions | None = None
     scheduling_options: dict[str, Any] | None = None
     status: StrictStr | None = None
     commitments: list[Any] | None = None
 
 
-class CreateOrderAsyncRequest(_OrderRequestBase):
+class CreateOrderAsyncRequest(_OrderRequestBase, Contracted):
+    contract = ("create-order-async-request", None)
     processing_options: AsyncProcessingOptions | None = None
     externally_managed_by: Literal["Amazon", "Apple", "Google", "Roku"] | None = None

@@ -8,17 +8,18 @@ from pydantic import Field
 
 from reference_impl.order import AsyncJob, Order
 from reference_impl.rejection import Rejection
-from reference_impl.wire.types import StrictBool, StrictInt, StrictStr, Wire, WireNumber
+from reference_impl.wire.types import Contracted, OpenWire, StrictBool, StrictInt, StrictStr, WireNumber
 
 __all__ = ["AsyncJobResponse", "CreateOrderResponse", "ErrorResponse", "order_response", "response_style"]
 
 
-class Reason(Wire):
+class Reason(OpenWire):
     code: StrictInt | StrictStr
     message: StrictStr
 
 
-class ErrorResponse(Wire):
+class ErrorResponse(OpenWire, Contracted):
+    contract = ("error-response", None)
     success: Literal[False] = False
     reasons: list[Reason] = Field(min_length=1)
     process_id: StrictStr | None = None
@@ -29,21 +30,21 @@ class ErrorResponse(Wire):
         return cls(reasons=[Reason(code=rejection.zuora_code, message=rejection.message)])
 
 
-class WriteOffItem(Wire):
-    invoice_number: StrictStr
-    amount: WireNumber
-    status: Literal["Success", "Failed"]
+class WriteOffItem(OpenWire):
+    invoice_number: StrictStr | None = None
+    amount: WireNumber | None = None
+    status: Literal["Success", "Failed"] | None = None
     write_off_credit_memo_number: StrictStr | None = None
     failed_reason: StrictStr | None = None
 
 
-class OrderActionRef(Wire):
+class OrderActionRef(OpenWire):
     id: StrictStr | None = None
-    type: StrictStr
+    type: StrictStr | None = None
     order_metrics: list[Any] | None = None
 
 
-class ResponseSubscription(Wire):
+class ResponseSubscription(OpenWire):
     subscription_number: StrictStr | None = None
     subscription_id: StrictStr | None = None
     status: Literal["Active", "Pending Activation", "Pending Acceptance", "Cancelled", "Suspended"] | None = (
@@ -54,8 +55,10 @@ class ResponseSubscription(Wire):
     order_actions: list[OrderActionRef] | None = Field(default=None, alias="OrderActions")
 
 
-class CreateOrderResponse(Wire):
+class CreateOrderResponse(OpenWire, Contracted):
+    contract = ("create-order-response", None)
     success: StrictBool = True
+    reasons: list[Reason] | None = None
     process_id: StrictStr | None = None
     request_id: StrictStr | None = None
     order_number: StrictStr | None = None
@@ -78,16 +81,18 @@ class CreateOrderResponse(Wire):
     write_off: list[WriteOffItem] | None = None
 
 
-class AsyncJobSubmitted(Wire):
+class AsyncJobSubmitted(OpenWire, Contracted):
+    contract = ("async-job-response", "submitted")
     job_id: StrictStr
     success: StrictBool = True
 
 
 class AsyncJobResult(CreateOrderResponse):
-    job_type: Literal["AsyncCreateOrder"] = "AsyncCreateOrder"
+    job_type: Literal["AsyncCreateOrder"]
 
 
-class AsyncJobResponse(Wire):
+class AsyncJobResponse(OpenWire, Contracted):
+    contract = ("async-job-response", "job")
     success: StrictBool = True
     status: Literal["Processing", "Failed", "Completed"]
     errors: StrictStr | None = None
@@ -116,7 +121,6 @@ def order_response(
     *,
     style: Literal["numbers", "subscriptions"],
     settlement: bool,
-    response: type[CreateOrderResponse] = CreateOrderResponse,
 ) -> CreateOrderResponse:
     """The create-order response for a processed order."""
     subs: dict[str, Any] = {}
@@ -141,7 +145,7 @@ def order_response(
         )
         for w in order.write_offs
     ]
-    return response(
+    return CreateOrderResponse(
         order_number=order.number,
         account_number=order.account_number,
         status=order.status,
@@ -159,5 +163,6 @@ def job_response(
 ) -> AsyncJobResponse:
     result = None
     if job.order is not None:
-        result = order_response(job.order, style=style, settlement=settlement, response=AsyncJobResult)
+        base = order_response(job.order, style=style, settlement=settlement)
+        result = AsyncJobResult(**dict(base), job_type="AsyncCreateOrder")
     return AsyncJobResponse(status=job.status, errors=job.errors, result=result)

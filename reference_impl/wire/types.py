@@ -5,12 +5,24 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, ClassVar, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, StrictBool, StrictInt, StrictStr
 from pydantic.alias_generators import to_camel
 
-__all__ = ["OpenWire", "StrictBool", "StrictInt", "StrictStr", "Wire", "WireDate", "WireNumber"]
+from billing_conformance.contract import Violation, violations
+
+__all__ = [
+    "ContractViolation",
+    "Contracted",
+    "OpenWire",
+    "StrictBool",
+    "StrictInt",
+    "StrictStr",
+    "Wire",
+    "WireDate",
+    "WireNumber",
+]
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -45,3 +57,29 @@ class OpenWire(Wire):
     """A payload object whose undocumented or unmodelled fields are passed over."""
 
     model_config = ConfigDict(extra="allow")
+
+
+class ContractViolation(ValueError):
+    """A payload that breaks its JSON Schema; ``violations`` name the fields at fault."""
+
+    def __init__(self, found: list[Violation]) -> None:
+        super().__init__("; ".join(str(v) for v in found[:5]))
+        self.violations = found
+
+
+class Contracted(BaseModel):
+    """A top-level payload whose acceptance is decided by its JSON Schema in ``schemas/``.
+
+    The schema is the one source of truth for what is accepted; the model adds types. A test
+    (``tests/test_wire_models.py``) checks that the model never refuses what the schema accepts.
+    """
+
+    contract: ClassVar[tuple[str, str | None]]
+
+    @classmethod
+    def from_wire(cls, data: object) -> Self:
+        stem, anchor = cls.contract
+        found = violations(stem, data, anchor)
+        if found:
+            raise ContractViolation(found)
+        return cls.model_validate(data)

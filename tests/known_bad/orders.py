@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Self
 
 from pydantic import model_validator
 
@@ -38,11 +39,23 @@ class _AnyProcessing(ProcessingOptions):
 
 
 class _AnyOrder(CreateOrderRequest):
+    """An order request checked by the model alone: the schema's combination rules are skipped."""
+
     processing_options: _AnyProcessing | None = None
+
+    @classmethod
+    def from_wire(cls, data: object) -> Self:
+        return cls.model_validate(data)
 
 
 class _AsyncWithWriteOff(CreateOrderAsyncRequest):
+    """An asynchronous order request that takes the synchronous processing options, write-off included."""
+
     processing_options: ProcessingOptions | None = None  # type: ignore[assignment]
+
+    @classmethod
+    def from_wire(cls, data: object) -> Self:
+        return cls.model_validate(data)
 
 
 class WritesOffWithoutInvoiceSettlement(KnownBad):

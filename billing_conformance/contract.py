@@ -1,0 +1,105 @@
+"""The wire contract: the JSON Schemas of ``schemas/``, and what a payload does wrong against them.
+
+The schemas refer to each other by ``$id``; one :class:`referencing.Registry` holds them all and
+nothing is fetched from the network. :func:`violations` reports each fault with the JSON path of
+the field at fault and the Zuora error category it belongs to (unknown field, missing field,
+invalid value), so that a refusal or a protocol error can name the field.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+__all__ = [
+    "SCHEMAS_DIR",
+    "SCHEMA_BASE_URI",
+    "Violation",
+    "load_schemas",
+    "registry",
+    "schema_id",
+    "validator",
+    "violations",
+]
+
+SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMA_BASE_URI = "https://billing-conformance.example/schemas/"
+_SUFFIX = ".schema.json"
+
+UNKNOWN_FIELD, MISSING_FIELD, INVALID_VALUE = 21, 22, 20
+_CATEGORY_BY_KEYWORD = {
+    "additionalProperties": UNKNOWN_FIELD,
+    "unevaluatedProperties": UNKNOWN_FIELD,
+    "not": UNKNOWN_FIELD,  # the schemas forbid a documented field in a context with "not": {}
+    "required": MISSING_FIELD,
+    "dependentRequired": MISSING_FIELD,
+}
+
+
+def schema_id(stem: str) -> str:
+    """The ``$id`` of the schema file ``schemas/<stem>.schema.json``."""
+    return f"{SCHEMA_BASE_URI}{stem}{_SUFFIX}"
+
+
+@cache
+def _texts() -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (path.name.removesuffix(_SUFFIX), path.read_text(encoding="utf-8"))
+        for path in sorted(SCHEMAS_DIR.glob(f"*{_SUFFIX}"))
+    )
+
+
+def load_schemas() -> dict[str, dict[str, Any]]:
+    """Every schema, parsed afresh, keyed by file stem (``create-order-request``)."""
+    return {stem: json.loads(text) for stem, text in _texts()}
+
+
+@cache
+def registry() -> Registry[Any]:
+    resources: list[tuple[str, Resource[Any]]] = [
+        (schema["$id"], DRAFT202012.create_resource(schema)) for schema in load_schemas().values()
+    ]
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator(stem: str, anchor: str | None = None) -> Draft202012Validator:
+    """A validator for schema ``stem`` (or one of its ``$anchor``s) that also checks formats."""
+    schema: dict[str, Any] = {"$ref": schema_id(stem) + (f"#{anchor}" if anchor else "")}
+    return Draft202012Validator(
+        schema, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One way a payload breaks its schema."""
+
+    path: str
+    message: str
+    category: int
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+def _violation(error: ValidationError) -> Violation:
+    category = _CATEGORY_BY_KEYWORD.get(str(error.validator), INVALID_VALUE)
+    return Violation(error.json_path, error.message, category)
+
+
+def violations(stem: str, instance: object, anchor: str | None = None) -> list[Violation]:
+    """The faults of ``instance`` against schema ``stem``, the most telling first; empty when valid."""
+    errors = list(validator(stem, anchor).iter_errors(instance))
+    if not errors:
+        return []
+    best = best_match(errors)
+    return [_violation(best), *(_violation(e) for e in errors if e is not best)]
