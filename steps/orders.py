@@ -82,6 +82,19 @@ def _(target: Target, name: str, plan: str, day: date) -> Outcome[OrderView]:
     return target.cancel_subscription(CancellationOrder(name, plan, effective_date=day, write_off=False))
 
 
+@when(
+    step(
+        '"{name}" cancels the "{plan}" subscription as of {day:Date} and writes off unpaid invoices, noting '
+        '"{value}" in the order field "{field}"'
+    ),
+    target_fixture="order",
+)
+def _(target: Target, name: str, plan: str, day: date, value: str, field: str) -> Outcome[OrderView]:
+    return target.cancel_subscription(
+        CancellationOrder(name, plan, effective_date=day, order_custom_fields={field: value})
+    )
+
+
 @when(step('"{name}" cancels the "{plan}" subscription with these options:'), target_fixture="order")
 def _(target: Target, name: str, plan: str, datatable: list[list[str]]) -> Outcome[OrderView]:
     options = {key.strip(): value.strip() for key, value in datatable}
@@ -249,3 +262,11 @@ def _(
     shown = accepted(looked_up_order, "looking the order up")
     assert (shown.number, shown.status) == (_order(order).number, "Completed"), shown
     assert target.subscription_number(name, plan) in shown.subscription_numbers, shown
+
+
+@then(step('it shows "{value}" in its field "{field}"'))
+def _(looked_up_order: Outcome[OrderView], value: str, field: str) -> None:
+    shown = accepted(looked_up_order, "looking the order up")
+    assert shown.custom_fields.get(field) == value, (
+        f"the order's custom fields are {dict(shown.custom_fields)}"
+    )

@@ -35,3 +35,8 @@ Feature: The cancellation itself
       When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices
       And the order is looked up
       Then it is shown as completed, for the "Basic Monthly" subscription of "Acme"
+
+    Example: The order keeps its custom fields
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices, noting "Moved abroad" in the order field "CancelReason__c"
+      And the order is looked up
+      Then it shows "Moved abroad" in its field "CancelReason__c"
