@@ -1,26 +1,36 @@
 """``billing-conformance``: the kit's command line.
 
 ``rules``  prints the rule catalog (``--format text`` or ``json``) with the scenarios of each rule.
-``run``    runs the conformance suite against a target and ends with conformance by rule.
+``serve``  serves the reference implementation (or a variant) over HTTP, state in memory.
+``smoke``  checks the basics of an HTTP target: reachable, authenticated, accounts, control API.
+``run``    runs the conformance suite against a target and ends with conformance by rule; for an
+           HTTP target it checks the target's safety and runs the smoke check first.
 
-Exit status: 0 when the command succeeded and, for ``run``, every rule holds; 1 when a rule is
-broken; 2 for a usage error or a catalog that breaks the kit's conventions; other values are
-pytest's own (3 internal error, 4 usage error, 5 nothing collected).
+Exit status: 0 the command succeeded (for ``run``: every selected rule holds); 1 a rule is
+broken or a scenario errored; 2 a usage error, a catalog that breaks the conventions, or a
+target refused for safety (not marked sandbox/test, or a Zuora production host); 3 the smoke
+check failed (connection, credentials or adapter); 4 pytest refused its arguments; 5 nothing
+was selected.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
 from billing_conformance import FEATURES_DIR, PROJECT_ROOT, __version__
 from billing_conformance.catalog import Catalog, load_catalog
+from steps.targets.errors import TargetSpecError
 
 __all__ = ["main"]
+
+EXIT_REFUSED, EXIT_SMOKE = 2, 3
 
 
 def _print_rules(catalog: Catalog, fmt: str) -> None:
@@ -45,15 +55,93 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     rules = commands.add_parser("rules", help="print the rule catalog")
     rules.add_argument("--format", choices=("text", "json"), default="text")
-    run = commands.add_parser("run", help="run the conformance suite against a target")
-    run.add_argument(
-        "--target", default="inprocess", help="'inprocess' (default) or 'inprocess:MODULE:CLASS'"
+
+    serve = commands.add_parser("serve", help="serve the reference implementation over HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument(
+        "--implementation",
+        default=None,
+        metavar="MODULE:CLASS",
+        help="a subclass of reference_impl.Billing to serve instead (a known-bad variant, say)",
     )
+    serve.add_argument(
+        "--token-env", default=None, metavar="VAR", help="require this bearer token (from VAR)"
+    )
+    serve.add_argument("--client-id-env", default=None, metavar="VAR", help="OAuth client id (from VAR)")
+    serve.add_argument(
+        "--client-secret-env", default=None, metavar="VAR", help="OAuth client secret (from VAR)"
+    )
+
+    for name, text in (("smoke", "check the basics of an HTTP target"), ("run", "run the conformance suite")):
+        command = commands.add_parser(name, help=text)
+        command.add_argument(
+            "--target",
+            default="inprocess" if name == "run" else None,
+            required=name == "smoke",
+            help="'inprocess', 'inprocess:MODULE:CLASS', or the base URL of an HTTP target",
+        )
+        command.add_argument("--profile", type=Path, default=None, help="TOML profile of an HTTP target")
+        command.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="allow one of Zuora's production hosts (the suite cancels and writes off!)",
+        )
+    run = commands.choices["run"]
     run.add_argument(
         "--rule", action="append", default=[], metavar="ID", help="run only this rule (repeatable)"
     )
     run.add_argument("pytest_args", nargs="*", help="further arguments for pytest (after --)")
     return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn  # noqa: PLC0415 - only this command needs the server stack
+
+    from reference_impl.server import AuthSettings, create_app  # noqa: PLC0415
+    from steps.targets import open_target  # noqa: PLC0415
+
+    implementation = None
+    if args.implementation:
+        target = open_target(f"inprocess:{args.implementation}")
+        implementation = target._implementation  # type: ignore[attr-defined]
+    auth = AuthSettings(
+        token=os.environ.get(args.token_env) if args.token_env else None,
+        client_id=os.environ.get(args.client_id_env) if args.client_id_env else None,
+        client_secret=os.environ.get(args.client_secret_env) if args.client_secret_env else None,
+    )
+    app = create_app(implementation, auth) if implementation else create_app(auth=auth)
+    print(
+        f"serving the reference implementation on http://{args.host}:{args.port} "
+        f"(OpenAPI at /openapi.json, control API at /conformance/v1)",
+        flush=True,
+    )
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def _smoke(args: argparse.Namespace) -> int:
+    from billing_conformance.smoke import smoke  # noqa: PLC0415
+    from steps.targets.http import HttpTarget  # noqa: PLC0415
+    from steps.targets.profile import load_profile  # noqa: PLC0415
+
+    try:
+        profile = load_profile(args.profile, args.target)
+        profile.check_safety(allow_production=args.allow_production)
+    except TargetSpecError as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    checks = smoke(HttpTarget(profile))
+    for check in checks:
+        print(f"{'ok  ' if check.passed else 'FAIL'} {check.name}: {check.detail}")
+    if all(check.passed for check in checks):
+        return 0
+    print(
+        "the target does not pass the smoke check: this is a connection, credential or adapter problem, "
+        "not a conformance result",
+        file=sys.stderr,
+    )
+    return EXIT_SMOKE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,6 +150,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         catalog = load_catalog(FEATURES_DIR)
         _print_rules(catalog, args.format)
         return 2 if catalog.problems else 0
+    if args.command == "serve":
+        return _serve(args)
+    if args.command == "smoke":
+        return _smoke(args)
+    extra: list[str] = []
+    if args.target.startswith(("http://", "https://")):
+        smoked = _smoke(args)
+        if smoked:
+            return smoked
+        if args.profile:
+            extra.append(f"--profile={args.profile}")
+        if args.allow_production:
+            extra.append("--allow-production")
     selection = [f"--rule={rule_id}" for rule_id in args.rule]
     return int(
         pytest.main(
@@ -70,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"--rootdir={PROJECT_ROOT}",
                 f"--target={args.target}",
                 "-q",
+                *extra,
                 *selection,
                 *args.pytest_args,
             ]

@@ -16,7 +16,7 @@ import pytest
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from billing_conformance.catalog import RULE_ID
-from steps.targets import HarnessError
+from steps.targets import HarnessError, NotApplicableError
 
 __all__ = ["RuleTally", "pytest_bdd_apply_tag"]
 
@@ -68,6 +68,10 @@ def pytest_runtest_makereport(
     rule = _rule_of(item)
     if rule is None:
         return report
+    if report.failed and call.excinfo is not None and call.excinfo.errisinstance(NotApplicableError):
+        reason = f"not applicable: {call.excinfo.value}"
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1] or 0, reason)
     if report.skipped:
         outcome = NOT_APPLICABLE
     elif report.failed:

@@ -68,6 +68,16 @@ class DocumentOps(ServiceBase):
         self._ledger.accounts[number] = account
         return account
 
+    def accounts(self) -> dict[str, Account]:
+        """Every account, by number (a copy)."""
+        return dict(self._ledger.accounts)
+
+    def invoices(self) -> list[Invoice]:
+        return list(self._ledger.invoices.values())
+
+    def credit_memos(self) -> list[CreditMemo]:
+        return list(self._ledger.credit_memos.values())
+
     def account(self, key: str) -> Account | Rejection:
         return self._find_account(key)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from steps.targets import DEFAULT_TARGET, Target, TargetSpecError, open_target
@@ -13,7 +15,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--target",
         default=DEFAULT_TARGET,
-        help="system under test: 'inprocess' (default) or 'inprocess:MODULE:CLASS'",
+        help="system under test: 'inprocess' (default), 'inprocess:MODULE:CLASS', or a base URL",
+    )
+    parser.addoption("--profile", default=None, help="TOML profile of an HTTP target")
+    parser.addoption(
+        "--allow-production",
+        action="store_true",
+        default=False,
+        help="let the kit run against one of Zuora's production hosts (it cancels and writes off!)",
     )
 
 
@@ -23,7 +32,12 @@ _TARGET = pytest.StashKey[Target]()
 def pytest_configure(config: pytest.Config) -> None:
     """Open the target once, before collection, so a bad ``--target`` stops the run at once."""
     try:
-        config.stash[_TARGET] = open_target(str(config.getoption("--target")))
+        profile = config.getoption("--profile")
+        config.stash[_TARGET] = open_target(
+            str(config.getoption("--target")),
+            Path(profile) if profile else None,
+            allow_production=bool(config.getoption("--allow-production")),
+        )
     except TargetSpecError as error:
         raise pytest.UsageError(str(error)) from error
 

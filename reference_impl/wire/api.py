@@ -76,17 +76,28 @@ class Reply:
     body: dict[str, Any]
 
 
+def checked(stem: str, body: dict[str, Any], anchor: str | None = None) -> dict[str, Any]:
+    """``body`` with dates as strings, after making sure it keeps to its schema.
+
+    A body of the reference that breaks its own schema is a bug of the reference, not bad input.
+    """
+    rendered = plain(body)
+    assert isinstance(rendered, dict)
+    found = violations(stem, rendered, anchor)
+    if found:
+        msg = f"the reference produced a {stem} body that breaks its schema: {found[0]}"
+        raise AssertionError(msg)
+    return rendered
+
+
 def _dump(model: Wire) -> dict[str, Any]:
-    """The body for ``model``; a body that breaks its own schema is a bug of this implementation."""
-    dumped = plain(model.model_dump(by_alias=True, exclude_none=True))
-    assert isinstance(dumped, dict)
+    """The body for ``model``, checked against the model's schema."""
+    dumped = model.model_dump(by_alias=True, exclude_none=True)
     if isinstance(model, Contracted):
-        stem, anchor = model.contract
-        found = violations(stem, dumped, anchor)
-        if found:
-            msg = f"the reference produced a {stem} body that breaks its schema: {found[0]}"
-            raise AssertionError(msg)
-    return dumped
+        return checked(model.contract[0], dumped, model.contract[1])
+    rendered = plain(dumped)
+    assert isinstance(rendered, dict)
+    return rendered
 
 
 def refusal(rejection: Rejection, status: int = 200) -> Reply:
@@ -104,7 +115,7 @@ def invalid(error: ValidationError, resource: str) -> Reply:
     return Reply(400, _dump(ErrorResponse.of(Rejection(f"{resource}-invalid", category, faults))))
 
 
-def _parse(model: type[C], body: object, resource: str) -> C | Reply:
+def parse(model: type[C], body: object, resource: str) -> C | Reply:
     """The payload as ``model``, or the refusal that names the first field at fault."""
     try:
         return model.from_wire(body)
@@ -189,7 +200,7 @@ def _command(request: CreateOrderRequest | CreateOrderAsyncRequest) -> OrderRequ
 
 def create_order(billing: Billing, body: object, *, zuora_version: str | None = None) -> Reply:
     """``POST /v1/orders``."""
-    request = _parse(_models(billing).order, body, "order")
+    request = parse(_models(billing).order, body, "order")
     if isinstance(request, Reply):
         return request
     order = billing.create_order(_command(request))
@@ -203,7 +214,7 @@ def create_order(billing: Billing, body: object, *, zuora_version: str | None = 
 
 def create_order_async(billing: Billing, body: object) -> Reply:
     """``POST /v1/async/orders``: 202 with a job id, or a refusal that changed nothing."""
-    request = _parse(_models(billing).async_order, body, "order")
+    request = parse(_models(billing).async_order, body, "order")
     if isinstance(request, Reply):
         return request
     job = billing.create_order_async(_command(request))

@@ -12,7 +12,15 @@ not as *failed*.
 
 from __future__ import annotations
 
-__all__ = ["ArrangementError", "HarnessError", "TargetSpecError"]
+__all__ = [
+    "ArrangementError",
+    "AuthenticationError",
+    "HarnessError",
+    "NotApplicableError",
+    "ProtocolError",
+    "TargetSpecError",
+    "TransportError",
+]
 
 
 class HarnessError(Exception):
@@ -35,3 +43,41 @@ class ArrangementError(HarnessError):
         super().__init__(f"could not arrange the scenario: {operation} was refused: {message}")
         self.operation = operation
         self.message = message
+
+
+class TransportError(HarnessError):
+    """The target could not be reached, timed out, or kept answering "too many requests"."""
+
+    def __init__(self, operation: str, message: str) -> None:
+        super().__init__(f"{operation}: {message}")
+        self.operation = operation
+
+
+class AuthenticationError(HarnessError):
+    """The target refused the kit's credentials."""
+
+    def __init__(self, operation: str, message: str) -> None:
+        super().__init__(f"{operation}: the target refused the credentials ({message})")
+        self.operation = operation
+
+
+class ProtocolError(HarnessError):
+    """The target answered, but not in Zuora's shapes: not JSON, a server error, or a body that
+    breaks its schema. Names the operation and the field at fault."""
+
+    def __init__(self, operation: str, message: str, field: str | None = None) -> None:
+        where = f" at {field}" if field else ""
+        super().__init__(f"{operation}: protocol error{where}: {message}")
+        self.operation = operation
+        self.field = field
+
+
+class NotApplicableError(Exception):
+    """The scenario needs something the target does not offer; it is reported as not applicable.
+
+    Not a :class:`HarnessError`: nothing is wrong, the scenario simply does not apply.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

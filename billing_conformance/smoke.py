@@ -1,0 +1,72 @@
+"""The smoke check: the basics a target must get right before its conformance means anything.
+
+Reachable; authenticated; able to create an account and read it back; offering the control API
+when the profile says so. Each check is reported with what it found; the first failure stops
+the rest, since they build on each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from steps.targets.errors import HarnessError
+from steps.targets.http import HttpTarget
+
+__all__ = ["Check", "smoke"]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool
+    detail: str
+
+
+def _reachable(target: HttpTarget) -> str:
+    status, body = target.client.call(
+        "list catalog", "GET", "/v1/catalog/products", response_schema="catalog-response"
+    )
+    plans = sum(len(product.get("productRatePlans", [])) for product in body.get("products", []))
+    return f"HTTP {status}, {plans} rate plans in the catalog"
+
+
+def _control(target: HttpTarget) -> str:
+    if not target.profile.capabilities.control_api:
+        return "not declared by the profile; scenarios that need it are not applicable"
+    _, body = target.client.call(
+        "control info", "GET", "/conformance/v1", response_schema="control-info-response"
+    )
+    return f"version {body['version']}, {len(body['operations'])} operations"
+
+
+def _account(target: HttpTarget) -> str:
+    target.reset()
+    number = target.create_account("Smoke Test")
+    if not isinstance(number, str):
+        raise HarnessError(f"creating an account was refused: {number.message}")
+    _, body = target.client.call(
+        "get account", "GET", f"/v1/accounts/{number}", response_schema="account-response"
+    )
+    seen = body.get("basicInfo", {}).get("accountNumber")
+    if seen != number:
+        raise HarnessError(f"created account {number} but read back {seen!r}")
+    return f"created and read back {number}"
+
+
+CHECKS: tuple[tuple[str, Callable[[HttpTarget], str]], ...] = (
+    ("reachable and authenticated", _reachable),
+    ("control API", _control),
+    ("create an account and read it back", _account),
+)
+
+
+def smoke(target: HttpTarget) -> list[Check]:
+    results: list[Check] = []
+    for name, check in CHECKS:
+        try:
+            results.append(Check(name, True, check(target)))
+        except HarnessError as error:
+            results.append(Check(name, False, str(error)))
+            break
+    return results

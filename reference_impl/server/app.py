@@ -1,0 +1,178 @@
+"""A thin FastAPI adapter: it routes, decodes and authenticates; :mod:`reference_impl.wire` does the rest.
+
+Bad input never reaches the domain as anything but a Zuora error envelope: a body over
+:data:`MAX_BODY` bytes (413), a body that is not JSON (400), an unknown path (404) or method
+(405), a missing or wrong bearer token (401, Zuora's ``{"message"}`` shape). A fault of the
+reference itself is a 500 with an envelope, and is a bug.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from json import JSONDecodeError
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException
+
+from billing_conformance.contract import schema_id
+from reference_impl.billing import Billing
+from reference_impl.rejection import Category, Rejection
+from reference_impl.server.routes import ROUTES, Call, Route
+from reference_impl.wire.api import Reply, refusal
+from reference_impl.wire.codec import dumps, loads
+from reference_impl.wire.control_api import ReferenceTenant
+
+__all__ = ["MAX_BODY", "AuthSettings", "create_app"]
+
+MAX_BODY = 1024 * 1024
+
+
+@dataclass
+class AuthSettings:
+    """Who may call. With neither a token nor client credentials, every caller is let in."""
+
+    token: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    issued: set[str] = field(default_factory=set)
+
+    @property
+    def required(self) -> bool:
+        return self.token is not None or self.client_id is not None
+
+    def allows(self, header: str | None) -> bool:
+        if not self.required:
+            return True
+        if not header or not header.startswith("Bearer "):
+            return False
+        given = header.removeprefix("Bearer ")
+        return given == self.token or given in self.issued
+
+    def grant(self, grant_type: object, client_id: object, client_secret: object) -> str | None:
+        """A new access token for valid client credentials, else None."""
+        if grant_type != "client_credentials" or self.client_id is None:
+            return None
+        if client_id != self.client_id or client_secret != self.client_secret:
+            return None
+        issued = secrets.token_hex(16)
+        self.issued.add(issued)
+        return issued
+
+
+class _BadBody(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _json(reply: Reply) -> Response:
+    return Response(dumps(reply.body), status_code=reply.status, media_type="application/json")
+
+
+def _fault(status: int, category: Category, message: str) -> Response:
+    return _json(refusal(Rejection("request-invalid", category, message), status))
+
+
+def _unauthorized() -> Response:
+    return Response(dumps({"message": "Authentication error"}), 401, media_type="application/json")
+
+
+async def _read_body(request: Request) -> object:
+    """The decoded JSON body (``{}`` when empty); ``_BadBody`` when too large or not JSON."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise _BadBody(413, f"The request body is larger than {MAX_BODY} bytes.")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise _BadBody(413, f"The request body is larger than {MAX_BODY} bytes.")
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    if not raw.strip():
+        return {}
+    try:
+        return loads(raw)
+    except (JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
+        raise _BadBody(400, f"The request body is not valid JSON: {error}") from None
+
+
+def _mount(app: FastAPI, tenant: ReferenceTenant, auth: AuthSettings, route: Route) -> None:
+    async def endpoint(request: Request) -> Response:
+        if not auth.allows(request.headers.get("authorization")):
+            return _unauthorized()
+        payload: object = None
+        if route.body is not None:
+            try:
+                payload = await _read_body(request)
+            except _BadBody as error:
+                return _fault(error.status, Category.INVALID_VALUE, error.message)
+        tenant.billing.process_due_bill_runs()
+        call = Call(
+            tenant,
+            dict(request.path_params),
+            payload,
+            request.query_params.getlist("filter[]"),
+            request.headers.get("zuora-version"),
+        )
+        return _json(route.handle(call))
+
+    extra = None
+    if route.body is not None:
+        content = {"application/json": {"schema": {"$ref": schema_id(route.body)}}}
+        extra = {"requestBody": {"required": True, "content": content}}
+    tag = "control" if route.path.startswith("/conformance") else "zuora-v1"
+    app.add_api_route(
+        route.path,
+        endpoint,
+        methods=[route.method],
+        summary=route.summary,
+        openapi_extra=extra,
+        tags=[tag],
+        name=f"{route.method} {route.path}",
+    )
+
+
+def create_app(implementation: type[Billing] = Billing, auth: AuthSettings | None = None) -> FastAPI:
+    """The reference server for one in-memory tenant of ``implementation``."""
+    tenant = ReferenceTenant(implementation)
+    settings = auth or AuthSettings()
+    app = FastAPI(
+        title="billing-conformance reference server",
+        version="1",
+        description="Zuora v1 shapes for bill runs, orders and billing documents over the reference "
+        "implementation, and the conformance control API under /conformance/v1.",
+    )
+    app.state.tenant = tenant
+    for route in ROUTES:
+        _mount(app, tenant, settings, route)
+
+    @app.post("/oauth/token", tags=["auth"], summary="OAuth 2.0 client credentials")
+    async def token(request: Request) -> Response:
+        form = await request.form()
+        issued = settings.grant(form.get("grant_type"), form.get("client_id"), form.get("client_secret"))
+        if issued is None:
+            return _unauthorized()
+        body = {"access_token": issued, "token_type": "bearer", "expires_in": 3599}
+        return Response(dumps(body), media_type="application/json")
+
+    @app.exception_handler(HTTPException)
+    async def http_fault(_: Request, error: HTTPException) -> Response:
+        category = Category.NOT_FOUND if error.status_code == 404 else Category.INVALID_VALUE
+        return _fault(error.status_code, category, str(error.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def request_fault(_: Request, error: RequestValidationError) -> Response:
+        return _fault(400, Category.INVALID_VALUE, str(error))
+
+    @app.exception_handler(Exception)
+    async def internal_fault(_: Request, error: Exception) -> Response:
+        body = {"success": False, "reasons": [{"code": 90000099, "message": f"Internal error: {error!r}"}]}
+        return Response(dumps(body), 500, media_type="application/json")
+
+    return app

@@ -1,0 +1,211 @@
+"""The route table: each path, its method, the schema of its body, and the operation behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reference_impl.billing import Billing
+from reference_impl.wire import api, billing_api
+from reference_impl.wire.api import Reply
+from reference_impl.wire.control_api import ReferenceTenant
+
+__all__ = ["ROUTES", "Call", "Route"]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One decoded request: the tenant it addresses, path and query parameters, body and headers."""
+
+    tenant: ReferenceTenant
+    params: dict[str, str]
+    body: object
+    filters: list[str]
+    zuora_version: str | None
+
+    @property
+    def billing(self) -> Billing:
+        return self.tenant.billing
+
+    @property
+    def key(self) -> str:
+        return self.params["key"]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    summary: str
+    handle: Callable[[Call], Reply]
+    body: str | None = None  # the schema stem of the request body, when there is one
+
+
+ROUTES: tuple[Route, ...] = (
+    Route(
+        "POST",
+        "/v1/accounts",
+        "Create an account",
+        lambda c: billing_api.create_account(c.billing, c.body),
+        "create-account-request",
+    ),
+    Route("GET", "/v1/accounts/{key}", "Get an account", lambda c: billing_api.get_account(c.billing, c.key)),
+    Route(
+        "GET",
+        "/v1/catalog/products",
+        "List the product catalog",
+        lambda c: billing_api.get_catalog(c.billing),
+    ),
+    Route(
+        "POST",
+        "/v1/orders",
+        "Create an order",
+        lambda c: api.create_order(c.billing, c.body, zuora_version=c.zuora_version),
+        "create-order-request",
+    ),
+    Route(
+        "POST",
+        "/v1/async/orders",
+        "Create an order asynchronously",
+        lambda c: api.create_order_async(c.billing, c.body),
+        "create-order-async-request",
+    ),
+    Route(
+        "GET",
+        "/v1/async-jobs/{key}",
+        "Get an asynchronous job",
+        lambda c: api.get_async_job(c.billing, c.key, zuora_version=c.zuora_version),
+    ),
+    Route("GET", "/v1/orders/{key}", "Get an order", lambda c: api.get_order(c.billing, c.key)),
+    Route(
+        "GET",
+        "/v1/subscriptions/{key}",
+        "Get a subscription",
+        lambda c: billing_api.get_subscription(c.billing, c.key),
+    ),
+    Route(
+        "POST",
+        "/v1/bill-runs",
+        "Create a bill run",
+        lambda c: billing_api.create_bill_run(c.billing, c.body),
+        "create-bill-run-request",
+    ),
+    Route(
+        "GET", "/v1/bill-runs/{key}", "Get a bill run", lambda c: billing_api.get_bill_run(c.billing, c.key)
+    ),
+    Route(
+        "PUT",
+        "/v1/bill-runs/{key}/cancel",
+        "Cancel a bill run",
+        lambda c: billing_api.cancel_bill_run(c.billing, c.key, c.body),
+        "cancel-bill-run-request",
+    ),
+    Route(
+        "PUT",
+        "/v1/bill-runs/{key}/post",
+        "Post a bill run",
+        lambda c: billing_api.post_bill_run(c.billing, c.key, c.body),
+        "post-bill-run-request",
+    ),
+    Route(
+        "DELETE",
+        "/v1/bill-runs/{key}",
+        "Delete a bill run",
+        lambda c: billing_api.delete_bill_run(c.billing, c.key),
+    ),
+    Route("GET", "/v1/invoices/{key}", "Get an invoice", lambda c: billing_api.get_invoice(c.billing, c.key)),
+    Route(
+        "PUT",
+        "/v1/invoices/{key}/post",
+        "Post an invoice",
+        lambda c: billing_api.post_invoice(c.billing, c.key),
+        "post-bill-run-request",
+    ),
+    Route(
+        "GET",
+        "/v1/credit-memos/{key}",
+        "Get a credit memo",
+        lambda c: billing_api.get_credit_memo(c.billing, c.key),
+    ),
+    Route(
+        "GET",
+        "/v1/credit-memos/{key}/items",
+        "List a credit memo's items",
+        lambda c: billing_api.get_credit_memo_items(c.billing, c.key),
+    ),
+    Route(
+        "PUT",
+        "/v1/credit-memos/{key}/post",
+        "Post a credit memo",
+        lambda c: billing_api.post_credit_memo(c.billing, c.key),
+    ),
+    Route(
+        "POST",
+        "/v1/payments",
+        "Create a payment",
+        lambda c: billing_api.create_payment(c.billing, c.body),
+        "create-payment-request",
+    ),
+    Route(
+        "GET",
+        "/object-query/invoices",
+        "Query invoices (filter[]=field.EQ:value)",
+        lambda c: billing_api.query(c.billing, "invoices", c.filters),
+    ),
+    Route(
+        "GET",
+        "/object-query/credit-memos",
+        "Query credit memos (filter[]=field.EQ:value)",
+        lambda c: billing_api.query(c.billing, "credit-memos", c.filters),
+    ),
+    # The conformance control API, version 1.
+    Route("GET", "/conformance/v1", "Control API version and operations", lambda c: c.tenant.info()),
+    Route("POST", "/conformance/v1/reset", "Start over with an empty tenant", lambda c: c.tenant.reset()),
+    Route("GET", "/conformance/v1/features", "Tenant features", lambda c: c.tenant.get_features()),
+    Route(
+        "PUT",
+        "/conformance/v1/features",
+        "Switch tenant features",
+        lambda c: c.tenant.put_features(c.body),
+        "control-features",
+    ),
+    Route("GET", "/conformance/v1/clock", "The tenant's clock", lambda c: c.tenant.get_clock()),
+    Route(
+        "PUT",
+        "/conformance/v1/clock",
+        "Set the tenant's clock",
+        lambda c: c.tenant.put_clock(c.body),
+        "control-clock-request",
+    ),
+    Route(
+        "POST",
+        "/conformance/v1/clock/advance",
+        "Move the clock forward; due bill runs run",
+        lambda c: c.tenant.advance_clock(c.body),
+        "control-clock-advance-request",
+    ),
+    Route(
+        "POST",
+        "/conformance/v1/bill-runs/{key}/pause",
+        "Pause a scheduled bill run",
+        lambda c: c.tenant.pause(c.key),
+    ),
+    Route(
+        "POST",
+        "/conformance/v1/bill-runs/{key}/resume",
+        "Resume a paused bill run",
+        lambda c: c.tenant.resume(c.key),
+    ),
+    Route(
+        "GET",
+        "/conformance/v1/bill-runs/{key}/pending-occurrence",
+        "The schedule's waiting occurrence",
+        lambda c: c.tenant.pending_occurrence(c.key),
+    ),
+    Route(
+        "POST",
+        "/conformance/v1/accounts/{key}/close",
+        "Close an account",
+        lambda c: c.tenant.close_account(c.key),
+    ),
+)

@@ -1,0 +1,296 @@
+"""Zuora v1 operations besides orders: accounts, catalog, subscriptions, bill runs, invoices,
+credit memos, payments and the object-query listings. Transport-free, like :mod:`.api`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reference_impl.bill_run import BillRun, RepeatType, Schedule
+from reference_impl.billing import Billing
+from reference_impl.rejection import Category, Rejection
+from reference_impl.wire import views
+from reference_impl.wire.api import Reply, checked, parse, refusal
+from reference_impl.wire.requests import (
+    CancelBillRunRequest,
+    CreateAccountRequest,
+    CreateBillRunRequest,
+    CreatePaymentRequest,
+    PostBillRunRequest,
+)
+
+__all__ = [
+    "cancel_bill_run",
+    "create_account",
+    "create_bill_run",
+    "create_payment",
+    "delete_bill_run",
+    "get_account",
+    "get_bill_run",
+    "get_catalog",
+    "get_credit_memo",
+    "get_credit_memo_items",
+    "get_invoice",
+    "get_subscription",
+    "post_bill_run",
+    "post_credit_memo",
+    "post_invoice",
+    "query",
+]
+
+
+def _account_ids(billing: Billing) -> dict[str, str]:
+    return {number: account.id for number, account in billing.accounts().items()}
+
+
+def _bill_run_reply(billing: Billing, outcome: BillRun | Rejection) -> Reply:
+    if isinstance(outcome, Rejection):
+        return refusal(outcome, 404 if outcome.category is Category.NOT_FOUND else 400)
+    return Reply(200, checked("bill-run-response", views.bill_run(outcome, _account_ids(billing))))
+
+
+def create_account(billing: Billing, body: object) -> Reply:
+    request = parse(CreateAccountRequest, body, "account")
+    if isinstance(request, Reply):
+        return request
+    account = billing.create_account(
+        name=request.name,
+        currency=request.currency,
+        bill_cycle_day=request.bill_cycle_day or 0,
+        account_number=request.account_number,
+    )
+    if isinstance(account, Rejection):
+        return refusal(account, 400)
+    return Reply(
+        200,
+        checked(
+            "create-account-response",
+            {
+                "success": True,
+                "accountId": account.id,
+                "accountNumber": account.number,
+            },
+        ),
+    )
+
+
+def get_account(billing: Billing, key: str) -> Reply:
+    account = billing.account(key)
+    if isinstance(account, Rejection):
+        return refusal(account, 404)
+    return Reply(200, checked("account-response", views.account(account)))
+
+
+def get_catalog(billing: Billing) -> Reply:
+    return Reply(200, checked("catalog-response", views.catalog(billing.catalog)))
+
+
+def get_subscription(billing: Billing, key: str) -> Reply:
+    found = billing.subscription(key)
+    if isinstance(found, Rejection):
+        return refusal(found, 404)
+    account = billing.account(found.account_number)
+    assert not isinstance(account, Rejection)
+    return Reply(200, checked("subscription-response", views.subscription(found, account.id)))
+
+
+def create_bill_run(billing: Billing, body: object) -> Reply:
+    request = parse(CreateBillRunRequest, body, "bill-run")
+    if isinstance(request, Reply):
+        return request
+    account_number = None
+    for bill_run_filter in request.bill_run_filters or ():
+        if bill_run_filter.filter_type != "Account" or bill_run_filter.account_id is None:
+            return refusal(
+                Rejection(
+                    "bill-run-filter-unsupported",
+                    Category.INVALID_VALUE,
+                    "The reference implementation filters bill runs by account only.",
+                ),
+                400,
+            )
+        account = billing.account(bill_run_filter.account_id)
+        if isinstance(account, Rejection):
+            return refusal(
+                Rejection("bill-run-account-unknown", Category.INVALID_VALUE, account.message), 400
+            )
+        account_number = account.number
+    schedule = None
+    if request.schedule is not None:
+        given = request.schedule
+        schedule = Schedule(
+            RepeatType(given.repeat_type),
+            given.repeat_from,
+            given.repeat_to,
+            given.run_time,
+            tuple(given.weekly_on_day or ()),
+            bool(given.monthly_on_end_of_month),
+        )
+    outcome = billing.create_bill_run(
+        target_date=request.target_date,
+        invoice_date=request.invoice_date,
+        account_number=account_number,
+        schedule=schedule,
+    )
+    return _bill_run_reply(billing, outcome)
+
+
+def get_bill_run(billing: Billing, key: str) -> Reply:
+    return _bill_run_reply(billing, billing.bill_run(key))
+
+
+def cancel_bill_run(billing: Billing, key: str, body: object) -> Reply:
+    request = parse(CancelBillRunRequest, body, "bill-run")
+    if isinstance(request, Reply):
+        return request
+    outcome = (
+        billing.cancel_bill_run(key)
+        if request.cancel_once is None
+        else billing.cancel_bill_run(key, cancel_once=request.cancel_once)
+    )
+    if isinstance(outcome, Rejection):
+        return refusal(outcome, 404 if outcome.category is Category.NOT_FOUND else 400)
+    ids = _account_ids(billing)
+    body_out = views.bill_run(outcome.bill_run, ids)
+    body_out["nextRun"] = None if outcome.next_run is None else views.bill_run(outcome.next_run, ids)
+    if body_out["nextRun"] is not None:
+        del body_out["nextRun"]["success"]
+    return Reply(200, checked("bill-run-response", body_out, "cancel"))
+
+
+def post_bill_run(billing: Billing, key: str, body: object) -> Reply:
+    request = parse(PostBillRunRequest, body, "bill-run")
+    if isinstance(request, Reply):
+        return request
+    return _bill_run_reply(billing, billing.post_bill_run(key, request.invoice_date))
+
+
+def delete_bill_run(billing: Billing, key: str) -> Reply:
+    return _bill_run_reply(billing, billing.delete_bill_run(key))
+
+
+def _bill_run_number(billing: Billing, bill_run_id: str | None) -> str | None:
+    if bill_run_id is None:
+        return None
+    run = billing.bill_run(bill_run_id)
+    return None if isinstance(run, Rejection) else run.number
+
+
+def get_invoice(billing: Billing, key: str) -> Reply:
+    found = billing.invoice(key)
+    if isinstance(found, Rejection):
+        return refusal(found, 404)
+    account_id = _account_ids(billing)[found.account_number]
+    return Reply(
+        200,
+        checked(
+            "invoice-response", views.invoice(found, account_id, _bill_run_number(billing, found.bill_run_id))
+        ),
+    )
+
+
+def post_invoice(billing: Billing, key: str) -> Reply:
+    posted = billing.post_invoice(key)
+    if isinstance(posted, Rejection):
+        return refusal(posted, 404 if posted.category is Category.NOT_FOUND else 400)
+    return get_invoice(billing, posted.number)
+
+
+def get_credit_memo(billing: Billing, key: str) -> Reply:
+    found = billing.credit_memo(key)
+    if isinstance(found, Rejection):
+        return refusal(found, 404 if found.category is Category.NOT_FOUND else 400)
+    invoice = billing.invoice(found.referred_invoice_number or "")
+    invoice_id = None if isinstance(invoice, Rejection) else invoice.id
+    body = views.credit_memo(
+        found,
+        _account_ids(billing)[found.account_number],
+        invoice_id,
+        _bill_run_number(billing, found.bill_run_id),
+    )
+    return Reply(200, checked("credit-memo-response", body))
+
+
+def get_credit_memo_items(billing: Billing, key: str) -> Reply:
+    found = billing.credit_memo(key)
+    if isinstance(found, Rejection):
+        return refusal(found, 404 if found.category is Category.NOT_FOUND else 400)
+    return Reply(200, checked("credit-memo-items-response", views.credit_memo_items(found)))
+
+
+def post_credit_memo(billing: Billing, key: str) -> Reply:
+    posted = billing.post_credit_memo(key)
+    if isinstance(posted, Rejection):
+        return refusal(posted, 404 if posted.category is Category.NOT_FOUND else 400)
+    return get_credit_memo(billing, posted.number)
+
+
+def create_payment(billing: Billing, body: object) -> Reply:
+    request = parse(CreatePaymentRequest, body, "payment")
+    if isinstance(request, Reply):
+        return request
+    if not request.invoices or len(request.invoices) != 1:
+        return refusal(
+            Rejection(
+                "payment-one-invoice",
+                Category.INVALID_VALUE,
+                "The reference implementation applies a payment to exactly one invoice.",
+            ),
+            400,
+        )
+    paid = request.invoices[0]
+    invoice = billing.invoice(paid.invoice_id)
+    if isinstance(invoice, Rejection):
+        return refusal(Rejection("payment-invoice-unknown", Category.INVALID_VALUE, invoice.message), 400)
+    payment = billing.collect_payment(
+        invoice_number=invoice.number, amount=paid.amount, effective_date=request.effective_date
+    )
+    if isinstance(payment, Rejection):
+        return refusal(payment, 400)
+    account_id = _account_ids(billing)[invoice.account_number]
+    return Reply(
+        200, checked("payment-response", views.payment(payment, account_id, invoice.id, payment.amount))
+    )
+
+
+def _filters(filters: list[str]) -> dict[str, str] | Rejection:
+    wanted: dict[str, str] = {}
+    for expression in filters:
+        field, _, rest = expression.partition(".")
+        operator, _, value = rest.partition(":")
+        if operator != "EQ" or not field or not value:
+            return Rejection(
+                "query-filter-unsupported",
+                Category.INVALID_VALUE,
+                f"Unsupported filter {expression!r}; use field.EQ:value.",
+            )
+        wanted[field] = value
+    return wanted
+
+
+def query(billing: Billing, kind: str, filters: list[str]) -> Reply:
+    """``GET /object-query/invoices`` or ``/object-query/credit-memos`` with ``filter[]=field.EQ:value``."""
+    wanted = _filters(filters)
+    if isinstance(wanted, Rejection):
+        return refusal(wanted, 400)
+    ids = _account_ids(billing)
+    rows: list[dict[str, Any]] = []
+    if kind == "invoices":
+        for found in billing.invoices():
+            rows.append(
+                views.invoice(found, ids[found.account_number], _bill_run_number(billing, found.bill_run_id))
+            )
+    elif kind == "credit-memos":
+        for memo in billing.credit_memos():
+            row = views.credit_memo(
+                memo, ids[memo.account_number], None, _bill_run_number(billing, memo.bill_run_id)
+            )
+            row["memoNumber"] = row["number"]
+            rows.append(row)
+    else:
+        return refusal(Rejection("query-object-unknown", Category.NOT_FOUND, f"No object {kind!r}."), 404)
+    data = [
+        {k: v for k, v in row.items() if k != "success"}
+        for row in rows
+        if all(str(row.get(field)) == value for field, value in wanted.items())
+    ]
+    return Reply(200, checked("object-query-response", {"data": data, "nextPage": None}))

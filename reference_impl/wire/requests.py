@@ -1,0 +1,88 @@
+"""Request payloads other than orders, as schema-gated pydantic models."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from reference_impl.wire.types import (
+    Contracted,
+    OpenWire,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    WireDate,
+    WireNumber,
+)
+
+__all__ = [
+    "CancelBillRunRequest",
+    "CreateAccountRequest",
+    "CreateBillRunRequest",
+    "CreatePaymentRequest",
+    "PostBillRunRequest",
+]
+
+
+class Schedule(OpenWire):
+    repeat_type: Literal["None", "Daily", "Weekly", "Monthly"]
+    repeat_from: WireDate
+    repeat_to: WireDate | None = None
+    run_time: StrictInt
+    weekly_on_day: list[StrictStr] | None = None
+    monthly_on_end_of_month: StrictBool | None = None
+
+
+class BillRunFilter(OpenWire):
+    filter_type: StrictStr
+    account_id: StrictStr | None = None
+    subscription_id: StrictStr | None = None
+
+
+class CreateBillRunRequest(OpenWire, Contracted):
+    contract = ("create-bill-run-request", None)
+    target_date: WireDate | None = None
+    invoice_date: WireDate | None = None
+    batches: list[StrictStr] | None = None
+    bill_run_filters: list[BillRunFilter] | None = None
+    schedule: Schedule | None = None
+
+
+class CancelBillRunRequest(OpenWire, Contracted):
+    contract = ("cancel-bill-run-request", None)
+    cancel_once: StrictBool | None = None
+
+
+class PostBillRunRequest(OpenWire, Contracted):
+    contract = ("post-bill-run-request", None)
+    invoice_date: WireDate | None = None
+
+
+class Contact(OpenWire):
+    first_name: StrictStr
+    last_name: StrictStr
+
+
+class CreateAccountRequest(OpenWire, Contracted):
+    contract = ("create-account-request", None)
+    name: StrictStr
+    currency: StrictStr
+    bill_to_contact: Contact
+    bill_cycle_day: StrictInt | None = None
+    account_number: StrictStr | None = None
+
+
+class PaidInvoice(OpenWire):
+    invoice_id: StrictStr
+    amount: WireNumber
+
+
+class CreatePaymentRequest(OpenWire, Contracted):
+    contract = ("create-payment-request", None)
+    account_id: StrictStr | None = None
+    account_number: StrictStr | None = None
+    amount: WireNumber
+    type: Literal["External", "Electronic"]
+    effective_date: WireDate | None = None
+    invoices: list[PaidInvoice] | None = None
+    comment: StrictStr | None = None
+    extra: dict[str, Any] | None = None

@@ -1,0 +1,260 @@
+"""The HTTP target: any implementation that speaks Zuora's v1 shapes, reached with ``requests``.
+
+Every exchange is checked against ``schemas/`` (see :mod:`.transport`). Asynchronous states
+(a bill run Pending or Processing, PostInProgress, CancelInProgress, RemoveInProgress; an async
+job Processing) are polled with a growing pause up to the profile's deadline, so nothing hangs.
+What needs the conformance control API, or a tenant feature the target does not run with,
+raises :class:`NotApplicableError`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from datetime import time as clock_time
+from typing import Any
+
+from steps.targets import views
+from steps.targets.errors import NotApplicableError
+from steps.targets.http_base import CONTROL_PREFIX
+from steps.targets.http_billing import BillingOverHttp
+from steps.targets.payloads import cancellation_payload, subscription_payload
+from steps.targets.protocol import (
+    CancellationOrder,
+    OrderView,
+    Outcome,
+    Refusal,
+    Refused,
+    SubscriptionView,
+    TenantFeatures,
+)
+
+__all__ = ["HttpTarget"]
+
+
+class HttpTarget(BillingOverHttp):
+    """Drives a billing implementation over HTTP. Accounts get run-unique numbers."""
+
+    # -- tenant and time -----------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        self._accounts, self._subscriptions = {}, {}
+        if self.profile.capabilities.control_api:
+            self.client.call(
+                "reset", "POST", f"{CONTROL_PREFIX}/reset", body={}, response_schema="control-ok-response"
+            )
+
+    def features(self) -> TenantFeatures:
+        if not self.profile.capabilities.control_api:
+            return self.profile.features
+        _, body = self.client.call(
+            "get features", "GET", f"{CONTROL_PREFIX}/features", response_schema="control-features-response"
+        )
+        return TenantFeatures(body["invoiceSettlement"], body["orders"], body["workflow"])
+
+    def set_features(self, features: TenantFeatures) -> None:
+        if not self.profile.capabilities.control_api:
+            if features != self.profile.features:
+                raise NotApplicableError(
+                    f"the scenario needs the tenant features {features}; the target runs with "
+                    f"{self.profile.features} and cannot switch them"
+                )
+            return
+        wanted = {
+            "invoiceSettlement": features.invoice_settlement,
+            "orders": features.orders,
+            "workflow": features.workflow,
+        }
+        self.client.call(
+            "set features",
+            "PUT",
+            f"{CONTROL_PREFIX}/features",
+            body=wanted,
+            request_schema="control-features",
+            response_schema="control-features-response",
+        )
+
+    def set_today(self, day: date) -> None:
+        self._need_control("setting the date")
+        now = datetime.combine(day, clock_time()).isoformat(timespec="seconds")
+        self.client.call(
+            "set clock",
+            "PUT",
+            f"{CONTROL_PREFIX}/clock",
+            body={"now": now},
+            request_schema="control-clock-request",
+            response_schema="control-clock-response",
+        )
+
+    def advance_to(self, day: date) -> None:
+        self._need_control("letting time pass")
+        to = datetime.combine(day, clock_time(23, 59)).isoformat(timespec="seconds")
+        self.client.call(
+            "advance clock",
+            "POST",
+            f"{CONTROL_PREFIX}/clock/advance",
+            body={"to": to},
+            request_schema="control-clock-advance-request",
+            response_schema="control-clock-response",
+        )
+
+    # -- accounts and subscriptions ------------------------------------------------------------------
+
+    def create_account(self, name: str) -> Outcome[str]:
+        body = {
+            "name": name,
+            "currency": "USD",
+            "billCycleDay": 0,
+            "billToContact": {"firstName": name, "lastName": "Conformance"},
+        }
+        if not self.profile.capabilities.control_api:
+            body["accountNumber"] = f"BC-{self._run}-{len(self._accounts) + 1}"
+        status, reply = self.client.call(
+            "create account",
+            "POST",
+            "/v1/accounts",
+            body=body,
+            request_schema="create-account-request",
+            response_schema="create-account-response",
+        )
+        outcome = self._outcome(
+            "create account", status, reply, lambda b: (str(b["accountNumber"]), str(b["accountId"]))
+        )
+        if isinstance(outcome, Refused):
+            return outcome
+        self._accounts[name] = outcome
+        return outcome[0]
+
+    def account_number(self, name: str) -> str:
+        return self._accounts[name][0]
+
+    def close_account(self, name: str) -> Outcome[None]:
+        self._need_control("closing an account")
+        status, body = self.client.call(
+            "close account",
+            "POST",
+            f"{CONTROL_PREFIX}/accounts/{self.account_number(name)}/close",
+            response_schema="control-close-account-response",
+        )
+        return self._outcome("close account", status, body, lambda _: None)
+
+    def _plan_id(self, plan: str) -> str:
+        if self._plans is None:
+            _, body = self.client.call(
+                "list catalog", "GET", "/v1/catalog/products", response_schema="catalog-response"
+            )
+            self._plans = {
+                rp["name"]: rp["id"]
+                for product in body.get("products", [])
+                for rp in product.get("productRatePlans", [])
+            }
+        if plan not in self._plans:
+            raise NotApplicableError(f"the target's catalog has no rate plan named {plan!r}")
+        return self._plans[plan]
+
+    def subscribe(self, name: str, plan: str, start: date) -> Outcome[str]:
+        payload = subscription_payload(self.account_number(name), self._plan_id(plan), start)
+        status, body = self.client.call(
+            "create subscription",
+            "POST",
+            "/v1/orders",
+            body=payload,
+            request_schema="create-order-request",
+            response_schema="create-order-response",
+        )
+        order = self._outcome("create subscription", status, body, views.order_view)
+        if isinstance(order, Refused):
+            return order
+        self._subscriptions[(name, plan)] = order.subscription_numbers[0]
+        return order.subscription_numbers[0]
+
+    def subscription_number(self, name: str, plan: str) -> str:
+        return self._subscriptions[(name, plan)]
+
+    def subscription(self, name: str, plan: str) -> Outcome[SubscriptionView]:
+        number = self.subscription_number(name, plan)
+        status, body = self.client.call(
+            "get subscription", "GET", f"/v1/subscriptions/{number}", response_schema="subscription-response"
+        )
+        cancelled = body.get("status") == "Cancelled"
+        return self._outcome(
+            "get subscription",
+            status,
+            body,
+            lambda b: SubscriptionView(
+                str(b["subscriptionNumber"]),
+                str(b["status"]),
+                views.iso_date(b.get("subscriptionEndDate")) if cancelled else None,
+            ),
+        )
+
+    # -- orders ---------------------------------------------------------------------------------------
+
+    def cancel_subscription(self, order: CancellationOrder) -> Outcome[OrderView]:
+        today = self._today()
+        payload = cancellation_payload(
+            order,
+            self.account_number(order.customer),
+            self.subscription_number(order.customer, order.plan),
+            today,
+        )
+        if not order.asynchronous:
+            status, body = self.client.call(
+                "create order",
+                "POST",
+                "/v1/orders",
+                body=payload,
+                request_schema="create-order-request",
+                response_schema="create-order-response",
+            )
+            return self._outcome("create order", status, body, views.order_view)
+        # Not checked against the request schema: a scenario may send a write-off here on purpose.
+        status, body = self.client.call(
+            "create order asynchronously",
+            "POST",
+            "/v1/async/orders",
+            body=payload,
+            response_schema="async-job-response",
+            anchor="submitted",
+        )
+        if status >= 400 or body.get("success") is False:
+            return views.refused("create order asynchronously", body)
+        job_id = str(body["jobId"])
+        status, job = self._poll(
+            "get async job",
+            lambda: self.client.call(
+                "get async job",
+                "GET",
+                f"/v1/async-jobs/{job_id}",
+                response_schema="async-job-response",
+                anchor="job",
+            ),
+            lambda b: b.get("status") != "Processing",
+        )
+        if status >= 400 or job.get("status") == "Failed":
+            return Refused("create order asynchronously", Refusal.OTHER, "job-failed", str(job.get("errors")))
+        return views.order_view(job["result"])
+
+    def _today(self) -> date:
+        if not self.profile.capabilities.control_api:
+            return date.today()
+        _, body = self.client.call(
+            "get clock", "GET", f"{CONTROL_PREFIX}/clock", response_schema="control-clock-response"
+        )
+        return date.fromisoformat(str(body["now"])[:10])
+
+    def order(self, number: str) -> Outcome[OrderView]:
+        status, body = self.client.call(
+            "get order", "GET", f"/v1/orders/{number}", response_schema="get-order-response"
+        )
+
+        def view(b: dict[str, Any]) -> OrderView:
+            found = b["order"]
+            subs = tuple(str(s["subscriptionNumber"]) for s in found.get("subscriptions", []))
+            return OrderView(
+                str(found["orderNumber"]),
+                str(found["status"]),
+                subs,
+                custom_fields=dict(found.get("customFields") or {}),
+            )
+
+        return self._outcome("get order", status, body, view)
