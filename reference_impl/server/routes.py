@@ -160,7 +160,9 @@ ROUTES: tuple[Route, ...] = (
     ),
     # The conformance control API, version 1.
     Route("GET", "/conformance/v1", "Control API version and operations", lambda c: c.tenant.info()),
-    Route("POST", "/conformance/v1/reset", "Start over with an empty tenant", lambda c: c.tenant.reset()),
+    Route(
+        "POST", "/conformance/v1/reset", "Start over with an empty tenant", lambda c: c.tenant.reset()
+    ),  # no body
     Route("GET", "/conformance/v1/features", "Tenant features", lambda c: c.tenant.get_features()),
     Route(
         "PUT",

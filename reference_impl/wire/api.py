@@ -255,4 +255,4 @@ def get_order(billing: Billing, order_number: str) -> Reply:
     }
     if order.description is not None:
         body["order"]["description"] = order.description  # type: ignore[index]
-    return Reply(200, body)
+    return Reply(200, checked("get-order-response", body))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from reference_impl.wire.types import (
     Contracted,
@@ -85,4 +85,3 @@ class CreatePaymentRequest(OpenWire, Contracted):
     effective_date: WireDate | None = None
     invoices: list[PaidInvoice] | None = None
     comment: StrictStr | None = None
-    extra: dict[str, Any] | None = None

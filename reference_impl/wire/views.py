@@ -170,7 +170,7 @@ def credit_memo(
             "unappliedAmount": found.unapplied_amount,
             "reasonCode": found.reason_code,
             "referredInvoiceId": invoice_id,
-            "sourceType": "Subscription" if bill_run_number else "Standalone",
+            "sourceType": "Subscription" if bill_run_number else ("Invoice" if invoice_id else "Order"),
             "sourceId": bill_run_number,
         }
     )
