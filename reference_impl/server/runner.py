@@ -17,6 +17,7 @@ __all__ = ["RunningServer", "serve_in_background"]
 @dataclass
 class RunningServer:
     url: str
+    app: FastAPI
     server: uvicorn.Server
     thread: threading.Thread
 
@@ -42,4 +43,4 @@ def serve_in_background(app: FastAPI, host: str = "127.0.0.1", port: int = 0) ->
             msg = "the reference server did not start"
             raise RuntimeError(msg)
         time.sleep(0.01)
-    return RunningServer(f"http://{host}:{bound}", server, thread)
+    return RunningServer(f"http://{host}:{bound}", app, server, thread)

@@ -1,17 +1,15 @@
-"""JSON text in and out, with money kept as Decimal both ways (never a float)."""
+"""JSON text in and out, with money kept as Decimal both ways (never a float).
+
+The encoder and decoder are the kit's (:mod:`billing_conformance.jsonio`), shared with the harness.
+"""
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from decimal import Decimal
+
+from billing_conformance.jsonio import dumps, loads
 
 __all__ = ["dumps", "loads", "plain"]
-
-
-def loads(text: str | bytes) -> object:
-    """Decode JSON; numbers with a fraction or exponent become :class:`Decimal`."""
-    return json.loads(text, parse_float=Decimal)
 
 
 def plain(value: object) -> object:
@@ -23,19 +21,3 @@ def plain(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
     return value
-
-
-def dumps(value: object) -> str:
-    """Encode JSON; a :class:`Decimal` is written as the exact number it holds."""
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            msg = f"cannot encode {value} as a JSON number"
-            raise ValueError(msg)
-        return format(value, "f")
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{json.dumps(str(k))}:{dumps(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(dumps(v) for v in value) + "]"
-    if isinstance(value, date):
-        return json.dumps(value.isoformat())
-    return json.dumps(value)

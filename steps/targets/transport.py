@@ -20,24 +20,14 @@ from typing import Any
 import requests
 
 from billing_conformance.contract import violations
+from billing_conformance.jsonio import dumps
 from steps.targets.errors import AuthenticationError, ProtocolError, TransportError
 from steps.targets.profile import Profile
 
-__all__ = ["Exchange", "HttpClient", "dumps"]
+__all__ = ["Exchange", "HttpClient"]
 
 MAX_RATE_LIMIT_RETRIES = 3
 MAX_RETRY_AFTER_SECONDS = 10.0
-
-
-def dumps(value: object) -> str:
-    """JSON text in which a Decimal is written as the exact number it holds."""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{json.dumps(str(k))}:{dumps(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(dumps(v) for v in value) + "]"
-    return json.dumps(value)
 
 
 @dataclass(frozen=True)
