@@ -148,34 +148,71 @@ def load_profile(path: Path | None, base_url: str) -> Profile:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise TargetSpecError(str(path), f"cannot read the profile: {error}") from error
-    target = data.get("target", {})
-    auth = data.get("auth", {})
-    caps = data.get("capabilities", {})
-    feats = data.get("features", {})
-    times = data.get("timeouts", {})
-    url = (base_url or target.get("base_url", "")).rstrip("/")
+    read = _Reader(str(path), data)
+    url = (base_url or read.text("target", "base_url", "")).rstrip("/")
     if not url:
         raise TargetSpecError(str(path), "the profile names no base_url")
-    if auth.get("kind", "none") not in ("none", "bearer", "oauth"):
-        raise TargetSpecError(str(path), f"unknown auth kind {auth.get('kind')!r}")
+    kind = read.text("auth", "kind", "none")
+    if kind not in ("none", "bearer", "oauth"):
+        raise TargetSpecError(str(path), f"unknown auth kind {kind!r}")
     return Profile(
         base_url=url,
-        environment=str(target.get("environment", "")),
+        environment=read.text("target", "environment", ""),
         credentials=Credentials(
-            auth.get("kind", "none"),
-            auth.get("token_env"),
-            auth.get("client_id_env"),
-            auth.get("client_secret_env"),
-            auth.get("token_path", "/oauth/token"),
+            kind,
+            read.optional_text("auth", "token_env"),
+            read.optional_text("auth", "client_id_env"),
+            read.optional_text("auth", "client_secret_env"),
+            read.text("auth", "token_path", "/oauth/token"),
         ),
         capabilities=Capabilities(
-            bool(caps.get("control_api", False)), bool(caps.get("scheduled_bill_runs", True))
+            read.flag("capabilities", "control_api", default=False),
+            read.flag("capabilities", "scheduled_bill_runs", default=True),
         ),
         features=TenantFeatures(
-            bool(feats.get("invoice_settlement", True)),
-            bool(feats.get("orders", True)),
-            bool(feats.get("workflow", True)),
+            read.flag("features", "invoice_settlement", default=True),
+            read.flag("features", "orders", default=True),
+            read.flag("features", "workflow", default=True),
         ),
-        request_seconds=float(times.get("request_seconds", 30)),
-        poll_seconds=float(times.get("poll_seconds", 60)),
+        request_seconds=read.seconds("request_seconds", 30.0),
+        poll_seconds=read.seconds("poll_seconds", 60.0),
     )
+
+
+class _Reader:
+    """Typed reads of a parsed profile; a value of the wrong type is refused, naming it."""
+
+    def __init__(self, where: str, data: dict[str, object]) -> None:
+        self.where = where
+        self.data = data
+
+    def _refuse(self, section: str, key: str, wanted: str, value: object) -> TargetSpecError:
+        return TargetSpecError(self.where, f"{section}.{key} must be {wanted}, not {value!r}")
+
+    def _section(self, section: str) -> dict[str, object]:
+        table = self.data.get(section, {})
+        if not isinstance(table, dict):
+            raise TargetSpecError(self.where, f"[{section}] must be a table, not {table!r}")
+        return table
+
+    def optional_text(self, section: str, key: str) -> str | None:
+        value = self._section(section).get(key)
+        if value is not None and not isinstance(value, str):
+            raise self._refuse(section, key, "a string", value)
+        return value
+
+    def text(self, section: str, key: str, default: str) -> str:
+        value = self.optional_text(section, key)
+        return default if value is None else value
+
+    def flag(self, section: str, key: str, *, default: bool) -> bool:
+        value = self._section(section).get(key, default)
+        if not isinstance(value, bool):
+            raise self._refuse(section, key, "true or false", value)
+        return value
+
+    def seconds(self, key: str, default: float) -> float:
+        value = self._section("timeouts").get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise self._refuse("timeouts", key, "a positive number of seconds", value)
+        return float(value)

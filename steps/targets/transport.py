@@ -47,7 +47,7 @@ class HttpClient:
     profile: Profile
     session: requests.Session = field(default_factory=requests.Session)
     exchanges: list[Exchange] = field(default_factory=list)
-    _token: str | None = None
+    _token: str | None = field(default=None, repr=False)
 
     # -- credentials -----------------------------------------------------------------------------
 
