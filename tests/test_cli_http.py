@@ -155,7 +155,7 @@ def test_smoke_with_wrong_oauth_client_credentials_fails_as_a_credential_problem
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A wrong client secret makes smoke exit 3 on authenticating, showing neither secret."""
-    status, _ = _smoke_with_oauth(tmp_path, monkeypatch, WRONG_TOKEN)
+    status, auth = _smoke_with_oauth(tmp_path, monkeypatch, WRONG_TOKEN)
     out = capsys.readouterr()
     assert status == 3
     assert "authenticate: the target refused the credentials (HTTP 401)" in out.out
