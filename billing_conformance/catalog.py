@@ -28,6 +28,16 @@ class ScenarioEntry:
     name: str
     line: int
     examples: tuple[dict[str, str], ...] = ()
+    steps: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    keyword: str = "Scenario"
+
+    def example_ids(self) -> list[str]:
+        """The ids results give this scenario's runs: one per example row, or one."""
+        base = f"{self.feature}::{self.name}"
+        if not self.examples:
+            return [base]
+        return [f"{base} [{', '.join(f'{k}={v}' for k, v in row.items())}]" for row in self.examples]
 
     @property
     def runs(self) -> int:
@@ -71,13 +81,23 @@ def _paragraphs(description: str) -> dict[str, list[str]]:
     return found
 
 
-def _scenario(feature: str, node: dict[str, Any]) -> ScenarioEntry:
+def _scenario(feature: str, node: dict[str, Any], inherited: tuple[str, ...] = ()) -> ScenarioEntry:
     rows: list[dict[str, str]] = []
     for examples in node.get("examples", []):
         header = [cell["value"] for cell in examples.get("tableHeader", {}).get("cells", [])]
         for row in examples.get("tableBody", []):
             rows.append(dict(zip(header, (cell["value"] for cell in row["cells"]), strict=True)))
-    return ScenarioEntry(feature, node["name"], node["location"]["line"], tuple(rows))
+    steps = tuple(f"{step['keyword'].strip()} {step['text']}" for step in node.get("steps", []))
+    tags = tuple(sorted({*inherited, *(t["name"].lstrip("@") for t in node.get("tags", []))}))
+    return ScenarioEntry(
+        feature,
+        node["name"],
+        node["location"]["line"],
+        tuple(rows),
+        steps,
+        tags,
+        node.get("keyword", "Scenario").strip(),
+    )
 
 
 def _read(path: Path, relative: str) -> tuple[list[RuleEntry], list[ScenarioEntry], list[str]]:
@@ -89,6 +109,7 @@ def _read(path: Path, relative: str) -> tuple[list[RuleEntry], list[ScenarioEntr
     if feature is None:
         return rules, orphans, [f"{relative}: no Feature"]
     names: set[str] = set()
+    feature_tags = tuple(t["name"].lstrip("@") for t in feature.get("tags", []))
     for child in feature["children"]:
         if "scenario" in child:
             orphans.append(_scenario(relative, child["scenario"]))
@@ -104,7 +125,10 @@ def _read(path: Path, relative: str) -> tuple[list[RuleEntry], list[ScenarioEntr
         paragraphs = _paragraphs(rule.get("description", ""))
         if len(paragraphs["Source"]) != 1:
             problems.append(f"{where}: rule {ids[0]} needs exactly one 'Source:' line")
-        scenarios = tuple(_scenario(relative, c["scenario"]) for c in rule["children"] if "scenario" in c)
+        inherited = (*feature_tags, *(t["name"].lstrip("@") for t in rule["tags"]))
+        scenarios = tuple(
+            _scenario(relative, c["scenario"], inherited) for c in rule["children"] if "scenario" in c
+        )
         for scenario in scenarios:
             if scenario.name in names:
                 problems.append(f"{relative}:{scenario.line}: scenario name {scenario.name!r} is used twice")

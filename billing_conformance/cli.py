@@ -4,7 +4,10 @@
 ``serve``  serves the reference implementation (or a variant) over HTTP, state in memory.
 ``smoke``  checks the basics of an HTTP target: reachable, authenticated, accounts, control API.
 ``run``    runs the conformance suite against a target and ends with conformance by rule; for an
-           HTTP target it checks the target's safety and runs the smoke check first.
+           HTTP target it checks the target's safety and runs the smoke check first. It writes a
+           results folder (``results/<target>/`` unless ``--results`` says otherwise).
+``docs``   renders the living documentation (HTML and Markdown) from the features and any number
+           of results folders, side by side.
 
 Exit status: 0 the command succeeded (for ``run``: every selected rule holds); 1 a rule is
 broken or a scenario errored; 2 a usage error, a catalog that breaks the conventions, or a
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -91,7 +95,30 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--rule", action="append", default=[], metavar="ID", help="run only this rule (repeatable)"
     )
+    run.add_argument(
+        "--results",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where to write the results folder (default: results/<target>)",
+    )
     run.add_argument("pytest_args", nargs="*", help="further arguments for pytest (after --)")
+    docs = commands.add_parser("docs", help="render the living documentation")
+    docs.add_argument(
+        "--results",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a results folder (repeatable: several targets side by side)",
+    )
+    docs.add_argument(
+        "--out",
+        type=Path,
+        default=PROJECT_ROOT / "results" / "docs",
+        metavar="DIR",
+        help="where to write index.html and index.md",
+    )
     return parser
 
 
@@ -144,6 +171,30 @@ def _smoke(args: argparse.Namespace) -> int:
     return EXIT_SMOKE
 
 
+def results_folder(target: str) -> Path:
+    """The default results folder of a target: ``results/inprocess``, ``results/127.0.0.1-8080``..."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", target.split("://", 1)[-1]).strip("-")
+    return PROJECT_ROOT / "results" / (slug or "target")
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from billing_conformance.report import render_html, render_markdown  # noqa: PLC0415
+
+    catalog = load_catalog(FEATURES_DIR)
+    results = []
+    for folder in args.results:
+        try:
+            results.append(json.loads((folder / "conformance.json").read_text(encoding="utf-8")))
+        except (OSError, ValueError) as error:
+            print(f"cannot read results from {folder}: {error}", file=sys.stderr)
+            return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "index.html").write_text(render_html(catalog, results), encoding="utf-8")
+    (args.out / "index.md").write_text(render_markdown(catalog, results), encoding="utf-8")
+    print(f"wrote {args.out / 'index.html'} and {args.out / 'index.md'}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "rules":
@@ -154,6 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(args)
     if args.command == "smoke":
         return _smoke(args)
+    if args.command == "docs":
+        return _docs(args)
     extra: list[str] = []
     if args.target.startswith(("http://", "https://")):
         smoked = _smoke(args)
@@ -164,19 +217,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.allow_production:
             extra.append("--allow-production")
     selection = [f"--rule={rule_id}" for rule_id in args.rule]
-    return int(
+    results = args.results or results_folder(args.target)
+    status = int(
         pytest.main(
             [
                 str(FEATURES_DIR),
                 f"--rootdir={PROJECT_ROOT}",
                 f"--target={args.target}",
                 "-q",
+                f"--results={results}",
                 *extra,
                 *selection,
                 *args.pytest_args,
             ]
         )
     )
+    if (results / "report.html").exists():
+        print(f"results: {results} (report.html, conformance.json, cucumber.json, junit.xml)")
+    return status
 
 
 if __name__ == "__main__":  # pragma: no cover

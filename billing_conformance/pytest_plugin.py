@@ -8,19 +8,26 @@ scenario could not be arranged, or the harness or connection failed: a
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from billing_conformance.catalog import RULE_ID
+from billing_conformance.recording import RECORD_KEY, Recorder
+from billing_conformance.results import write_results
 from steps.targets import HarnessError, NotApplicableError
 
 __all__ = ["RuleTally", "pytest_bdd_apply_tag"]
 
 PASSED, FAILED, ERRORED, NOT_APPLICABLE = "passed", "failed", "errored", "not applicable"
+_RECORDER = Recorder()
 _RULE_KEY = "conformance_rule"
 _OUTCOME_KEY = "conformance_outcome"
 
@@ -81,7 +88,17 @@ def pytest_runtest_makereport(
         outcome = PASSED
     else:
         return report
-    report.user_properties += [(_RULE_KEY, rule[0]), (_OUTCOME_KEY, outcome)]
+    message = None
+    if report.skipped and isinstance(report.longrepr, tuple):
+        message = str(report.longrepr[2]).removeprefix("Skipped: ")
+    elif call.excinfo is not None and outcome in (FAILED, ERRORED):
+        message = call.excinfo.exconly()
+    record = _RECORDER.record(item, rule[0], outcome, message)
+    report.user_properties += [
+        (_RULE_KEY, rule[0]),
+        (_OUTCOME_KEY, outcome),
+        (RECORD_KEY, json.dumps(record)),
+    ]
     return report
 
 
@@ -91,6 +108,8 @@ class _Summary:
         self.statements: dict[str, str] = {}
         self.outcomes: dict[str, str] = {}
         self.rule_of_node: dict[str, str] = {}
+        self.records: dict[str, dict[str, Any]] = {}
+        self.started = datetime.now(UTC)
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
@@ -110,6 +129,7 @@ class _Summary:
         rule_id = str(props[_RULE_KEY])
         if previous is None or worst.index(outcome) < worst.index(previous):
             self.outcomes[report.nodeid] = outcome
+            self.records[report.nodeid] = json.loads(str(props[RECORD_KEY]))
         self.rule_of_node[report.nodeid] = rule_id
         self.tallies.setdefault(rule_id, RuleTally(rule_id, ""))
 
@@ -149,6 +169,12 @@ class _Summary:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
+        "--results",
+        default=None,
+        metavar="DIR",
+        help="write the results folder here: conformance.json, cucumber.json, junit.xml, report.html",
+    )
+    parser.addoption(
         "--rule",
         action="append",
         default=[],
@@ -171,5 +197,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
+_SUMMARY = pytest.StashKey[_Summary]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    config.pluginmanager.register(_Summary(), "conformance-summary")
+    summary = _Summary()
+    config.pluginmanager.register(summary, "conformance-summary")
+    config.pluginmanager.register(_RECORDER, "conformance-recorder")
+    config.stash[_SUMMARY] = summary
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Write the results folder, once, from the process that saw every report."""
+    folder = session.config.getoption("--results", default=None)
+    if not folder or hasattr(session.config, "workerinput") or _SUMMARY not in session.config.stash:
+        return
+    summary = session.config.stash[_SUMMARY]
+    target = str(session.config.getoption("--target", default="inprocess"))
+    write_results(Path(folder), list(summary.records.values()), target=target, started=summary.started)

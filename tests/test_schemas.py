@@ -105,6 +105,7 @@ def test_the_expected_schemas_are_all_there() -> None:
         "object-query-response",
         "get-order-response",
         "control-info-response",
+        "conformance-results",
         "control-ok-response",
         "control-features",
         "control-features-response",

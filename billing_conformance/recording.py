@@ -1,0 +1,148 @@
+"""Recording each scenario as it runs: steps and their results, the failing step, the message,
+and the HTTP exchanges as evidence.
+
+A record travels inside the pytest report (``user_properties``) as JSON, so the process that
+writes the results sees the same records whether the scenarios ran in it or in pytest-xdist
+workers. Secrets are redacted before a record leaves the scenario.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_bdd.parser import Scenario, Step
+from pytest_bdd.scenario import scenario_wrapper_template_registry
+
+from billing_conformance import FEATURES_DIR, PROJECT_ROOT
+
+__all__ = ["RECORD_KEY", "Recorder", "redact"]
+
+RECORD_KEY = "conformance_record"
+_STEPS = pytest.StashKey[list[dict[str, Any]]]()
+_FAILED = pytest.StashKey[dict[str, Any]]()
+_EXCHANGES_FROM = pytest.StashKey[int]()
+_TARGET = pytest.StashKey[object]()
+MAX_MESSAGE = 2000
+
+
+def _secrets(target: object) -> list[str]:
+    profile = getattr(target, "profile", None)
+    credentials = getattr(profile, "credentials", None)
+    names = [getattr(credentials, n, None) for n in ("token_env", "client_id_env", "client_secret_env")]
+    found = [os.environ.get(name, "") for name in names if name]
+    client = getattr(target, "client", None)
+    token = getattr(client, "_token", None)
+    return [s for s in (*found, token or "") if len(s) >= 4]
+
+
+def redact(value: object, secrets: list[str]) -> object:
+    """``value`` with every secret replaced by ``***``, in strings at any depth."""
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, "***")
+        return value
+    if isinstance(value, dict):
+        return {k: redact(v, secrets) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact(v, secrets) for v in value]
+    return value
+
+
+def _step_text(step: Step) -> str:
+    return f"{step.keyword.strip()} {step.name}"
+
+
+class Recorder:
+    """pytest and pytest-bdd hooks that build one record per scenario."""
+
+    # pluggy passes a hook implementation only the arguments it names.
+
+    @pytest.hookimpl
+    def pytest_bdd_before_scenario(self, request: pytest.FixtureRequest, scenario: Scenario) -> None:
+        node = request.node
+        node.stash[_STEPS] = [
+            {"keyword": s.keyword.strip(), "text": s.name, "line": s.line_number, "status": "skipped"}
+            for s in scenario.steps
+        ]
+        target = request.getfixturevalue("target")
+        node.stash[_TARGET] = target
+        node.stash[_EXCHANGES_FROM] = len(getattr(getattr(target, "client", None), "exchanges", []))
+
+    @pytest.hookimpl
+    def pytest_bdd_after_step(self, request: pytest.FixtureRequest, step: Step) -> None:
+        self._mark(request.node, step, "passed")
+
+    @pytest.hookimpl
+    def pytest_bdd_step_error(self, request: pytest.FixtureRequest, step: Step) -> None:
+        self._mark(request.node, step, "failed")
+        request.node.stash[_FAILED] = {
+            "keyword": step.keyword.strip(),
+            "text": step.name,
+            "line": step.line_number,
+        }
+
+    @pytest.hookimpl
+    def pytest_bdd_step_func_lookup_error(self, request: pytest.FixtureRequest, step: Step) -> None:
+        self._mark(request.node, step, "undefined")
+        request.node.stash[_FAILED] = {
+            "keyword": step.keyword.strip(),
+            "text": step.name,
+            "line": step.line_number,
+        }
+
+    @staticmethod
+    def _mark(node: pytest.Item, step: Step, status: str) -> None:
+        for entry in node.stash.get(_STEPS, []):
+            if (
+                entry["line"] == step.line_number
+                and entry["text"] == step.name
+                and entry["status"] == "skipped"
+            ):
+                entry["status"] = status
+                return
+
+    def record(self, item: pytest.Item, rule: str, outcome: str, message: str | None) -> dict[str, Any]:
+        """The record of ``item``'s scenario, as JSON-ready data."""
+        template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
+        callspec = getattr(item, "callspec", None)
+        example = dict(callspec.params.get("_pytest_bdd_example", {})) if callspec is not None else {}
+        feature = ""
+        name = item.name
+        if template is not None:
+            feature = Path(template.feature.filename).resolve().relative_to(FEATURES_DIR).as_posix()
+            name = template.name
+        target_spec = str(item.config.getoption("--target", default="inprocess"))
+        evidence: list[dict[str, Any]] = []
+        secrets: list[str] = []
+        if _TARGET in item.stash:
+            target = item.stash[_TARGET]
+            secrets = _secrets(target)
+            client = getattr(target, "client", None)
+            for exchange in getattr(client, "exchanges", [])[item.stash.get(_EXCHANGES_FROM, 0) :]:
+                evidence.append(json.loads(json.dumps(asdict(exchange), default=str)))
+        rerun = (
+            f"{shlex.quote(str(Path('.venv/bin/python')))} -m pytest {shlex.quote(item.nodeid)} "
+            f"--target={shlex.quote(target_spec)} --rootdir={shlex.quote(str(PROJECT_ROOT))}"
+        )
+        record = {
+            "id": f"{feature}::{name}"
+            + (f" [{', '.join(f'{k}={v}' for k, v in example.items())}]" if example else ""),
+            "nodeId": item.nodeid,
+            "rule": rule,
+            "feature": feature,
+            "scenario": name,
+            "example": example,
+            "outcome": outcome,
+            "steps": item.stash.get(_STEPS, []),
+            "failedStep": item.stash.get(_FAILED, None),
+            "message": None if message is None else message[:MAX_MESSAGE],
+            "exchanges": evidence,
+            "rerun": rerun,
+        }
+        return redact(record, secrets)  # type: ignore[return-value]

@@ -1,0 +1,89 @@
+"""The report's view model: the catalog's rules and scenarios, joined with each target's results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from billing_conformance.catalog import Catalog, RuleEntry, ScenarioEntry
+from billing_conformance.results import document_of
+
+__all__ = ["Report", "RuleRow", "ScenarioRow", "TargetSummary", "build_report"]
+
+
+@dataclass(frozen=True)
+class TargetSummary:
+    name: str
+    summary: dict[str, Any]
+
+    @property
+    def conformance(self) -> str:
+        """Share of the applicable rules that hold."""
+        applicable = self.summary["holds"] + self.summary["broken"] + self.summary["errored"]
+        return "n/a" if not applicable else f"{100 * self.summary['holds'] / applicable:.0f}%"
+
+
+@dataclass(frozen=True)
+class ScenarioRow:
+    """One run of a scenario (one example row of an outline) across the targets."""
+
+    id: str
+    entry: ScenarioEntry
+    example: dict[str, str]
+    results: list[dict[str, Any] | None]  # one per target; None when it did not run there
+
+    @property
+    def outcomes(self) -> list[str]:
+        return [r["outcome"] if r else "not run" for r in self.results]
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    rule: RuleEntry
+    document: str
+    verdicts: list[str]
+    scenarios: list[ScenarioRow] = field(default_factory=list)
+
+    @property
+    def differs(self) -> bool:
+        return len(set(self.verdicts)) > 1
+
+    @property
+    def tags(self) -> list[str]:
+        return sorted({tag for row in self.scenarios for tag in row.entry.tags})
+
+
+@dataclass(frozen=True)
+class Report:
+    targets: list[TargetSummary]
+    documents: dict[str, list[RuleRow]]
+    problems: list[str]
+
+    @property
+    def rules(self) -> list[RuleRow]:
+        return [row for rows in self.documents.values() for row in rows]
+
+    @property
+    def tags(self) -> list[str]:
+        return sorted({tag for row in self.rules for tag in row.tags})
+
+
+def build_report(catalog: Catalog, results: list[dict[str, Any]]) -> Report:
+    """Join the catalog with any number of results (none: documentation only)."""
+    by_target: list[dict[str, dict[str, Any]]] = []
+    verdicts: list[dict[str, str]] = []
+    for result in results:
+        by_target.append({s["id"]: s for rule in result["rules"] for s in rule["scenarios"]})
+        verdicts.append({rule["id"]: rule["verdict"] for rule in result["rules"]})
+    documents: dict[str, list[RuleRow]] = {}
+    for rule in catalog.rules:
+        row = RuleRow(rule, document_of(rule), [v.get(rule.id, "not run") for v in verdicts])
+        for entry in rule.scenarios:
+            rows = entry.examples or ({},)
+            for scenario_id, example in zip(entry.example_ids(), rows, strict=True):
+                row.scenarios.append(
+                    ScenarioRow(scenario_id, entry, dict(example), [t.get(scenario_id) for t in by_target])
+                )
+        documents.setdefault(row.document, []).append(row)
+    targets = [TargetSummary(str(r["target"]), dict(r["summary"])) for r in results]
+    return Report(targets, documents, list(catalog.problems))
