@@ -20,7 +20,7 @@ table{border-collapse:collapse;background:#fff;margin:.5em 0}td,th{border:1px so
 .rule{background:#fff;border:1px solid #dde2e8;border-radius:6px;padding:10px 14px;margin:12px 0}
 .rule-id{font-family:ui-monospace,monospace;font-size:12px;background:#eef1f5;border-radius:4px;padding:1px 6px;margin-right:6px}
 .source,.decision{color:#59636e;font-size:13px;margin:.2em 0}
-pre{background:#f3f5f7;padding:8px;border-radius:4px;overflow:auto;font-size:12.5px;margin:.3em 0}
+pre{background:#f3f5f7;padding:8px;border-radius:4px;overflow:auto;font-size:12.5px;margin:.3em 0;white-space:pre-wrap;word-break:break-word}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;margin-right:4px;border:1px solid transparent}
 .passed,.holds{background:#e3f5e8;color:#1a6b34}.failed,.broken{background:#fde4e4;color:#9b1c1c;font-weight:600}
 .errored{background:#fff1d6;color:#8a5300}.not-applicable{background:#eceff3;color:#4b5563;border-color:#c9ced6}
@@ -42,7 +42,8 @@ _SCRIPT = """
         const ok=(!o||s.dataset.outcomes.split(' ').indexOf(o)>=0)&&(!t||s.dataset.tags.split(' ').indexOf(t)>=0)
           &&(!q||s.dataset.text.indexOf(q)>=0||ruleText.indexOf(q)>=0);
         s.classList.toggle('hidden',!ok);if(ok)shown++;});
-      rule.classList.toggle('hidden',shown===0);if(shown)rules++;});
+      const bare=rule.querySelectorAll('.scenario').length===0&&!o&&!t&&(!q||ruleText.indexOf(q)>=0);
+      rule.classList.toggle('hidden',shown===0&&!bare);if(shown||bare)rules++;});
     count.textContent=rules+' rules shown';}
   [outcome,tag].forEach(function(e){e.addEventListener('change',apply)});search.addEventListener('input',apply);
   document.querySelectorAll('button.copy').forEach(function(b){b.addEventListener('click',function(){
