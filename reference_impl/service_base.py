@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import TypeVar
 
 from reference_impl.account import Account
 from reference_impl.bill_run import BillRun
@@ -14,6 +16,16 @@ from reference_impl.ledger import Ledger
 from reference_impl.rejection import Category, Rejection
 
 __all__ = ["ServiceBase", "not_found"]
+
+
+V = TypeVar("V")
+
+
+def _lookup(table: Mapping[str, V], key: str, other_key: str, kind: str) -> V | Rejection:
+    """The value stored under ``key``, or the one whose ``other_key`` attribute is ``key``
+    (a number or an id: Zuora's paths take either)."""
+    found = table.get(key) or next((v for v in table.values() if getattr(v, other_key) == key), None)
+    return found if found is not None else not_found(kind, key)
 
 
 def not_found(kind: str, key: str) -> Rejection:
@@ -38,28 +50,16 @@ class ServiceBase:
         return self._clock.now().date()
 
     def _find_account(self, key: str) -> Account | Rejection:
-        account = self._ledger.accounts.get(key) or next(
-            (a for a in self._ledger.accounts.values() if a.id == key), None
-        )
-        return account if account is not None else not_found("account", key)
+        return _lookup(self._ledger.accounts, key, "id", "account")
 
     def _find_bill_run(self, key: str) -> BillRun | Rejection:
-        run = self._ledger.bill_runs.get(key) or next(
-            (r for r in self._ledger.bill_runs.values() if r.number == key), None
-        )
-        return run if run is not None else not_found("bill run", key)
+        return _lookup(self._ledger.bill_runs, key, "number", "bill run")
 
     def _find_invoice(self, key: str) -> Invoice | Rejection:
-        invoice = self._ledger.invoices.get(key) or next(
-            (i for i in self._ledger.invoices.values() if i.id == key), None
-        )
-        return invoice if invoice is not None else not_found("invoice", key)
+        return _lookup(self._ledger.invoices, key, "id", "invoice")
 
     def _find_credit_memo(self, key: str) -> CreditMemo | Rejection:
-        memo = self._ledger.credit_memos.get(key) or next(
-            (m for m in self._ledger.credit_memos.values() if m.id == key), None
-        )
-        return memo if memo is not None else not_found("credit memo", key)
+        return _lookup(self._ledger.credit_memos, key, "id", "credit memo")
 
     def _invoices_of(self, run: BillRun) -> list[Invoice]:
         return [i for i in self._ledger.invoices.values() if i.bill_run_id == run.id]

@@ -13,8 +13,8 @@ from billing_conformance import PROJECT_ROOT
 __all__ = ["run_results"]
 
 
-def run_results(folder: Path, target: str) -> dict[str, Any]:
-    """Run the whole suite against ``target`` and return its conformance results."""
+def run_results(folder: Path, target: str, *extra: str) -> dict[str, Any]:
+    """Run the whole suite against ``target`` (``extra``: more pytest arguments) and return its results."""
     subprocess.run(
         [
             sys.executable,
@@ -26,6 +26,7 @@ def run_results(folder: Path, target: str) -> dict[str, Any]:
             "no:cacheprovider",
             f"--target={target}",
             f"--results={folder}",
+            *extra,
         ],
         cwd=PROJECT_ROOT,
         capture_output=True,

@@ -15,6 +15,7 @@ from billing_conformance import PROJECT_ROOT
 from billing_conformance.contract import violations
 from billing_conformance.results import stable
 from reference_impl.server import AuthSettings
+from tests.report_support import run_results
 from tests.servers import running_server
 from tests.suite_runner import run_suite
 
@@ -31,25 +32,7 @@ def _results(folder: Path) -> dict[str, Any]:
 def broken_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Results of the whole suite against a variant that lets posted bill runs be canceled."""
     folder = tmp_path_factory.mktemp("broken")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "features",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            f"--target={BROKEN}",
-            f"--results={folder}",
-        ],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 1, done.stdout[-2000:]
+    run_results(folder, BROKEN)
     return folder
 
 
@@ -106,26 +89,8 @@ def test_the_junit_xml_has_one_suite_per_rule_with_its_failures(broken_results: 
 def test_serial_and_parallel_runs_write_the_same_conformance_json(tmp_path: Path) -> None:
     """With and without pytest-xdist, only the start time differs."""
     outputs = []
-    for name, extra in (("serial", []), ("parallel", ["-n", "2"])):
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "features",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                f"--target={BROKEN}",
-                f"--results={tmp_path / name}",
-                *extra,
-            ],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+    for name, extra in (("serial", ()), ("parallel", ("-n", "2"))):
+        run_results(tmp_path / name, BROKEN, *extra)
         outputs.append(stable(_results(tmp_path / name)))
     assert outputs[0] == outputs[1]
     assert outputs[0]["summary"]["scenarios"]["failed"] == 1

@@ -100,8 +100,11 @@ def _dump(model: Wire) -> dict[str, Any]:
     return rendered
 
 
-def refusal(rejection: Rejection, status: int = 200) -> Reply:
-    """A domain refusal as Zuora reports it (create-order refusals come back as HTTP 200)."""
+def refusal(rejection: Rejection, status: int | None = None) -> Reply:
+    """A domain refusal as Zuora reports it: 404 when something is not found, otherwise
+    ``status`` (create-order refusals come back as HTTP 200, the rest as 400)."""
+    if status is None:
+        status = 404 if rejection.category is Category.NOT_FOUND else 400
     return Reply(status, _dump(ErrorResponse.of(rejection)))
 
 
@@ -205,7 +208,7 @@ def create_order(billing: Billing, body: object, *, zuora_version: str | None = 
         return request
     order = billing.create_order(_command(request))
     if isinstance(order, Rejection):
-        return refusal(order)
+        return refusal(order, 404 if order.category is Category.NOT_FOUND else 200)
     style = response_style(zuora_version)
     return Reply(
         200, _dump(order_response(order, style=style, settlement=billing.features.invoice_settlement))

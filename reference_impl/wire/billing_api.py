@@ -44,7 +44,7 @@ def _account_ids(billing: Billing) -> dict[str, str]:
 
 def _bill_run_reply(billing: Billing, outcome: BillRun | Rejection) -> Reply:
     if isinstance(outcome, Rejection):
-        return refusal(outcome, 404 if outcome.category is Category.NOT_FOUND else 400)
+        return refusal(outcome)
     return Reply(200, checked("bill-run-response", views.bill_run(outcome, _account_ids(billing))))
 
 
@@ -76,7 +76,7 @@ def create_account(billing: Billing, body: object) -> Reply:
 def get_account(billing: Billing, key: str) -> Reply:
     account = billing.account(key)
     if isinstance(account, Rejection):
-        return refusal(account, 404)
+        return refusal(account)
     return Reply(200, checked("account-response", views.account(account)))
 
 
@@ -87,7 +87,7 @@ def get_catalog(billing: Billing) -> Reply:
 def get_subscription(billing: Billing, key: str) -> Reply:
     found = billing.subscription(key)
     if isinstance(found, Rejection):
-        return refusal(found, 404)
+        return refusal(found)
     account = billing.account(found.account_number)
     assert not isinstance(account, Rejection)
     return Reply(200, checked("subscription-response", views.subscription(found, account.id)))
@@ -148,7 +148,7 @@ def cancel_bill_run(billing: Billing, key: str, body: object) -> Reply:
         else billing.cancel_bill_run(key, cancel_once=request.cancel_once)
     )
     if isinstance(outcome, Rejection):
-        return refusal(outcome, 404 if outcome.category is Category.NOT_FOUND else 400)
+        return refusal(outcome)
     ids = _account_ids(billing)
     body_out = views.bill_run(outcome.bill_run, ids)
     body_out["nextRun"] = None if outcome.next_run is None else views.bill_run(outcome.next_run, ids)
@@ -178,7 +178,7 @@ def _bill_run_number(billing: Billing, bill_run_id: str | None) -> str | None:
 def get_invoice(billing: Billing, key: str) -> Reply:
     found = billing.invoice(key)
     if isinstance(found, Rejection):
-        return refusal(found, 404)
+        return refusal(found)
     account_id = _account_ids(billing)[found.account_number]
     return Reply(
         200,
@@ -191,14 +191,14 @@ def get_invoice(billing: Billing, key: str) -> Reply:
 def post_invoice(billing: Billing, key: str) -> Reply:
     posted = billing.post_invoice(key)
     if isinstance(posted, Rejection):
-        return refusal(posted, 404 if posted.category is Category.NOT_FOUND else 400)
+        return refusal(posted)
     return get_invoice(billing, posted.number)
 
 
 def get_credit_memo(billing: Billing, key: str) -> Reply:
     found = billing.credit_memo(key)
     if isinstance(found, Rejection):
-        return refusal(found, 404 if found.category is Category.NOT_FOUND else 400)
+        return refusal(found)
     invoice = billing.invoice(found.referred_invoice_number or "")
     invoice_id = None if isinstance(invoice, Rejection) else invoice.id
     body = views.credit_memo(
@@ -213,14 +213,14 @@ def get_credit_memo(billing: Billing, key: str) -> Reply:
 def get_credit_memo_items(billing: Billing, key: str) -> Reply:
     found = billing.credit_memo(key)
     if isinstance(found, Rejection):
-        return refusal(found, 404 if found.category is Category.NOT_FOUND else 400)
+        return refusal(found)
     return Reply(200, checked("credit-memo-items-response", views.credit_memo_items(found)))
 
 
 def post_credit_memo(billing: Billing, key: str) -> Reply:
     posted = billing.post_credit_memo(key)
     if isinstance(posted, Rejection):
-        return refusal(posted, 404 if posted.category is Category.NOT_FOUND else 400)
+        return refusal(posted)
     return get_credit_memo(billing, posted.number)
 
 

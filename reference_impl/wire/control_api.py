@@ -136,7 +136,7 @@ class ReferenceTenant:
 
     def _bill_run(self, outcome: BillRun | Rejection) -> Reply:
         if isinstance(outcome, Rejection):
-            return refusal(outcome, 404 if outcome.category is Category.NOT_FOUND else 400)
+            return refusal(outcome)
         ids = {number: account.id for number, account in self.billing.accounts().items()}
         return Reply(200, checked("bill-run-response", views.bill_run(outcome, ids)))
 
@@ -149,7 +149,7 @@ class ReferenceTenant:
     def pending_occurrence(self, key: str) -> Reply:
         run = self.billing.bill_run(key)
         if isinstance(run, Rejection):
-            return refusal(run, 404)
+            return refusal(run)
         waiting = None if run.series is None else self.billing.pending_occurrence(run.series)
         ids = {number: account.id for number, account in self.billing.accounts().items()}
         shown = None
@@ -161,7 +161,7 @@ class ReferenceTenant:
     def close_account(self, key: str) -> Reply:
         closed = self.billing.close_account(key)
         if isinstance(closed, Rejection):
-            return refusal(closed, 404)
+            return refusal(closed)
         return Reply(
             200,
             checked(

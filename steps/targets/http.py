@@ -15,7 +15,7 @@ from typing import Any
 
 from steps.targets import views
 from steps.targets.errors import NotApplicableError
-from steps.targets.http_base import CONTROL_PREFIX
+from steps.targets.http_base import CONTROL_PREFIX, refused
 from steps.targets.http_billing import BillingOverHttp
 from steps.targets.payloads import cancellation_payload, subscription_payload
 from steps.targets.protocol import (
@@ -216,7 +216,7 @@ class HttpTarget(BillingOverHttp):
             response_schema="async-job-response",
             anchor="submitted",
         )
-        if status >= 400 or body.get("success") is False:
+        if refused(status, body):
             return views.refused("create order asynchronously", body)
         job_id = str(body["jobId"])
         status, job = self._poll(

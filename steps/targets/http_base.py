@@ -19,11 +19,16 @@ from steps.targets.protocol import (
 )
 from steps.targets.transport import HttpClient
 
-__all__ = ["CONTROL_PREFIX", "SETTLING", "HttpTargetBase", "bill_run_view", "invoice_view"]
+__all__ = ["CONTROL_PREFIX", "SETTLING", "HttpTargetBase", "bill_run_view", "invoice_view", "refused"]
 
 T = TypeVar("T")
 SETTLING = {"Pending", "Processing", "PostInProgress", "CancelInProgress", "RemoveInProgress"}
 CONTROL_PREFIX = "/conformance/v1"
+
+
+def refused(status: int, body: dict[str, Any]) -> bool:
+    """Whether an answer is a refusal: HTTP 4xx, or ``success: false`` (Zuora also sends that with 200)."""
+    return status >= 400 or body.get("success") is False
 
 
 def bill_run_view(body: dict[str, Any]) -> BillRunView:
@@ -72,7 +77,7 @@ class HttpTargetBase:
     def _outcome(
         self, operation: str, status: int, body: dict[str, Any], convert: Callable[[dict[str, Any]], T]
     ) -> Outcome[T]:
-        if status >= 400 or body.get("success") is False:
+        if refused(status, body):
             return views.refused(operation, body)
         return convert(body)
 

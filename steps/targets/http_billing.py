@@ -8,7 +8,14 @@ from typing import Any
 
 from steps.targets import views
 from steps.targets.errors import NotApplicableError, ProtocolError
-from steps.targets.http_base import CONTROL_PREFIX, SETTLING, HttpTargetBase, bill_run_view, invoice_view
+from steps.targets.http_base import (
+    CONTROL_PREFIX,
+    SETTLING,
+    HttpTargetBase,
+    bill_run_view,
+    invoice_view,
+    refused,
+)
 from steps.targets.protocol import (
     BillRunView,
     CancelView,
@@ -55,7 +62,7 @@ class BillingOverHttp(HttpTargetBase):
             request_schema="create-bill-run-request",
             response_schema="bill-run-response",
         )
-        if status < 400 and reply.get("success") is not False and schedule is None:
+        if not refused(status, reply) and schedule is None:
             status, reply = self._settle_bill_run("create bill run", str(reply["id"]))
         return self._outcome("create bill run", status, reply, bill_run_view)
 
@@ -74,7 +81,7 @@ class BillingOverHttp(HttpTargetBase):
             response_schema="bill-run-response",
             anchor="cancel",
         )
-        if status >= 400 or reply.get("success") is False:
+        if refused(status, reply):
             return views.refused("cancel bill run", reply)
         following = reply.get("nextRun")
         if reply.get("status") in SETTLING:
@@ -90,7 +97,7 @@ class BillingOverHttp(HttpTargetBase):
             request_schema="post-bill-run-request",
             response_schema="bill-run-response",
         )
-        if status < 400 and reply.get("success") is not False and reply.get("status") in SETTLING:
+        if not refused(status, reply) and reply.get("status") in SETTLING:
             status, reply = self._settle_bill_run("post bill run", bill_run_id)
         return self._outcome("post bill run", status, reply, bill_run_view)
 
@@ -114,7 +121,7 @@ class BillingOverHttp(HttpTargetBase):
         status, reply = self.client.call(
             "delete bill run", "DELETE", f"/v1/bill-runs/{bill_run_id}", response_schema="bill-run-response"
         )
-        if status >= 400 or reply.get("success") is False:
+        if refused(status, reply):
             return views.refused("delete bill run", reply)
         self._poll(
             "delete bill run",
@@ -177,7 +184,7 @@ class BillingOverHttp(HttpTargetBase):
         status, body = self.client.call(
             "post invoice", "PUT", f"/v1/invoices/{number}/post", body={}, response_schema="invoice-response"
         )
-        if status >= 400 or body.get("success") is False:
+        if refused(status, body):
             return views.refused("post invoice", body)
         return self.invoice(number)
 
@@ -200,7 +207,7 @@ class BillingOverHttp(HttpTargetBase):
         status, body = self.client.call(
             "get credit memo", "GET", f"/v1/credit-memos/{number}", response_schema="credit-memo-response"
         )
-        if status >= 400 or body.get("success") is False:
+        if refused(status, body):
             return views.refused("get credit memo", body)
         _, listed = self.client.call(
             "get credit memo items",
@@ -221,7 +228,7 @@ class BillingOverHttp(HttpTargetBase):
             f"/v1/credit-memos/{number}/post",
             response_schema="credit-memo-response",
         )
-        if status >= 400 or body.get("success") is False:
+        if refused(status, body):
             return views.refused("post credit memo", body)
         return self.credit_memo(number)
 
@@ -229,7 +236,7 @@ class BillingOverHttp(HttpTargetBase):
         status, invoice = self.client.call(
             "get invoice", "GET", f"/v1/invoices/{invoice_number}", response_schema="invoice-response"
         )
-        if status >= 400 or invoice.get("success") is False:
+        if refused(status, invoice):
             return views.refused("get invoice", invoice)
         body = {
             "accountId": invoice["accountId"],
