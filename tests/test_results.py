@@ -86,14 +86,17 @@ def test_the_junit_xml_has_one_suite_per_rule_with_its_failures(broken_results: 
     assert failing == {"BR-CANCEL-POSTED-RUN": "1"}
 
 
-def test_serial_and_parallel_runs_write_the_same_conformance_json(tmp_path: Path) -> None:
-    """With and without pytest-xdist, only the start time differs."""
-    outputs = []
+def test_serial_and_parallel_runs_write_the_same_results(tmp_path: Path) -> None:
+    """With and without pytest-xdist only the start time differs; Cucumber JSON and JUnit XML match."""
     for name, extra in (("serial", ()), ("parallel", ("-n", "2"))):
         run_results(tmp_path / name, BROKEN, *extra)
-        outputs.append(stable(_results(tmp_path / name)))
-    assert outputs[0] == outputs[1]
-    assert outputs[0]["summary"]["scenarios"]["failed"] == 1
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    assert stable(_results(serial)) == stable(_results(parallel))
+    assert stable(_results(serial))["summary"]["scenarios"]["failed"] == 1
+    for name in ("cucumber.json", "junit.xml"):
+        assert (serial / name).read_text(encoding="utf-8") == (parallel / name).read_text(encoding="utf-8"), (
+            name
+        )
 
 
 def test_http_evidence_is_kept_and_secrets_are_not(
