@@ -11,7 +11,7 @@ from billing_conformance import PROJECT_ROOT
 from steps.targets import Target, open_target
 from steps.targets.in_process import InProcessTarget
 
-PY_DIRS = ("reference_impl", "steps", "billing_conformance", "tests", "features")
+PY_DIRS = ("reference_impl", "steps", "billing_conformance", "tests", "features", "bench")
 
 
 def _imports(path: Path) -> set[str]:
