@@ -8,7 +8,7 @@ from datetime import date
 from pytest_bdd import given, then, when
 
 from steps.parsing import BILL_RUN_STATUS, step
-from steps.support import accepted, arranged, refused
+from steps.support import accepted, arranged, refused, refused_by_rule
 from steps.targets import (
     BillRunView,
     CancelView,
@@ -145,7 +145,7 @@ def _(cancellation: Outcome[CancelView]) -> None:
 
 @then("the cancellation is refused because a business rule forbids it")
 def _(cancellation: Outcome[CancelView]) -> None:
-    refused(cancellation, "the cancellation", Refusal.RULE_RESTRICTION)
+    refused_by_rule(cancellation, "the cancellation")
 
 
 @then(step("the bill run is still {status}"))
@@ -191,7 +191,7 @@ def _(target: Target, deletion: Deletion) -> None:
 
 @then("the deletion is refused because a business rule forbids it")
 def _(deletion: Deletion) -> None:
-    refused(deletion.outcome, "the deletion", Refusal.RULE_RESTRICTION)
+    refused_by_rule(deletion.outcome, "the deletion")
 
 
 @then("the bill run has no credit memo")

@@ -8,8 +8,8 @@ from decimal import Decimal
 from pytest_bdd import given, parsers, then, when
 
 from steps.parsing import DOCUMENT_STATUS, step
-from steps.support import accepted, arranged, invoice_of, refused
-from steps.targets import BillRunView, Outcome, PaymentView, Refusal, Target
+from steps.support import accepted, arranged, invoice_of, refused_by_rule
+from steps.targets import BillRunView, Outcome, PaymentView, Target
 
 __all__: list[str] = []
 
@@ -47,7 +47,7 @@ def _(payment: Outcome[PaymentView]) -> None:
 
 @then("the payment is refused because a business rule forbids it")
 def _(payment: Outcome[PaymentView]) -> None:
-    refused(payment, "the payment", Refusal.RULE_RESTRICTION)
+    refused_by_rule(payment, "the payment")
 
 
 @then(step('"{name}" has an invoice dated {day:Date}'))

@@ -25,6 +25,7 @@ __all__ = [
     "invoice_dated",
     "invoice_of",
     "refused",
+    "refused_by_rule",
 ]
 
 T = TypeVar("T")
@@ -78,6 +79,21 @@ def invoice_dated(target: Target, name: str, day: date) -> InvoiceView:
     found = [i for i in target.account_invoices(name) if i.invoice_date == day and i.status != "Canceled"]
     assert len(found) == 1, f"expected one invoice of {name} dated {day}, found {found}"
     return found[0]
+
+
+#: The categories a refusal "because a business rule forbids it" may carry: Zuora's documents
+#: name no codes, and describe such refusals both as rule restrictions and as invalid values.
+RULE_REFUSALS = frozenset({Refusal.RULE_RESTRICTION, Refusal.INVALID_VALUE})
+
+
+def refused_by_rule(outcome: Outcome[object], what: str) -> Refused:
+    """The refusal of the operation under test, which must be a business-rule refusal."""
+    assert isinstance(outcome, Refused), f"expected {what} to be refused, but it was accepted: {outcome!r}"
+    assert outcome.category in RULE_REFUSALS, (
+        f"expected {what} to be refused by a business rule (rule restriction or invalid value), but it was "
+        f"refused as {outcome.category.name}: {outcome.message} (code {outcome.code})"
+    )
+    return outcome
 
 
 def business_refusal(outcome: Outcome[object], what: str) -> Refused:
