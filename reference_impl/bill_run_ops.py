@@ -127,6 +127,14 @@ class BillRunOps(Invoicing):
             self._schedule_next(done)
         return done
 
+    def _find_and_move(self, key: str, action: BillRunAction) -> tuple[BillRun, BillRun] | Rejection:
+        """The bill run ``key`` as it is, and as ``action`` would leave it; or why it cannot be."""
+        run = self._find_bill_run(key)
+        if isinstance(run, Rejection):
+            return run
+        moved = run.transition(action, self.transitions)
+        return moved if isinstance(moved, Rejection) else (run, moved)
+
     def _move(self, run: BillRun, action: BillRunAction) -> BillRun:
         moved = run.transition(action, self.transitions)
         if isinstance(moved, Rejection):  # an internal step the table must allow
@@ -196,12 +204,10 @@ class BillRunOps(Invoicing):
     @atomic
     def post_bill_run(self, key: str, invoice_date: date | None = None) -> BillRun | Rejection:
         """Post every draft document of a completed run; the run becomes Posted."""
-        run = self._find_bill_run(key)
-        if isinstance(run, Rejection):
-            return run
-        posting = run.transition(BillRunAction.START_POSTING, self.transitions)
-        if isinstance(posting, Rejection):
-            return posting
+        found = self._find_and_move(key, BillRunAction.START_POSTING)
+        if isinstance(found, Rejection):
+            return found
+        run, posting = found
         for invoice in self._invoices_of(run):
             posted = invoice.transition(DocumentAction.POST)
             if not isinstance(posted, Rejection):
@@ -225,12 +231,10 @@ class BillRunOps(Invoicing):
         ``cancel_once`` matters only for a pending occurrence of a schedule: True cancels this
         occurrence and queues the next one at once; False ends the schedule.
         """
-        run = self._find_bill_run(key)
-        if isinstance(run, Rejection):
-            return run
-        canceling = run.transition(BillRunAction.START_CANCELING, self.transitions)
-        if isinstance(canceling, Rejection):
-            return canceling
+        found = self._find_and_move(key, BillRunAction.START_CANCELING)
+        if isinstance(found, Rejection):
+            return found
+        run, canceling = found
         blocked = self._cancel_blocker(run)
         if blocked is not None:
             return blocked
@@ -303,12 +307,10 @@ class BillRunOps(Invoicing):
     @atomic
     def delete_bill_run(self, key: str) -> BillRun | Rejection:
         """Remove a canceled (or failed) run and the documents it produced."""
-        run = self._find_bill_run(key)
-        if isinstance(run, Rejection):
-            return run
-        removing = run.transition(BillRunAction.START_REMOVING, self.transitions)
-        if isinstance(removing, Rejection):
-            return removing
+        found = self._find_and_move(key, BillRunAction.START_REMOVING)
+        if isinstance(found, Rejection):
+            return found
+        run, removing = found
         for invoice in self._invoices_of(run):
             del self._ledger.invoices[invoice.number]
         for memo in self._credit_memos_of(run):
