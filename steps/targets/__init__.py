@@ -16,6 +16,7 @@ from typing import Any
 from steps.targets.errors import (
     ArrangementError,
     AuthenticationError,
+    ContractViolationError,
     HarnessError,
     NotApplicableError,
     ProtocolError,
@@ -48,6 +49,7 @@ __all__ = [
     "BillRunView",
     "CancelView",
     "CancellationOrder",
+    "ContractViolationError",
     "CreditMemoView",
     "HarnessError",
     "InvoiceView",

@@ -15,6 +15,7 @@ from __future__ import annotations
 __all__ = [
     "ArrangementError",
     "AuthenticationError",
+    "ContractViolationError",
     "HarnessError",
     "NotApplicableError",
     "ProtocolError",
@@ -70,6 +71,20 @@ class ProtocolError(HarnessError):
         super().__init__(f"{operation}: protocol error{where}: {message}")
         self.operation = operation
         self.field = field
+
+
+class ContractViolationError(ProtocolError):
+    """The target answered with a body that breaks Zuora's published shape for the operation.
+
+    Not a fault of the kit: the target does not keep to the wire contract. The scenario cannot be
+    judged (so its rule is not blamed), and the run reports the violation as non-conformance of
+    the wire contract, naming the operation, the field and what is wrong.
+    """
+
+    def __init__(self, operation: str, message: str, field: str | None = None, schema: str = "") -> None:
+        super().__init__(operation, message, field)
+        self.message = message
+        self.schema = schema
 
 
 class NotApplicableError(Exception):

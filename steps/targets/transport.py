@@ -21,7 +21,7 @@ import requests
 
 from billing_conformance.contract import violations
 from billing_conformance.jsonio import dumps
-from steps.targets.errors import AuthenticationError, ProtocolError, TransportError
+from steps.targets.errors import AuthenticationError, ContractViolationError, ProtocolError, TransportError
 from steps.targets.profile import Profile
 
 __all__ = ["Exchange", "HttpClient"]
@@ -157,8 +157,8 @@ class HttpClient:
     def _check(self, operation: str, stem: str, anchor: str | None, decoded: object, status: int) -> None:
         found = violations(stem, decoded, anchor)
         if found:
-            raise ProtocolError(
-                operation, f"HTTP {status} body breaks {stem}: {found[0].message}", found[0].path
+            raise ContractViolationError(
+                operation, f"HTTP {status} body breaks {stem}: {found[0].message}", found[0].path, stem
             )
 
 
