@@ -117,7 +117,7 @@ def _mount(app: FastAPI, tenant: ReferenceTenant, auth: AuthSettings, route: Rou
             tenant,
             dict(request.path_params),
             payload,
-            request.query_params.getlist("filter[]"),
+            {name: request.query_params.getlist(name) for name in request.query_params},
             request.headers.get("zuora-version"),
         )
         return _json(route.handle(call))

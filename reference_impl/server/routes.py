@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from reference_impl.billing import Billing
@@ -20,8 +20,17 @@ class Call:
     tenant: ReferenceTenant
     params: dict[str, str]
     body: object
-    filters: list[str]
+    query: Mapping[str, list[str]]
     zuora_version: str | None
+
+    @property
+    def filters(self) -> list[str]:
+        return list(self.query.get("filter[]", []))
+
+    def first(self, name: str) -> str | None:
+        """The first value of query parameter ``name``, if given."""
+        values = self.query.get(name)
+        return values[0] if values else None
 
     @property
     def billing(self) -> Billing:

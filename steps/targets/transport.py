@@ -32,7 +32,11 @@ MAX_RETRY_AFTER_SECONDS = 10.0
 
 @dataclass(frozen=True)
 class Exchange:
-    """What was sent and received, secrets left out: evidence for a report."""
+    """What was sent and received, secrets left out: evidence for a report.
+
+    ``url`` is the full URL, query included. ``deliberate`` says why a request that breaks its
+    published request schema was sent anyway (a scenario's negative case); None otherwise.
+    """
 
     operation: str
     method: str
@@ -40,6 +44,7 @@ class Exchange:
     request_body: object
     status: int
     response_body: object
+    deliberate: str | None = None
 
 
 @dataclass
@@ -96,8 +101,10 @@ class HttpClient:
         response_schema: str | None = None,
         anchor: str | None = None,
         params: dict[str, Any] | None = None,
+        deliberate: str | None = None,
     ) -> tuple[int, Any]:
-        if request_schema is not None and body is not None:
+        """One exchange. ``deliberate`` names why the body is sent unchecked (a negative case)."""
+        if request_schema is not None and body is not None and deliberate is None:
             found = violations(request_schema, json.loads(dumps(body)))
             if found:
                 raise ProtocolError(operation, f"the kit built an invalid request: {found[0]}", found[0].path)
@@ -107,7 +114,9 @@ class HttpClient:
             decoded = json.loads(reply.content, parse_float=Decimal) if reply.content else {}
         except (ValueError, UnicodeDecodeError):
             raise ProtocolError(operation, f"HTTP {reply.status_code} with a body that is not JSON") from None
-        self.exchanges.append(Exchange(operation, method, url, body, reply.status_code, decoded))
+        self.exchanges.append(
+            Exchange(operation, method, reply.url or url, body, reply.status_code, decoded, deliberate)
+        )
         if reply.status_code >= 500:
             raise ProtocolError(operation, f"the target failed with HTTP {reply.status_code}")
         failed = isinstance(decoded, dict) and decoded.get("success") is False
