@@ -182,12 +182,28 @@ class DocumentOps(ServiceBase):
 
     @atomic
     def collect_payment(
-        self, *, invoice_number: str, amount: Decimal, effective_date: date | None = None
+        self,
+        *,
+        invoice_number: str,
+        amount: Decimal,
+        effective_date: date | None = None,
+        currency: str | None = None,
     ) -> Payment | Rejection:
-        """Collect ``amount`` from the invoice's account and apply it to that invoice."""
+        """Collect ``amount`` from the invoice's account and apply it to that invoice.
+
+        ``currency``, when given, must be the account's (Zuora's rule for payments that are not
+        standalone).
+        """
         invoice = self._find_invoice(invoice_number)
         if isinstance(invoice, Rejection):
             return invoice
+        account = self._ledger.accounts[invoice.account_number]
+        if currency is not None and currency != account.currency:
+            return Rejection(
+                "payment-currency-mismatch",
+                Category.INVALID_VALUE,
+                f"The payment is in {currency}; the account {account.number} pays in {account.currency}.",
+            )
         refused = self._payment_refusal(invoice, amount)
         if refused is not None:
             return refused

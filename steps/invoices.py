@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from pytest_bdd import given, parsers, then, when
 
 from steps.parsing import DOCUMENT_STATUS, step
 from steps.support import accepted, arranged, invoice_of, refused_by_rule
-from steps.targets import BillRunView, Outcome, PaymentView, Target
+from steps.targets import BillRunView, Money, Outcome, PaymentView, Target
 
 __all__: list[str] = []
 
@@ -20,7 +19,7 @@ def _(target: Target, bill_run: BillRunView, name: str) -> None:
 
 
 @when(step('a payment of {amount:Money} is collected on the invoice of "{name}"'), target_fixture="payment")
-def _(target: Target, bill_run: BillRunView, amount: Decimal, name: str) -> Outcome[PaymentView]:
+def _(target: Target, bill_run: BillRunView, amount: Money, name: str) -> Outcome[PaymentView]:
     return target.collect_payment(invoice_of(target, bill_run, name).number, amount)
 
 
@@ -31,13 +30,15 @@ def _(target: Target, bill_run: BillRunView, name: str, status: str) -> None:
 
 
 @then(step('the invoice of "{name}" has a balance of {amount:Money}'))
-def _(target: Target, bill_run: BillRunView, name: str, amount: Decimal) -> None:
-    assert invoice_of(target, bill_run, name).balance == amount
+def _(target: Target, bill_run: BillRunView, name: str, amount: Money) -> None:
+    invoice = invoice_of(target, bill_run, name)
+    assert invoice.balance == amount, f"the invoice {invoice.number} has a balance of {invoice.balance}"
 
 
 @then(step('the invoice of "{name}" amounts to {amount:Money}'))
-def _(target: Target, bill_run: BillRunView, name: str, amount: Decimal) -> None:
-    assert invoice_of(target, bill_run, name).amount == amount
+def _(target: Target, bill_run: BillRunView, name: str, amount: Money) -> None:
+    invoice = invoice_of(target, bill_run, name)
+    assert invoice.amount == amount, f"the invoice {invoice.number} amounts to {invoice.amount}"
 
 
 @then("the payment is accepted")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
-from decimal import Decimal
 
 from pytest_bdd import then, when
 
-from steps.parsing import step
+from steps.parsing import money, step
 from steps.support import accepted, arranged, business_refusal
-from steps.targets import BillRunView, CancellationOrder, OrderView, Outcome, Target, WriteOffView
+from steps.targets import BillRunView, CancellationOrder, Money, OrderView, Outcome, Target, WriteOffView
 
 __all__: list[str] = []
 
@@ -28,9 +28,7 @@ def _write_off_of(target: Target, order: OrderView, day: date, name: str | None 
     assert order.write_offs is not None, "the order reported no write-offs"
     for write_off in order.write_offs:
         invoice = arranged(target.invoice(write_off.invoice_number))
-        if invoice.invoice_date == day and (
-            name is None or invoice.account_number == target.account_number(name)
-        ):
+        if invoice.invoice_date == day and (name is None or invoice.account_id == target.account_id(name)):
             return write_off
     raise AssertionError(f"no write-off reported for an invoice dated {day}: {order.write_offs}")
 
@@ -142,43 +140,53 @@ def _(order: Outcome[OrderView]) -> None:
         'reason code "{reason}"'
     )
 )
-def _(target: Target, order: Outcome[OrderView], name: str, day: date, amount: Decimal, reason: str) -> None:
+def _(target: Target, order: Outcome[OrderView], name: str, day: date, amount: Money, reason: str) -> None:
     write_off = _write_off_of(target, _order(order), day, name)
-    assert (write_off.status, write_off.amount) == ("Success", amount), write_off
+    assert (write_off.status, write_off.amount) == ("Success", amount), (
+        f"the write-off is {write_off.status} for {write_off.amount}"
+    )
     assert write_off.credit_memo_number is not None, "the write-off names no credit memo"
     memo = accepted(target.credit_memo(write_off.credit_memo_number), "looking the credit memo up")
-    assert (memo.amount, memo.reason_code, memo.status, memo.applied_amount) == (
-        amount,
-        reason,
-        "Posted",
-        amount,
+    seen = (memo.amount, memo.reason_code, memo.status, memo.applied_amount)
+    assert seen == (amount, reason, "Posted", amount), (
+        f"the credit memo {memo.number} is {memo.status}, amounts to {memo.amount}, has "
+        f"{memo.applied_amount} applied and the reason code {memo.reason_code!r}"
     )
-    assert memo.account_number == target.account_number(name)
+    assert memo.account_id == target.account_id(name), f"the credit memo {memo.number} is for another account"
 
 
 @then("the order reports these write-offs:")
 def _(target: Target, order: Outcome[OrderView], datatable: list[list[str]]) -> None:
+    """Compared by meaning and in any order: dates as dates, amounts as money in a currency."""
     header, *rows = datatable
     reported = _order(order).write_offs
     assert reported is not None, "the order reported no write-offs"
     assert header == ["invoice dated", "amount", "status", "credit memo"], header
-    expected = sorted(tuple(row) for row in rows)
-    seen = sorted(
+    expected = Counter(
+        (date.fromisoformat(dated), money(amount), status, memo == "yes")
+        for dated, amount, status, memo in rows
+    )
+    seen = Counter(
         (
-            arranged(target.invoice(w.invoice_number)).invoice_date.isoformat(),
-            f"{w.amount} USD",
+            arranged(target.invoice(w.invoice_number)).invoice_date,
+            w.amount,
             w.status,
-            "yes" if w.credit_memo_number else "no",
+            bool(w.credit_memo_number),
         )
         for w in reported
     )
-    assert seen == expected, f"the order reported {reported}"
+    assert seen == expected, "the order reported " + "; ".join(
+        f"invoice dated {day}: {amount} {status}{' with a credit memo' if memo else ''}"
+        for day, amount, status, memo in sorted(seen, key=str)
+    )
 
 
 @then(step('the order wrote off {amount:Money} of the invoice of "{name}" dated {day:Date}'))
-def _(target: Target, order: Outcome[OrderView], amount: Decimal, name: str, day: date) -> None:
+def _(target: Target, order: Outcome[OrderView], amount: Money, name: str, day: date) -> None:
     write_off = _write_off_of(target, _order(order), day, name)
-    assert (write_off.status, write_off.amount) == ("Success", amount), write_off
+    assert (write_off.status, write_off.amount) == ("Success", amount), (
+        f"the write-off is {write_off.status} for {write_off.amount}"
+    )
 
 
 @then("each write-off names its invoice and its credit memo by their numbers")
@@ -237,22 +245,26 @@ def _(target: Target, order: Outcome[OrderView]) -> None:
 
 
 @then(step("the final credit memo of the order amounts to {amount:Money} and is fully applied"))
-def _(target: Target, order: Outcome[OrderView], amount: Decimal) -> None:
+def _(target: Target, order: Outcome[OrderView], amount: Money) -> None:
     (number,) = _order(order).credit_memo_numbers
     memo = accepted(target.credit_memo(number), "looking the final credit memo up")
-    assert (memo.amount, memo.applied_amount) == (amount, amount), memo
+    assert (memo.amount, memo.applied_amount) == (amount, amount), (
+        f"the final credit memo {memo.number} amounts to {memo.amount}, {memo.applied_amount} applied"
+    )
 
 
 @then(step("the final invoice of the order amounts to {amount:Money}"))
-def _(target: Target, order: Outcome[OrderView], amount: Decimal) -> None:
+def _(target: Target, order: Outcome[OrderView], amount: Money) -> None:
     (number,) = _order(order).invoice_numbers
-    assert accepted(target.invoice(number), "looking the final invoice up").amount == amount
+    invoice = accepted(target.invoice(number), "looking the final invoice up")
+    assert invoice.amount == amount, f"the final invoice {number} amounts to {invoice.amount}"
 
 
 @then(step("the final invoice of the order has a balance of {amount:Money}"))
-def _(target: Target, order: Outcome[OrderView], amount: Decimal) -> None:
+def _(target: Target, order: Outcome[OrderView], amount: Money) -> None:
     (number,) = _order(order).invoice_numbers
-    assert accepted(target.invoice(number), "looking the final invoice up").balance == amount
+    invoice = accepted(target.invoice(number), "looking the final invoice up")
+    assert invoice.balance == amount, f"the final invoice {number} has a balance of {invoice.balance}"
 
 
 @then(step('it is shown as completed, for the "{plan}" subscription of "{name}"'))

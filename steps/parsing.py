@@ -9,7 +9,9 @@ from typing import Generic, TypeVar
 
 from pytest_bdd import parsers
 
-__all__ = ["BILL_RUN_STATUS", "DOCUMENT_STATUS", "step"]
+from steps.targets import Money
+
+__all__ = ["BILL_RUN_STATUS", "DOCUMENT_STATUS", "money", "step"]
 
 
 V = TypeVar("V")
@@ -26,9 +28,15 @@ class _Type(Generic[V]):
         return self._convert(text)
 
 
+def money(text: str) -> Money:
+    """``"30.00 USD"`` as an amount in its currency."""
+    amount, _, currency = text.strip().partition(" ")
+    return Money(Decimal(amount), currency.strip())
+
+
 TYPES: dict[str, Callable[[str], object]] = {
     "Date": _Type(r"\d{4}-\d{2}-\d{2}", date.fromisoformat),
-    "Money": _Type(r"-?\d+\.\d{2} [A-Z]{3}", lambda text: Decimal(text.split()[0])),
+    "Money": _Type(r"-?\d+\.\d{2} [A-Z]{3}", money),
     "Switch": _Type(r"enabled|disabled", lambda text: text == "enabled"),
     "Feature": _Type(r"Orders|Workflow", str.lower),
     "YesNo": _Type(r"yes|no", lambda text: text == "yes"),
@@ -37,6 +45,7 @@ TYPES: dict[str, Callable[[str], object]] = {
         lambda text: text,
     ),
 }
+
 
 BILL_RUN_STATUS = {
     "pending": "Pending",

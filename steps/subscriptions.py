@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from pytest_bdd import given, then
 
 from steps.parsing import step
 from steps.support import accepted, arranged, invoice_dated, invoice_of
-from steps.targets import BillRunView, Target
+from steps.targets import BillRunView, Money, Target
 
 __all__: list[str] = []
 
 
-def _bill(target: Target, name: str, day: date, amount: Decimal, *, post: bool) -> None:
+def _bill(target: Target, name: str, day: date, amount: Money, *, post: bool) -> None:
     target.set_today(day)
     run = arranged(target.create_bill_run(target_date=day, account=name, schedule=None))
     invoice = invoice_of(target, run, name)
@@ -24,17 +23,17 @@ def _bill(target: Target, name: str, day: date, amount: Decimal, *, post: bool) 
 
 
 @given(step('"{name}" has been issued an invoice of {amount:Money} on {day:Date}'))
-def _(target: Target, name: str, amount: Decimal, day: date) -> None:
+def _(target: Target, name: str, amount: Money, day: date) -> None:
     _bill(target, name, day, amount, post=True)
 
 
 @given(step('"{name}" has a draft invoice of {amount:Money} dated {day:Date}'))
-def _(target: Target, name: str, amount: Decimal, day: date) -> None:
+def _(target: Target, name: str, amount: Money, day: date) -> None:
     _bill(target, name, day, amount, post=False)
 
 
 @given(step('"{name}" has paid {amount:Money} of the invoice dated {day:Date}'))
-def _(target: Target, name: str, amount: Decimal, day: date) -> None:
+def _(target: Target, name: str, amount: Money, day: date) -> None:
     arranged(target.collect_payment(invoice_dated(target, name, day).number, amount))
 
 
@@ -52,19 +51,21 @@ def _(target: Target, plan: str, name: str, day: date) -> None:
 
 @then(step('the invoice of "{name}" dated {day:Date} has a balance of {amount:Money}'))
 @then(step('the invoice of "{name}" dated {day:Date} still has a balance of {amount:Money}'))
-def _(target: Target, name: str, day: date, amount: Decimal) -> None:
+def _(target: Target, name: str, day: date, amount: Money) -> None:
     invoice = invoice_dated(target, name, day)
     assert invoice.balance == amount, f"the invoice {invoice.number} has a balance of {invoice.balance}"
 
 
 @then(step('the invoice of "{name}" dated {day:Date} is still a draft with a balance of {amount:Money}'))
-def _(target: Target, name: str, day: date, amount: Decimal) -> None:
+def _(target: Target, name: str, day: date, amount: Money) -> None:
     invoice = invoice_dated(target, name, day)
-    assert (invoice.status, invoice.balance) == ("Draft", amount), f"the invoice is {invoice}"
+    assert (invoice.status, invoice.balance) == ("Draft", amount), (
+        f"the invoice {invoice.number} is {invoice.status} with a balance of {invoice.balance}"
+    )
 
 
 @then(step('the bill run produced a credit memo of {amount:Money} for "{name}"'))
-def _(target: Target, bill_run: BillRunView, amount: Decimal, name: str) -> None:
-    account = target.account_number(name)
-    memos = [m for m in arranged(target.bill_run_credit_memos(bill_run.id)) if m.account_number == account]
+def _(target: Target, bill_run: BillRunView, amount: Money, name: str) -> None:
+    account = target.account_id(name)
+    memos = [m for m in arranged(target.bill_run_credit_memos(bill_run.id)) if m.account_id == account]
     assert [m.amount for m in memos] == [amount], f"the bill run produced these credit memos: {memos}"

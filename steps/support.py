@@ -58,16 +58,16 @@ def refused(outcome: Outcome[object], what: str, category: Refusal) -> Refused:
 
 def invoice_of(target: Target, bill_run: BillRunView, name: str) -> InvoiceView:
     """The one invoice ``bill_run`` produced for the customer called ``name``."""
-    account = target.account_number(name)
-    found = [i for i in arranged(target.bill_run_invoices(bill_run.id)) if i.account_number == account]
+    account = target.account_id(name)
+    found = [i for i in arranged(target.bill_run_invoices(bill_run.id)) if i.account_id == account]
     assert len(found) == 1, f"expected one invoice for {name} in bill run {bill_run.number}, found {found}"
     return found[0]
 
 
 def credit_memo_of(target: Target, bill_run: BillRunView, name: str) -> CreditMemoView:
     """The one credit memo ``bill_run`` produced for the customer called ``name``."""
-    account = target.account_number(name)
-    found = [m for m in arranged(target.bill_run_credit_memos(bill_run.id)) if m.account_number == account]
+    account = target.account_id(name)
+    found = [m for m in arranged(target.bill_run_credit_memos(bill_run.id)) if m.account_id == account]
     assert len(found) == 1, (
         f"expected one credit memo for {name} in bill run {bill_run.number}, found {found}"
     )

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from datetime import time as clock_time
-from typing import Any
 
+from billing_conformance.contract import violations
+from billing_conformance.jsonio import dumps, loads
 from steps.targets import views
-from steps.targets.errors import NotApplicableError
-from steps.targets.http_base import CONTROL_PREFIX, refused
+from steps.targets.errors import NotApplicableError, ProtocolError
+from steps.targets.http_base import CONTROL_PREFIX, Account, refused
 from steps.targets.http_billing import BillingOverHttp
 from steps.targets.payloads import cancellation_payload, subscription_payload
 from steps.targets.protocol import (
@@ -99,10 +100,10 @@ class HttpTarget(BillingOverHttp):
 
     # -- accounts and subscriptions ------------------------------------------------------------------
 
-    def create_account(self, name: str) -> Outcome[str]:
+    def create_account(self, name: str, currency: str = "USD") -> Outcome[str]:
         body = {
             "name": name,
-            "currency": "USD",
+            "currency": currency,
             "billCycleDay": 0,
             "billToContact": {"firstName": name, "lastName": "Conformance"},
         }
@@ -117,15 +118,15 @@ class HttpTarget(BillingOverHttp):
             response_schema="create-account-response",
         )
         outcome = self._outcome(
-            "create account", status, reply, lambda b: (str(b["accountNumber"]), str(b["accountId"]))
+            "create account",
+            status,
+            reply,
+            lambda b: Account(b.text("accountNumber"), b.text("accountId"), currency),
         )
         if isinstance(outcome, Refused):
             return outcome
         self._accounts[name] = outcome
-        return outcome[0]
-
-    def account_number(self, name: str) -> str:
-        return self._accounts[name][0]
+        return outcome.number
 
     def close_account(self, name: str) -> Outcome[None]:
         self._need_control("closing an account")
@@ -137,15 +138,24 @@ class HttpTarget(BillingOverHttp):
         )
         return self._outcome("close account", status, body, lambda _: None)
 
+    def _rate_plans(self, product: views.Fields) -> list[views.Fields]:
+        """A product's rate plans: listed inline (Zuora without a version header) or behind the
+        URL that Zuora-Version 230 and later give instead."""
+        listed = product.get("productRatePlans")
+        if not isinstance(listed, str):
+            return product.items("productRatePlans")
+        path = listed.removeprefix(self.profile.base_url)
+        return list(
+            self._pages("list rate plans", path, "product-rate-plans-response", {}, "productRatePlans")
+        )
+
     def _plan_id(self, plan: str) -> str:
         if self._plans is None:
-            _, body = self.client.call(
-                "list catalog", "GET", "/v1/catalog/products", response_schema="catalog-response"
-            )
+            products = self._pages("list catalog", "/v1/catalog/products", "catalog-response", {}, "products")
             self._plans = {
-                rp["name"]: rp["id"]
-                for product in body.get("products", [])
-                for rp in product.get("productRatePlans", [])
+                rate_plan.text("name"): rate_plan.text("id")
+                for product in products
+                for rate_plan in self._rate_plans(product)
             }
         if plan not in self._plans:
             raise NotApplicableError(f"the target's catalog has no rate plan named {plan!r}")
@@ -161,9 +171,12 @@ class HttpTarget(BillingOverHttp):
             request_schema="create-order-request",
             response_schema="create-order-response",
         )
-        order = self._outcome("create subscription", status, body, views.order_view)
+        currency = self.account_currency(name)
+        order = self._outcome("create subscription", status, body, lambda f: views.order_view(f, currency))
         if isinstance(order, Refused):
             return order
+        if not order.subscription_numbers:
+            raise ProtocolError("create subscription", "the order names no subscription", "$.subscriptions")
         self._subscriptions[(name, plan)] = order.subscription_numbers[0]
         return order.subscription_numbers[0]
 
@@ -181,9 +194,9 @@ class HttpTarget(BillingOverHttp):
             status,
             body,
             lambda b: SubscriptionView(
-                str(b["subscriptionNumber"]),
-                str(b["status"]),
-                views.iso_date(b.get("subscriptionEndDate")) if cancelled else None,
+                b.text("subscriptionNumber"),
+                b.text("status"),
+                b.day("subscriptionEndDate") if cancelled else None,
             ),
         )
 
@@ -197,28 +210,37 @@ class HttpTarget(BillingOverHttp):
             self.subscription_number(order.customer, order.plan),
             today,
         )
-        # The order under test goes out as built, unchecked: scenarios send forbidden combinations
-        # (write-off with payment collection, write-off asynchronously) on purpose.
+        currency = self.account_currency(order.customer)
+        stem = "create-order-async-request" if order.asynchronous else "create-order-request"
+        # The order under test is checked like every request, except that a scenario's negative
+        # case (write-off with payment collection, write-off asynchronously) goes out as built,
+        # marked as deliberate in the evidence.
+        broken = violations(stem, loads(dumps(payload)))
+        deliberate = f"the scenario's negative case: {broken[0]}" if broken else None
         if not order.asynchronous:
             status, body = self.client.call(
                 "create order",
                 "POST",
                 "/v1/orders",
                 body=payload,
+                request_schema=stem,
                 response_schema="create-order-response",
+                deliberate=deliberate,
             )
-            return self._outcome("create order", status, body, views.order_view)
+            return self._outcome("create order", status, body, lambda f: views.order_view(f, currency))
         status, body = self.client.call(
             "create order asynchronously",
             "POST",
             "/v1/async/orders",
             body=payload,
+            request_schema=stem,
             response_schema="async-job-response",
             anchor="submitted",
+            deliberate=deliberate,
         )
         if refused(status, body):
             return views.refused("create order asynchronously", body)
-        job_id = str(body["jobId"])
+        job_id = views.Fields("create order asynchronously", body).text("jobId")
         status, job = self._poll(
             "get async job",
             lambda: self.client.call(
@@ -232,7 +254,8 @@ class HttpTarget(BillingOverHttp):
         )
         if status >= 400 or job.get("status") == "Failed":
             return Refused("create order asynchronously", Refusal.OTHER, "job-failed", str(job.get("errors")))
-        return views.order_view(job["result"])
+        result = views.Fields("get async job", job).need("result")
+        return views.order_view(views.Fields("get async job", result, "$.result"), currency)
 
     def _today(self) -> date:
         if not self.profile.capabilities.control_api:
@@ -240,19 +263,19 @@ class HttpTarget(BillingOverHttp):
         _, body = self.client.call(
             "get clock", "GET", f"{CONTROL_PREFIX}/clock", response_schema="control-clock-response"
         )
-        return date.fromisoformat(str(body["now"])[:10])
+        return views.Fields("get clock", body).day("now")
 
     def order(self, number: str) -> Outcome[OrderView]:
         status, body = self.client.call(
             "get order", "GET", f"/v1/orders/{number}", response_schema="get-order-response"
         )
 
-        def view(b: dict[str, Any]) -> OrderView:
-            found = b["order"]
-            subs = tuple(str(s["subscriptionNumber"]) for s in found.get("subscriptions", []))
+        def view(b: views.Fields) -> OrderView:
+            found = views.Fields("get order", b.need("order"), "$.order")
+            subs = tuple(s.text("subscriptionNumber") for s in found.items("subscriptions"))
             return OrderView(
-                str(found["orderNumber"]),
-                str(found["status"]),
+                found.text("orderNumber"),
+                found.text("status"),
                 subs,
                 custom_fields=dict(found.get("customFields") or {}),
             )

@@ -1,29 +1,28 @@
-"""What every part of the HTTP target shares: the profile, the client, the roster, polling."""
+"""What every part of the HTTP target shares: the profile, the client, the roster, polling, paging."""
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
-from datetime import date
-from decimal import Decimal
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from steps.targets import views
-from steps.targets.errors import NotApplicableError, TransportError
+from steps.targets.errors import NotApplicableError, ProtocolError, TransportError
 from steps.targets.profile import Profile
-from steps.targets.protocol import (
-    BillRunView,
-    InvoiceView,
-    Outcome,
-)
+from steps.targets.protocol import Outcome
 from steps.targets.transport import HttpClient
 
-__all__ = ["CONTROL_PREFIX", "SETTLING", "HttpTargetBase", "bill_run_view", "invoice_view", "refused"]
+__all__ = ["CONTROL_PREFIX", "MAX_PAGES", "PAGE_SIZE", "SETTLING", "Account", "HttpTargetBase", "refused"]
 
 T = TypeVar("T")
 SETTLING = {"Pending", "Processing", "PostInProgress", "CancelInProgress", "RemoveInProgress"}
 CONTROL_PREFIX = "/conformance/v1"
+#: Zuora's object queries return at most 50 records a page; the kit asks for that many.
+PAGE_SIZE = 50
+#: A listing longer than this many pages is taken as a target that never stops paging.
+MAX_PAGES = 200
 
 
 def refused(status: int, body: dict[str, Any]) -> bool:
@@ -31,27 +30,13 @@ def refused(status: int, body: dict[str, Any]) -> bool:
     return status >= 400 or body.get("success") is False
 
 
-def bill_run_view(body: dict[str, Any]) -> BillRunView:
-    scheduled = str(body.get("scheduledExecutionTime") or "")[:10]
-    return BillRunView(
-        id=str(body["id"]),
-        number=str(body.get("billRunNumber", body["id"])),
-        status=str(body["status"]),
-        target_date=views.iso_date(body.get("targetDate")),
-        scheduled_date=date.fromisoformat(scheduled) if body.get("schedule") and scheduled else None,
-    )
+@dataclass(frozen=True)
+class Account:
+    """An account the kit created, as the target named it."""
 
-
-def invoice_view(body: dict[str, Any]) -> InvoiceView:
-    return InvoiceView(
-        str(body["invoiceNumber"]),
-        str(body.get("accountNumber", "")),
-        str(body["status"]),
-        Decimal(str(body["amount"])),
-        Decimal(str(body["balance"])),
-        date.fromisoformat(str(body["invoiceDate"])),
-        body.get("billRunId"),
-    )
+    number: str
+    id: str
+    currency: str
 
 
 class HttpTargetBase:
@@ -61,10 +46,30 @@ class HttpTargetBase:
         self.profile = profile
         self.name = f"HTTP {profile.base_url}"
         self.client = client or HttpClient(profile)
-        self._accounts: dict[str, tuple[str, str]] = {}  # name -> (number, id)
+        self._accounts: dict[str, Account] = {}
         self._subscriptions: dict[tuple[str, str], str] = {}
         self._plans: dict[str, str] | None = None
         self._run = uuid.uuid4().hex[:6].upper()
+
+    # -- the roster -------------------------------------------------------------------------------
+
+    def account_number(self, name: str) -> str:
+        return self._accounts[name].number
+
+    def account_id(self, name: str) -> str:
+        return self._accounts[name].id
+
+    def account_currency(self, name: str) -> str:
+        return self._accounts[name].currency
+
+    def _currency_of(self, account_id: str) -> str:
+        """The currency of an account the kit created, by its id (for documents that name none)."""
+        for account in self._accounts.values():
+            if account.id == account_id:
+                return account.currency
+        raise ProtocolError(
+            "read a document", f"it names an account the scenario did not create: {account_id}"
+        )
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -75,11 +80,11 @@ class HttpTargetBase:
             )
 
     def _outcome(
-        self, operation: str, status: int, body: dict[str, Any], convert: Callable[[dict[str, Any]], T]
+        self, operation: str, status: int, body: dict[str, Any], convert: Callable[[views.Fields], T]
     ) -> Outcome[T]:
         if refused(status, body):
             return views.refused(operation, body)
-        return convert(body)
+        return convert(views.Fields(operation, body))
 
     def _poll(
         self, operation: str, fetch: Callable[[], tuple[int, Any]], settled: Callable[[Any], bool]
@@ -97,6 +102,26 @@ class HttpTargetBase:
             time.sleep(pause)
             pause = min(pause * 2, 2.0)
 
+    def _pages(
+        self, operation: str, path: str, schema: str, params: dict[str, Any], rows: str
+    ) -> Iterator[views.Fields]:
+        """Every record of a paged listing: Zuora's ``nextPage`` goes back as ``cursor``."""
+        cursor: str | None = None
+        seen: set[str] = set()
+        for _ in range(MAX_PAGES):
+            query = {**params, **({"cursor": cursor} if cursor else {})}
+            status, body = self.client.call(operation, "GET", path, params=query, response_schema=schema)
+            if refused(status, body):
+                raise ProtocolError(operation, f"the listing was refused: {views.refused(operation, body)}")
+            yield from views.Fields(operation, body).items(rows)
+            cursor = body.get("nextPage")
+            if not cursor:
+                return
+            if cursor in seen:
+                raise ProtocolError(operation, f"the listing repeats the page {cursor!r}", "$.nextPage")
+            seen.add(cursor)
+        raise ProtocolError(operation, f"the listing goes on past {MAX_PAGES} pages", "$.nextPage")
+
     def _get_bill_run(self, bill_run_id: str) -> tuple[int, Any]:
         return self.client.call(
             "get bill run", "GET", f"/v1/bill-runs/{bill_run_id}", response_schema="bill-run-response"
@@ -108,6 +133,3 @@ class HttpTargetBase:
             lambda: self._get_bill_run(bill_run_id),
             lambda body: body.get("status") not in SETTLING,
         )
-
-    def _account_id(self, name: str) -> str:
-        return self._accounts[name][1]

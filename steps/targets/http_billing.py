@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from steps.targets import views
-from steps.targets.errors import NotApplicableError, ProtocolError
-from steps.targets.http_base import (
-    CONTROL_PREFIX,
-    SETTLING,
-    HttpTargetBase,
-    bill_run_view,
-    invoice_view,
-    refused,
-)
+from steps.targets.errors import NotApplicableError
+from steps.targets.http_base import CONTROL_PREFIX, PAGE_SIZE, SETTLING, HttpTargetBase, refused
 from steps.targets.protocol import (
     BillRunView,
     CancelView,
     CreditMemoView,
     InvoiceView,
-    MemoItemView,
+    Money,
     Outcome,
     PaymentView,
     Refused,
     ScheduleSpec,
 )
+from steps.targets.views import Fields, bill_run_view
 
 __all__ = ["BillingOverHttp"]
 
@@ -45,7 +38,7 @@ class BillingOverHttp(HttpTargetBase):
         if account is None:
             body["batches"] = ["AllBatches"]
         else:
-            body["billRunFilters"] = [{"filterType": "Account", "accountId": self._account_id(account)}]
+            body["billRunFilters"] = [{"filterType": "Account", "accountId": self.account_id(account)}]
         if schedule is not None:
             body["schedule"] = {
                 "repeatType": schedule.repeat_type,
@@ -63,7 +56,8 @@ class BillingOverHttp(HttpTargetBase):
             response_schema="bill-run-response",
         )
         if not refused(status, reply) and schedule is None:
-            status, reply = self._settle_bill_run("create bill run", str(reply["id"]))
+            created = Fields("create bill run", reply).text("id")
+            status, reply = self._settle_bill_run("create bill run", created)
         return self._outcome("create bill run", status, reply, bill_run_view)
 
     def bill_run(self, bill_run_id: str) -> Outcome[BillRunView]:
@@ -86,7 +80,8 @@ class BillingOverHttp(HttpTargetBase):
         following = reply.get("nextRun")
         if reply.get("status") in SETTLING:
             _, reply = self._settle_bill_run("cancel bill run", bill_run_id)
-        return CancelView(bill_run_view(reply), None if not following else bill_run_view(following))
+        next_run = None if not following else bill_run_view(Fields("cancel bill run", following, "$.nextRun"))
+        return CancelView(bill_run_view(Fields("cancel bill run", reply)), next_run)
 
     def post_bill_run(self, bill_run_id: str) -> Outcome[BillRunView]:
         status, reply = self.client.call(
@@ -140,68 +135,75 @@ class BillingOverHttp(HttpTargetBase):
         )
         if status >= 400 or not body.get("billRun"):
             return None
-        return bill_run_view(body["billRun"])
+        return bill_run_view(Fields("get pending occurrence", body["billRun"], "$.billRun"))
 
-    def _query(self, kind: str, field: str, value: str) -> list[dict[str, Any]]:
-        _, body = self.client.call(
-            f"query {kind}",
-            "GET",
-            f"/object-query/{kind}",
-            params={"filter[]": f"{field}.EQ:{value}"},
-            response_schema="object-query-response",
+    def _query_invoices(self, field: str, value: str) -> list[InvoiceView]:
+        rows = self._pages(
+            "query invoices",
+            "/object-query/invoices",
+            "query-invoices-response",
+            {"filter[]": f"{field}.EQ:{value}", "pageSize": PAGE_SIZE},
+            "data",
         )
-        if "data" not in body:
-            raise ProtocolError(f"query {kind}", "the listing has no data", "$.data")
-        return list(body["data"])
+        return [views.invoice_view(row, self._currency_of) for row in rows]
+
+    def _query_credit_memos(self, field: str, value: str) -> list[CreditMemoView]:
+        rows = self._pages(
+            "query credit memos",
+            "/object-query/credit-memos",
+            "query-credit-memos-response",
+            {"filter[]": f"{field}.EQ:{value}", "pageSize": PAGE_SIZE},
+            "data",
+        )
+        return [views.credit_memo_view(row, self._currency_of) for row in rows]
 
     def bill_run_invoices(self, bill_run_id: str) -> Outcome[list[InvoiceView]]:
+        """Zuora links an invoice to the bill run that made it by ``sourceId``, the run's number."""
         found = self.bill_run(bill_run_id)
         if isinstance(found, Refused):
             return found
-        return [invoice_view(row) for row in self._query("invoices", "sourceId", found.number)]
+        return self._query_invoices("sourceId", found.number)
 
     def bill_run_credit_memos(self, bill_run_id: str) -> Outcome[list[CreditMemoView]]:
         found = self.bill_run(bill_run_id)
         if isinstance(found, Refused):
             return found
-        return [self._memo(row) for row in self._query("credit-memos", "sourceId", found.number)]
+        return self._query_credit_memos("sourceId", found.number)
 
     # -- documents and payments -------------------------------------------------------------------------
 
     def account_invoices(self, name: str) -> list[InvoiceView]:
-        return [invoice_view(row) for row in self._query("invoices", "accountId", self._account_id(name))]
+        return self._query_invoices("accountId", self.account_id(name))
 
     def account_credit_memos(self, name: str) -> list[CreditMemoView]:
-        return [self._memo(row) for row in self._query("credit-memos", "accountId", self._account_id(name))]
+        return self._query_credit_memos("accountId", self.account_id(name))
 
     def invoice(self, number: str) -> Outcome[InvoiceView]:
         status, body = self.client.call(
             "get invoice", "GET", f"/v1/invoices/{number}", response_schema="invoice-response"
         )
-        return self._outcome("get invoice", status, body, invoice_view)
+        return self._outcome("get invoice", status, body, lambda f: views.invoice_view(f, self._currency_of))
 
     def post_invoice(self, number: str) -> Outcome[InvoiceView]:
+        """Zuora posts an invoice as an asynchronous operation: the kit waits until it is posted."""
         status, body = self.client.call(
-            "post invoice", "PUT", f"/v1/invoices/{number}/post", body={}, response_schema="invoice-response"
+            "post invoice",
+            "PUT",
+            f"/v1/invoices/{number}/post",
+            body={},
+            request_schema="post-invoice-request",
+            response_schema="async-operation-response",
         )
         if refused(status, body):
             return views.refused("post invoice", body)
-        return self.invoice(number)
-
-    def _memo(self, body: dict[str, Any], items: tuple[MemoItemView, ...] = ()) -> CreditMemoView:
-        number = str(body.get("number") or body.get("memoNumber"))
-        applied = body.get("appliedAmount")
-        account = str(body.get("accountNumber", ""))
-        return CreditMemoView(
-            number,
-            account,
-            str(body["status"]),
-            Decimal(str(body["amount"])),
-            None,
-            body.get("reasonCode"),
-            None if applied is None else Decimal(str(applied)),
-            items,
+        status, body = self._poll(
+            "post invoice",
+            lambda: self.client.call(
+                "get invoice", "GET", f"/v1/invoices/{number}", response_schema="invoice-response"
+            ),
+            lambda b: b.get("status") not in ("Draft", "Generating", "PendingForTax"),
         )
+        return self._outcome("get invoice", status, body, lambda f: views.invoice_view(f, self._currency_of))
 
     def credit_memo(self, number: str) -> Outcome[CreditMemoView]:
         status, body = self.client.call(
@@ -209,17 +211,15 @@ class BillingOverHttp(HttpTargetBase):
         )
         if refused(status, body):
             return views.refused("get credit memo", body)
-        _, listed = self.client.call(
+        rows = self._pages(
             "get credit memo items",
-            "GET",
             f"/v1/credit-memos/{number}/items",
-            response_schema="credit-memo-items-response",
+            "credit-memo-items-response",
+            {},
+            "items",
         )
-        items = tuple(
-            MemoItemView(Decimal(str(i["amount"])), dict(i.get("financeInformation") or {}))
-            for i in listed.get("items", [])
-        )
-        return self._memo(body, items)
+        items = tuple(views.memo_item_view(row) for row in rows)
+        return views.credit_memo_view(Fields("get credit memo", body), self._currency_of, items)
 
     def post_credit_memo(self, number: str) -> Outcome[CreditMemoView]:
         status, body = self.client.call(
@@ -232,17 +232,19 @@ class BillingOverHttp(HttpTargetBase):
             return views.refused("post credit memo", body)
         return self.credit_memo(number)
 
-    def collect_payment(self, invoice_number: str, amount: Decimal) -> Outcome[PaymentView]:
+    def collect_payment(self, invoice_number: str, amount: Money) -> Outcome[PaymentView]:
         status, invoice = self.client.call(
             "get invoice", "GET", f"/v1/invoices/{invoice_number}", response_schema="invoice-response"
         )
         if refused(status, invoice):
             return views.refused("get invoice", invoice)
+        found = Fields("get invoice", invoice)
         body = {
-            "accountId": invoice["accountId"],
-            "amount": amount,
+            "accountId": found.text("accountId"),
+            "amount": amount.amount,
+            "currency": amount.currency,
             "type": "External",
-            "invoices": [{"invoiceId": invoice["id"], "amount": amount}],
+            "invoices": [{"invoiceId": found.text("id"), "amount": amount.amount}],
         }
         status, reply = self.client.call(
             "create payment",
@@ -252,9 +254,9 @@ class BillingOverHttp(HttpTargetBase):
             request_schema="create-payment-request",
             response_schema="payment-response",
         )
-        return self._outcome(
-            "create payment",
-            status,
-            reply,
-            lambda b: PaymentView(str(b["number"]), invoice_number, Decimal(str(b["amount"]))),
-        )
+
+        def view(paid: Fields) -> PaymentView:
+            currency = paid.currency(lambda: amount.currency)
+            return PaymentView(paid.text("number"), invoice_number, Money(paid.number("amount"), currency))
+
+        return self._outcome("create payment", status, reply, view)

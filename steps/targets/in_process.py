@@ -7,7 +7,6 @@ views of :mod:`steps.targets.protocol`.
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from decimal import Decimal
 
 from reference_impl import (
     Billing,
@@ -30,6 +29,7 @@ from steps.targets.protocol import (
     CreditMemoView,
     InvoiceView,
     MemoItemView,
+    Money,
     OrderView,
     Outcome,
     PaymentView,
@@ -58,48 +58,12 @@ def _bill_run(run: BillRun) -> BillRunView:
     )
 
 
-def _invoice(invoice: Invoice) -> InvoiceView:
-    return InvoiceView(
-        invoice.number,
-        invoice.account_number,
-        invoice.status.value,
-        invoice.amount,
-        invoice.balance,
-        invoice.invoice_date,
-        invoice.bill_run_id,
-    )
-
-
 _FINANCE_FIELDS = (
     ("deferred_revenue_accounting_code", "deferredRevenueAccountingCode"),
     ("on_account_accounting_code", "onAccountAccountingCode"),
     ("recognized_revenue_accounting_code", "recognizedRevenueAccountingCode"),
     ("revenue_recognition_rule_name", "revenueRecognitionRuleName"),
 )
-
-
-def _credit_memo(memo: CreditMemo) -> CreditMemoView:
-    items = tuple(
-        MemoItemView(
-            item.amount,
-            {
-                wire: getattr(item.finance, name)
-                for name, wire in _FINANCE_FIELDS
-                if item.finance is not None and getattr(item.finance, name) is not None
-            },
-        )
-        for item in memo.items
-    )
-    return CreditMemoView(
-        memo.number,
-        memo.account_number,
-        memo.status.value,
-        memo.amount,
-        memo.bill_run_id,
-        memo.reason_code,
-        memo.applied_amount,
-        items,
-    )
 
 
 class InProcessTarget:
@@ -112,6 +76,51 @@ class InProcessTarget:
         self._billing = implementation(self._clock)
         self._accounts: dict[str, str] = {}
         self._subscriptions: dict[tuple[str, str], str] = {}
+
+    # domain values as views ---------------------------------------------------------------------
+
+    def _account(self, number: str) -> tuple[str, str]:
+        """The id and currency of the account numbered ``number``."""
+        account = self._billing.account(number)
+        assert not isinstance(account, Rejection), account
+        return account.id, account.currency
+
+    def _invoice(self, invoice: Invoice) -> InvoiceView:
+        account_id, currency = self._account(invoice.account_number)
+        return InvoiceView(
+            invoice.number,
+            account_id,
+            invoice.status.value,
+            Money(invoice.amount, currency),
+            Money(invoice.balance, currency),
+            invoice.invoice_date,
+        )
+
+    def _credit_memo(self, memo: CreditMemo) -> CreditMemoView:
+        account_id, currency = self._account(memo.account_number)
+        items = tuple(
+            MemoItemView(
+                item.amount,
+                {
+                    wire: getattr(item.finance, name)
+                    for name, wire in _FINANCE_FIELDS
+                    if item.finance is not None and getattr(item.finance, name) is not None
+                },
+            )
+            for item in memo.items
+        )
+        return CreditMemoView(
+            memo.number,
+            account_id,
+            memo.status.value,
+            Money(memo.amount, currency),
+            memo.reason_code,
+            Money(memo.applied_amount, currency),
+            items,
+        )
+
+    def _order_view(self, operation: str, body: dict[str, object], customer: str) -> OrderView:
+        return views.order_view(views.Fields(operation, body), self.account_currency(customer))
 
     # tenant and time ----------------------------------------------------------------------------
 
@@ -138,8 +147,8 @@ class InProcessTarget:
 
     # accounts and subscriptions ---------------------------------------------------------------
 
-    def create_account(self, name: str) -> Outcome[str]:
-        account = self._billing.create_account(name=name)
+    def create_account(self, name: str, currency: str = "USD") -> Outcome[str]:
+        account = self._billing.create_account(name=name, currency=currency)
         if isinstance(account, Rejection):
             return _refused("create account", account)
         self._accounts[name] = account.number
@@ -147,6 +156,12 @@ class InProcessTarget:
 
     def account_number(self, name: str) -> str:
         return self._accounts[name]
+
+    def account_id(self, name: str) -> str:
+        return self._account(self.account_number(name))[0]
+
+    def account_currency(self, name: str) -> str:
+        return self._account(self.account_number(name))[1]
 
     def close_account(self, name: str) -> Outcome[None]:
         closed = self._billing.close_account(self.account_number(name))
@@ -165,7 +180,7 @@ class InProcessTarget:
             reply = api.create_order(self._billing, subscription_payload(account, found.id, start))
             if not reply.body.get("success"):
                 return views.refused("subscribe", reply.body)
-            number = views.order_view(reply.body).subscription_numbers[0]
+            number = self._order_view("subscribe", reply.body, name).subscription_numbers[0]
         self._subscriptions[(name, plan)] = number
         return number
 
@@ -190,7 +205,7 @@ class InProcessTarget:
         if not order.asynchronous:
             reply = api.create_order(self._billing, payload)
             return (
-                views.order_view(reply.body)
+                self._order_view("create order", reply.body, order.customer)
                 if reply.body.get("success")
                 else views.refused("create order", reply.body)
             )
@@ -200,7 +215,7 @@ class InProcessTarget:
         job = api.get_async_job(self._billing, str(submitted.body["jobId"])).body
         if job.get("status") != "Completed":
             return Refused("create order asynchronously", Refusal.OTHER, "job-failed", str(job.get("errors")))
-        return views.order_view(job["result"])
+        return self._order_view("get async job", job["result"], order.customer)
 
     def order(self, number: str) -> Outcome[OrderView]:
         found = self._billing.order(number)
@@ -275,43 +290,53 @@ class InProcessTarget:
     def bill_run_invoices(self, bill_run_id: str) -> Outcome[list[InvoiceView]]:
         found = self._billing.bill_run_invoices(bill_run_id)
         return (
-            _refused("list invoices", found) if isinstance(found, Rejection) else [_invoice(i) for i in found]
+            _refused("list invoices", found)
+            if isinstance(found, Rejection)
+            else [self._invoice(i) for i in found]
         )
 
     def bill_run_credit_memos(self, bill_run_id: str) -> Outcome[list[CreditMemoView]]:
         found = self._billing.bill_run_credit_memos(bill_run_id)
         if isinstance(found, Rejection):
             return _refused("list credit memos", found)
-        return [_credit_memo(m) for m in found]
+        return [self._credit_memo(m) for m in found]
 
     # documents and payments ----------------------------------------------------------------------
 
     def account_invoices(self, name: str) -> list[InvoiceView]:
         found = self._billing.account_invoices(self.account_number(name))
-        return [] if isinstance(found, Rejection) else [_invoice(i) for i in found]
+        return [] if isinstance(found, Rejection) else [self._invoice(i) for i in found]
 
     def account_credit_memos(self, name: str) -> list[CreditMemoView]:
         account = self.account_number(name)
-        return [_credit_memo(m) for m in self._billing.credit_memos_of_account(account)]
+        return [self._credit_memo(m) for m in self._billing.credit_memos_of_account(account)]
 
     def invoice(self, number: str) -> Outcome[InvoiceView]:
         found = self._billing.invoice(number)
-        return _refused("get invoice", found) if isinstance(found, Rejection) else _invoice(found)
+        return _refused("get invoice", found) if isinstance(found, Rejection) else self._invoice(found)
 
     def post_invoice(self, number: str) -> Outcome[InvoiceView]:
         posted = self._billing.post_invoice(number)
-        return _refused("post invoice", posted) if isinstance(posted, Rejection) else _invoice(posted)
+        return _refused("post invoice", posted) if isinstance(posted, Rejection) else self._invoice(posted)
 
     def credit_memo(self, number: str) -> Outcome[CreditMemoView]:
         found = self._billing.credit_memo(number)
-        return _refused("get credit memo", found) if isinstance(found, Rejection) else _credit_memo(found)
+        return (
+            _refused("get credit memo", found) if isinstance(found, Rejection) else self._credit_memo(found)
+        )
 
     def post_credit_memo(self, number: str) -> Outcome[CreditMemoView]:
         posted = self._billing.post_credit_memo(number)
-        return _refused("post credit memo", posted) if isinstance(posted, Rejection) else _credit_memo(posted)
+        return (
+            _refused("post credit memo", posted)
+            if isinstance(posted, Rejection)
+            else self._credit_memo(posted)
+        )
 
-    def collect_payment(self, invoice_number: str, amount: Decimal) -> Outcome[PaymentView]:
-        paid = self._billing.collect_payment(invoice_number=invoice_number, amount=amount)
+    def collect_payment(self, invoice_number: str, amount: Money) -> Outcome[PaymentView]:
+        paid = self._billing.collect_payment(
+            invoice_number=invoice_number, amount=amount.amount, currency=amount.currency
+        )
         if isinstance(paid, Rejection):
             return _refused("collect payment", paid)
-        return PaymentView(paid.number, paid.invoice_number, paid.amount)
+        return PaymentView(paid.number, paid.invoice_number, Money(paid.amount, amount.currency))

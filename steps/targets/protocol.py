@@ -22,6 +22,7 @@ __all__ = [
     "CreditMemoView",
     "InvoiceView",
     "MemoItemView",
+    "Money",
     "OrderView",
     "Outcome",
     "PaymentView",
@@ -69,6 +70,20 @@ Outcome: TypeAlias = T | Refused
 
 
 @dataclass(frozen=True)
+class Money:
+    """An amount in a currency, compared by meaning: 30, 30.0 and 30.00 USD are equal; USD and EUR
+    never are. Amounts are Decimal, never float."""
+
+    amount: Decimal
+    currency: str
+
+    def __str__(self) -> str:
+        cents = self.amount.quantize(Decimal("0.01"))
+        shown = cents if cents == self.amount else self.amount
+        return f"{shown:f} {self.currency}"
+
+
+@dataclass(frozen=True)
 class TenantFeatures:
     invoice_settlement: bool = True
     orders: bool = True
@@ -103,13 +118,14 @@ class CancelView:
 
 @dataclass(frozen=True)
 class InvoiceView:
+    """An invoice as Zuora shows it: its account by id (Zuora's invoices carry no account number)."""
+
     number: str
-    account_number: str
+    account_id: str
     status: str
-    amount: Decimal
-    balance: Decimal
+    amount: Money
+    balance: Money
     invoice_date: date
-    bill_run_id: str | None
 
 
 @dataclass(frozen=True)
@@ -121,12 +137,11 @@ class MemoItemView:
 @dataclass(frozen=True)
 class CreditMemoView:
     number: str
-    account_number: str
+    account_id: str
     status: str
-    amount: Decimal
-    bill_run_id: str | None
+    amount: Money
     reason_code: str | None = None
-    applied_amount: Decimal | None = None
+    applied_amount: Money | None = None
     items: tuple[MemoItemView, ...] = ()
 
 
@@ -153,8 +168,11 @@ class CancellationOrder:
 
 @dataclass(frozen=True)
 class WriteOffView:
+    """One write-off an order reports. Zuora's report carries no currency: the amount is in the
+    account's currency. Only the invoice number and the status are sure to be there."""
+
     invoice_number: str
-    amount: Decimal
+    amount: Money | None
     status: str
     credit_memo_number: str | None = None
     failed_reason: str | None = None
@@ -184,7 +202,7 @@ class SubscriptionView:
 class PaymentView:
     number: str
     invoice_number: str
-    amount: Decimal
+    amount: Money
 
 
 @runtime_checkable
@@ -213,8 +231,13 @@ class Target(Protocol):
         ...
 
     # accounts and subscriptions
-    def create_account(self, name: str) -> Outcome[str]: ...
+    def create_account(self, name: str, currency: str = "USD") -> Outcome[str]: ...
     def account_number(self, name: str) -> str: ...
+    def account_id(self, name: str) -> str:
+        """The id of the account of ``name``: what invoices and credit memos name it by."""
+        ...
+
+    def account_currency(self, name: str) -> str: ...
     def close_account(self, name: str) -> Outcome[None]: ...
     def subscribe(self, name: str, plan: str, start: date) -> Outcome[str]: ...
     def subscription_number(self, name: str, plan: str) -> str: ...
@@ -254,4 +277,4 @@ class Target(Protocol):
     def post_invoice(self, number: str) -> Outcome[InvoiceView]: ...
     def credit_memo(self, number: str) -> Outcome[CreditMemoView]: ...
     def post_credit_memo(self, number: str) -> Outcome[CreditMemoView]: ...
-    def collect_payment(self, invoice_number: str, amount: Decimal) -> Outcome[PaymentView]: ...
+    def collect_payment(self, invoice_number: str, amount: Money) -> Outcome[PaymentView]: ...
