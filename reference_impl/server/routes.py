@@ -128,7 +128,7 @@ ROUTES: tuple[Route, ...] = (
         "/v1/invoices/{key}/post",
         "Post an invoice",
         lambda c: billing_api.post_invoice(c.billing, c.key),
-        "post-bill-run-request",
+        "post-invoice-request",
     ),
     Route(
         "GET",
@@ -159,13 +159,15 @@ ROUTES: tuple[Route, ...] = (
         "GET",
         "/object-query/invoices",
         "Query invoices (filter[]=field.EQ:value)",
-        lambda c: billing_api.query(c.billing, "invoices", c.filters),
+        lambda c: billing_api.query(c.billing, "invoices", c.filters, c.first("pageSize"), c.first("cursor")),
     ),
     Route(
         "GET",
         "/object-query/credit-memos",
         "Query credit memos (filter[]=field.EQ:value)",
-        lambda c: billing_api.query(c.billing, "credit-memos", c.filters),
+        lambda c: billing_api.query(
+            c.billing, "credit-memos", c.filters, c.first("pageSize"), c.first("cursor")
+        ),
     ),
     # The conformance control API, version 1.
     Route("GET", "/conformance/v1", "Control API version and operations", lambda c: c.tenant.info()),

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from reference_impl.account import Account
 from reference_impl.bill_run import BillRun, RepeatType, Schedule
 from reference_impl.billing import Billing
+from reference_impl.credit_memo import CreditMemo
 from reference_impl.rejection import Category, Rejection
 from reference_impl.wire import views
 from reference_impl.wire.api import Reply, checked, parse, refusal
@@ -175,36 +177,45 @@ def _bill_run_number(billing: Billing, bill_run_id: str | None) -> str | None:
     return None if isinstance(run, Rejection) else run.number
 
 
+def _owner(billing: Billing, account_number: str) -> Account:
+    account = billing.account(account_number)
+    assert not isinstance(account, Rejection), account
+    return account
+
+
 def get_invoice(billing: Billing, key: str) -> Reply:
     found = billing.invoice(key)
     if isinstance(found, Rejection):
         return refusal(found)
-    account_id = _account_ids(billing)[found.account_number]
-    return Reply(
-        200,
-        checked(
-            "invoice-response", views.invoice(found, account_id, _bill_run_number(billing, found.bill_run_id))
-        ),
+    body = views.invoice(
+        found, _owner(billing, found.account_number), _bill_run_number(billing, found.bill_run_id)
     )
+    return Reply(200, checked("invoice-response", body))
 
 
 def post_invoice(billing: Billing, key: str) -> Reply:
+    """``PUT /v1/invoices/{key}/post``: Zuora answers with an asynchronous operation; the
+    reference posts at once, so the operation is already completed."""
     posted = billing.post_invoice(key)
     if isinstance(posted, Rejection):
         return refusal(posted)
-    return get_invoice(billing, posted.number)
+    body = {"success": True, "id": posted.id, "jobStatus": "Completed"}
+    return Reply(200, checked("async-operation-response", body))
+
+
+def _referred_invoice_id(billing: Billing, memo: CreditMemo) -> str | None:
+    invoice = billing.invoice(memo.referred_invoice_number or "")
+    return None if isinstance(invoice, Rejection) else invoice.id
 
 
 def get_credit_memo(billing: Billing, key: str) -> Reply:
     found = billing.credit_memo(key)
     if isinstance(found, Rejection):
         return refusal(found)
-    invoice = billing.invoice(found.referred_invoice_number or "")
-    invoice_id = None if isinstance(invoice, Rejection) else invoice.id
     body = views.credit_memo(
         found,
-        _account_ids(billing)[found.account_number],
-        invoice_id,
+        _owner(billing, found.account_number),
+        _referred_invoice_id(billing, found),
         _bill_run_number(billing, found.bill_run_id),
     )
     return Reply(200, checked("credit-memo-response", body))
@@ -242,14 +253,21 @@ def create_payment(billing: Billing, body: object) -> Reply:
     if isinstance(invoice, Rejection):
         return refusal(Rejection("payment-invoice-unknown", Category.INVALID_VALUE, invoice.message), 400)
     payment = billing.collect_payment(
-        invoice_number=invoice.number, amount=paid.amount, effective_date=request.effective_date
+        invoice_number=invoice.number,
+        amount=paid.amount,
+        effective_date=request.effective_date,
+        currency=_currency(request),
     )
     if isinstance(payment, Rejection):
         return refusal(payment, 400)
-    account_id = _account_ids(billing)[invoice.account_number]
-    return Reply(
-        200, checked("payment-response", views.payment(payment, account_id, invoice.id, payment.amount))
-    )
+    owner = _owner(billing, invoice.account_number)
+    return Reply(200, checked("payment-response", views.payment(payment, owner, invoice.id, payment.amount)))
+
+
+def _currency(request: CreatePaymentRequest) -> str | None:
+    """The payment's ``currency`` (Zuora requires it; the schema checks that it is there)."""
+    given = getattr(request, "currency", None) or (request.model_extra or {}).get("currency")
+    return given if isinstance(given, str) else None
 
 
 def _filters(filters: list[str]) -> dict[str, str] | Rejection:
@@ -267,30 +285,53 @@ def _filters(filters: list[str]) -> dict[str, str] | Rejection:
     return wanted
 
 
-def query(billing: Billing, kind: str, filters: list[str]) -> Reply:
-    """``GET /object-query/invoices`` or ``/object-query/credit-memos`` with ``filter[]=field.EQ:value``."""
+def _page(page_size: str | None, cursor: str | None) -> tuple[int, int] | Rejection:
+    """Where a page starts and how long it is: ``pageSize`` 1..50 (Zuora's bounds, default 50);
+    ``cursor`` is the previous page's ``nextPage``, an opaque token (here, an offset)."""
+    size = 50 if page_size is None else (int(page_size) if page_size.isdigit() else 0)
+    start = 0 if cursor is None else (int(cursor) if cursor.isdigit() else -1)
+    if not 1 <= size <= 50:
+        return Rejection("query-page-size-invalid", Category.INVALID_VALUE, "pageSize must be 1 to 50.")
+    if start < 0:
+        return Rejection("query-cursor-invalid", Category.INVALID_VALUE, f"Unknown cursor {cursor!r}.")
+    return start, size
+
+
+def query(
+    billing: Billing, kind: str, filters: list[str], page_size: str | None = None, cursor: str | None = None
+) -> Reply:
+    """``GET /object-query/invoices`` or ``/object-query/credit-memos`` with ``filter[]=field.EQ:value``,
+    one page at a time (``pageSize``, ``cursor``; the answer's ``nextPage`` leads on)."""
     wanted = _filters(filters)
     if isinstance(wanted, Rejection):
         return refusal(wanted, 400)
-    ids = _account_ids(billing)
+    page = _page(page_size, cursor)
+    if isinstance(page, Rejection):
+        return refusal(page, 400)
     rows: list[dict[str, Any]] = []
     if kind == "invoices":
+        stem = "query-invoices-response"
         for found in billing.invoices():
-            rows.append(
-                views.invoice(found, ids[found.account_number], _bill_run_number(billing, found.bill_run_id))
+            row = views.invoice(
+                found, _owner(billing, found.account_number), _bill_run_number(billing, found.bill_run_id)
             )
-    elif kind == "credit-memos":
-        for memo in billing.credit_memos():
-            row = views.credit_memo(
-                memo, ids[memo.account_number], None, _bill_run_number(billing, memo.bill_run_id)
-            )
-            row["memoNumber"] = row["number"]
+            del row["success"]
             rows.append(row)
+    elif kind == "credit-memos":
+        stem = "query-credit-memos-response"
+        for memo in billing.credit_memos():
+            owner = _owner(billing, memo.account_number)
+            invoice_id = _referred_invoice_id(billing, memo)
+            rows.append(
+                views.expanded_credit_memo(
+                    memo, owner, invoice_id, _bill_run_number(billing, memo.bill_run_id)
+                )
+            )
     else:
         return refusal(Rejection("query-object-unknown", Category.NOT_FOUND, f"No object {kind!r}."), 404)
-    data = [
-        {k: v for k, v in row.items() if k != "success"}
-        for row in rows
-        if all(str(row.get(field)) == value for field, value in wanted.items())
-    ]
-    return Reply(200, checked("object-query-response", {"data": data, "nextPage": None}))
+    data = [row for row in rows if all(str(row.get(field)) == value for field, value in wanted.items())]
+    start, size = page
+    body: dict[str, Any] = {"data": data[start : start + size]}
+    if start + size < len(data):
+        body["nextPage"] = str(start + size)
+    return Reply(200, checked(stem, body))

@@ -19,6 +19,7 @@ __all__ = [
     "catalog",
     "credit_memo",
     "credit_memo_items",
+    "expanded_credit_memo",
     "invoice",
     "payment",
     "subscription",
@@ -130,23 +131,26 @@ def bill_run(run: BillRun, account_ids: dict[str, str]) -> dict[str, Any]:
     )
 
 
-def invoice(found: Invoice, account_id: str, bill_run_number: str | None) -> dict[str, Any]:
+def invoice(found: Invoice, owner: Account, bill_run_number: str | None) -> dict[str, Any]:
+    """``GET /v1/invoices/{key}`` (and, without ``success``, an object-query record). The
+    reference also says ``accountNumber``, which Zuora's invoices lack; the kit never reads it."""
     return _drop_none(
         {
             "success": True,
             "id": found.id,
             "invoiceNumber": found.number,
-            "accountId": account_id,
+            "accountId": owner.id,
             "accountNumber": found.account_number,
             "status": found.status.value,
             "invoiceDate": found.invoice_date.isoformat(),
             "targetDate": found.target_date.isoformat(),
-            "currency": "USD",
+            "currency": owner.currency,
             "amount": found.amount,
             "balance": found.balance,
             "paymentAmount": found.payment_amount,
             "creditMemoAmount": found.credit_memo_amount,
             "billRunId": found.bill_run_id,
+            "source": "BillRun" if bill_run_number else "API",
             "sourceType": "Subscription",
             "sourceId": bill_run_number,
         }
@@ -154,15 +158,17 @@ def invoice(found: Invoice, account_id: str, bill_run_number: str | None) -> dic
 
 
 def credit_memo(
-    found: CreditMemo, account_id: str, invoice_id: str | None, bill_run_number: str | None
+    found: CreditMemo, owner: Account, invoice_id: str | None, bill_run_number: str | None
 ) -> dict[str, Any]:
+    """``GET /v1/credit-memos/{key}``: Zuora's ``CreditMemoResponse`` shape."""
     return _drop_none(
         {
             "success": True,
             "id": found.id,
             "number": found.number,
-            "accountId": account_id,
+            "accountId": owner.id,
             "accountNumber": found.account_number,
+            "currency": owner.currency,
             "status": found.status.value,
             "creditMemoDate": found.memo_date.isoformat(),
             "amount": found.amount,
@@ -170,6 +176,31 @@ def credit_memo(
             "unappliedAmount": found.unapplied_amount,
             "reasonCode": found.reason_code,
             "referredInvoiceId": invoice_id,
+            "sourceType": "Subscription" if bill_run_number else ("Invoice" if invoice_id else "Order"),
+            "sourceId": bill_run_number,
+        }
+    )
+
+
+def expanded_credit_memo(
+    found: CreditMemo, owner: Account, invoice_id: str | None, bill_run_number: str | None
+) -> dict[str, Any]:
+    """An object-query credit memo: Zuora's ``ExpandedCreditMemo`` names its fields differently
+    from ``CreditMemoResponse`` (``memoNumber``, ``memoDate``, ``totalAmount``, ``balance``)."""
+    return _drop_none(
+        {
+            "id": found.id,
+            "memoNumber": found.number,
+            "accountId": owner.id,
+            "currency": owner.currency,
+            "status": found.status.value,
+            "memoDate": found.memo_date.isoformat(),
+            "totalAmount": found.amount,
+            "appliedAmount": found.applied_amount,
+            "balance": found.unapplied_amount,
+            "reasonCode": found.reason_code,
+            "invoiceId": invoice_id,
+            "source": "BillRun" if bill_run_number else None,
             "sourceType": "Subscription" if bill_run_number else ("Invoice" if invoice_id else "Order"),
             "sourceId": bill_run_number,
         }
@@ -199,12 +230,14 @@ def credit_memo_items(found: CreditMemo) -> dict[str, Any]:
     return {"success": True, "items": items}
 
 
-def payment(found: Payment, account_id: str, invoice_id: str, amount: Decimal) -> dict[str, Any]:
+def payment(found: Payment, owner: Account, invoice_id: str, amount: Decimal) -> dict[str, Any]:
     return {
         "success": True,
         "id": found.id,
         "number": found.number,
-        "accountId": account_id,
+        "accountId": owner.id,
+        "accountNumber": owner.number,
+        "currency": owner.currency,
         "amount": amount,
         "appliedAmount": amount,
         "unappliedAmount": Decimal("0.00"),
