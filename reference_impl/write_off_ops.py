@@ -94,19 +94,28 @@ class WriteOffOps(BillRunOps, DocumentOps):
             current = self._ledger.invoices[invoice.number]
             if current.balance <= ZERO:
                 continue
-            if any(item.subscription_number not in canceled for item in current.items):
+            shared = any(item.subscription_number not in canceled for item in current.items)
+            if shared and not self._ledger.features.invoice_item_settlement:
                 results.append(
                     WriteOff(current.number, current.balance, "Failed", failed_reason=MULTIPLE_SUBSCRIPTIONS)
                 )
                 continue
-            memo = self._write_off(current, processing)
+            memo = self._write_off(current, processing, canceled if shared else None)
             results.append(WriteOff(current.number, memo.amount, "Success", credit_memo_number=memo.number))
         return tuple(results)
 
-    def _write_off(self, invoice: Invoice, processing: Processing) -> CreditMemo:
-        """A posted credit memo for the invoice's whole balance, applied to it; reason ``Write-off``."""
+    def _write_off(
+        self, invoice: Invoice, processing: Processing, only: set[str] | None = None
+    ) -> CreditMemo:
+        """A posted credit memo for the invoice's balance, applied to it; reason ``Write-off``.
+
+        With ``only`` (Invoice Item Settlement, an invoice shared with other subscriptions), just
+        the items of those subscriptions are written off, up to the balance.
+        """
         remaining, items = invoice.balance, []
         for item in invoice.items:
+            if only is not None and item.subscription_number not in only:
+                continue
             share = min(item.amount, remaining)
             if share > ZERO:
                 items.append(

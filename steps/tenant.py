@@ -18,6 +18,11 @@ def _(target: Target, enabled: bool) -> None:
     target.set_features(replace(target.features(), invoice_settlement=enabled))
 
 
+@given(step("the tenant has Invoice Item Settlement {enabled:Switch}"))
+def _(target: Target, enabled: bool) -> None:
+    target.set_features(replace(target.features(), invoice_item_settlement=enabled))
+
+
 @given(step("the tenant has the {feature:Feature} feature {enabled:Switch}"))
 def _(target: Target, feature: str, enabled: bool) -> None:
     target.set_features(replace(target.features(), **{feature: enabled}))

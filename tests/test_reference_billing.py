@@ -20,7 +20,7 @@ from reference_impl import (
     Schedule,
 )
 from reference_impl.money import money
-from reference_impl.order import CancellationPolicy, OrderAction, OrderRequest, SubscriptionChange
+from reference_impl.order import CancellationPolicy, OrderAction, OrderRequest, Processing, SubscriptionChange
 from reference_impl.rating import prorate
 
 
@@ -265,3 +265,55 @@ def test_the_unused_part_of_a_cancelled_subscription_is_credited_once() -> None:
         assert isinstance(memos, list)
         credits.append([m.amount for m in memos])
     assert credits == [[Decimal("15.00")], []]
+
+
+def test_a_payment_in_another_currency_than_the_accounts_is_refused() -> None:
+    """A payment that is not standalone is in its account's currency, and nothing else changes."""
+    billing = _billing()
+    run = _completed_run(billing)
+    _ok(billing.post_bill_run(run.id))
+    invoices = billing.bill_run_invoices(run.id)
+    assert isinstance(invoices, list)
+    refused = billing.collect_payment(
+        invoice_number=invoices[0].number, amount=Decimal("30.00"), currency="EUR"
+    )
+    assert isinstance(refused, Rejection)
+    assert refused.code == "payment-currency-mismatch"
+    assert billing.invoice(invoices[0].number) == invoices[0]
+
+
+@pytest.mark.parametrize(
+    ("item_settlement", "status", "balance"),
+    [(False, "Failed", Decimal("130.00")), (True, "Success", Decimal("100.00"))],
+)
+def test_a_shared_invoice_is_written_off_only_with_invoice_item_settlement(
+    item_settlement: bool, status: str, balance: Decimal
+) -> None:
+    """Without Invoice Item Settlement the write-off of an invoice that also bills another
+    subscription fails and leaves it whole; with it, only the canceled subscription's part goes."""
+    billing = _billing()
+    billing.configure(FeatureSettings(invoice_item_settlement=item_settlement))
+    account = billing.create_account(name="Acme")
+    assert not isinstance(account, Rejection)
+    for plan in ("Basic Monthly", "Pro Monthly"):
+        _ok(billing.subscribe(account_number=account.number, plan_name=plan, start_date=date(2026, 3, 1)))
+    run = billing.create_bill_run(target_date=date(2026, 3, 1), account_number=account.number)
+    assert isinstance(run, BillRun)
+    billing.process_due_bill_runs()
+    _ok(billing.post_bill_run(run.id))
+    cancel = OrderAction(
+        "CancelSubscription", policy=CancellationPolicy.SPECIFIC_DATE, effective_date=date(2026, 3, 16)
+    )
+    order = billing.create_order(
+        OrderRequest(
+            date(2026, 3, 1),
+            (SubscriptionChange((cancel,), "A-S00000001"),),
+            existing_account_number=account.number,
+            processing=Processing(write_off=True),
+        )
+    )
+    assert not isinstance(order, Rejection)
+    (write_off,) = order.write_offs
+    invoice = billing.invoice(write_off.invoice_number)
+    assert not isinstance(invoice, Rejection)
+    assert (write_off.status, invoice.balance) == (status, balance)

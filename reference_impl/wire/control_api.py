@@ -76,6 +76,7 @@ class ReferenceTenant:
                     "invoiceSettlement": current.invoice_settlement,
                     "orders": current.orders,
                     "workflow": current.workflow,
+                    "invoiceItemSettlement": current.invoice_item_settlement,
                 },
             ),
         )
@@ -95,6 +96,7 @@ class ReferenceTenant:
                 invoice_settlement=body.get("invoiceSettlement", current.invoice_settlement),
                 orders=body.get("orders", current.orders),
                 workflow=body.get("workflow", current.workflow),
+                invoice_item_settlement=body.get("invoiceItemSettlement", current.invoice_item_settlement),
             )
         )
         return self._features_body()

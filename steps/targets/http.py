@@ -50,7 +50,13 @@ class HttpTarget(BillingOverHttp):
         _, body = self.client.call(
             "get features", "GET", f"{CONTROL_PREFIX}/features", response_schema="control-features-response"
         )
-        return TenantFeatures(body["invoiceSettlement"], body["orders"], body["workflow"])
+        found = views.Fields("get features", body)
+        return TenantFeatures(
+            bool(found.need("invoiceSettlement")),
+            bool(found.need("orders")),
+            bool(found.need("workflow")),
+            bool(found.get("invoiceItemSettlement")),
+        )
 
     def set_features(self, features: TenantFeatures) -> None:
         if not self.profile.capabilities.control_api:
@@ -64,6 +70,7 @@ class HttpTarget(BillingOverHttp):
             "invoiceSettlement": features.invoice_settlement,
             "orders": features.orders,
             "workflow": features.workflow,
+            "invoiceItemSettlement": features.invoice_item_settlement,
         }
         self.client.call(
             "set features",

@@ -135,11 +135,18 @@ class InProcessTarget:
 
     def features(self) -> TenantFeatures:
         current = self._billing.features
-        return TenantFeatures(current.invoice_settlement, current.orders, current.workflow)
+        return TenantFeatures(
+            current.invoice_settlement, current.orders, current.workflow, current.invoice_item_settlement
+        )
 
     def set_features(self, features: TenantFeatures) -> None:
         self._billing.configure(
-            FeatureSettings(features.invoice_settlement, features.orders, features.workflow)
+            FeatureSettings(
+                features.invoice_settlement,
+                features.orders,
+                features.workflow,
+                features.invoice_item_settlement,
+            )
         )
 
     def advance_to(self, day: date) -> None:

@@ -19,6 +19,7 @@ A profile is a TOML file::
 
     [features]                         # the tenant features it runs with (without control_api)
     invoice_settlement = true
+    invoice_item_settlement = false
     orders = true
     workflow = true
 
@@ -173,6 +174,7 @@ def load_profile(path: Path | None, base_url: str) -> Profile:
             read.flag("features", "invoice_settlement", default=True),
             read.flag("features", "orders", default=True),
             read.flag("features", "workflow", default=True),
+            read.flag("features", "invoice_item_settlement", default=False),
         ),
         request_seconds=read.seconds("request_seconds", 30.0),
         poll_seconds=read.seconds("poll_seconds", 60.0),

@@ -88,6 +88,7 @@ class TenantFeatures:
     invoice_settlement: bool = True
     orders: bool = True
     workflow: bool = True
+    invoice_item_settlement: bool = False
 
 
 @dataclass(frozen=True)

@@ -125,8 +125,10 @@ class FilesWriteOffMemosAsDrafts(KnownBad):
 
     breaks = "WO-UNPAID-INVOICES-CLEARED"
 
-    def _write_off(self, invoice: Invoice, processing: Processing) -> CreditMemo:
-        memo = replace(super()._write_off(invoice, processing), status=DocumentStatus.DRAFT)
+    def _write_off(
+        self, invoice: Invoice, processing: Processing, only: set[str] | None = None
+    ) -> CreditMemo:
+        memo = replace(super()._write_off(invoice, processing, only), status=DocumentStatus.DRAFT)
         self._ledger.credit_memos[memo.number] = memo
         return memo
 
@@ -136,8 +138,12 @@ class WritesOffTheWholeAmount(KnownBad):
 
     breaks = "WO-PARTLY-PAID"
 
-    def _write_off(self, invoice: Invoice, processing: Processing) -> CreditMemo:
-        return super()._write_off(replace(invoice, payment_amount=invoice.payment_amount * 0), processing)
+    def _write_off(
+        self, invoice: Invoice, processing: Processing, only: set[str] | None = None
+    ) -> CreditMemo:
+        return super()._write_off(
+            replace(invoice, payment_amount=invoice.payment_amount * 0), processing, only
+        )
 
 
 class WritesOffDrafts(KnownBad):
@@ -213,8 +219,10 @@ class DropsWriteOffFinanceInformation(KnownBad):
 
     breaks = "WO-FINANCE-INFORMATION"
 
-    def _write_off(self, invoice: Invoice, processing: Processing) -> CreditMemo:
-        return super()._write_off(invoice, replace(processing, write_off_finance=None))
+    def _write_off(
+        self, invoice: Invoice, processing: Processing, only: set[str] | None = None
+    ) -> CreditMemo:
+        return super()._write_off(invoice, replace(processing, write_off_finance=None), only)
 
 
 class WritesOffBeforeApplyingTheFinalCredit(KnownBad):
