@@ -66,12 +66,21 @@ class HttpTarget(BillingOverHttp):
                     f"{self.profile.features} and cannot switch them"
                 )
             return
-        wanted = {
-            "invoiceSettlement": features.invoice_settlement,
-            "orders": features.orders,
-            "workflow": features.workflow,
-            "invoiceItemSettlement": features.invoice_item_settlement,
+        current = self.features()
+        names = {
+            "invoiceSettlement": "invoice_settlement",
+            "orders": "orders",
+            "workflow": "workflow",
+            "invoiceItemSettlement": "invoice_item_settlement",
         }
+        # Only what changes is sent: a target of control API 1.0 knows no invoiceItemSettlement.
+        wanted = {
+            wire: getattr(features, name)
+            for wire, name in names.items()
+            if getattr(features, name) != getattr(current, name)
+        }
+        if not wanted:
+            return
         self.client.call(
             "set features",
             "PUT",
