@@ -2,8 +2,15 @@
 
 Each ``Rule:`` of a feature is one documented rule. Its ID is the one tag on the rule that
 looks like ``BR-CANCEL-PENDING``; its statement is the rule's title; its description holds a
-``Source:`` line (document title and section) and any ``Decision:`` paragraphs. The catalog
-also lists what breaks these conventions, so a test can insist there is nothing.
+``Source:`` line (document title and section) and any decision paragraphs. The catalog also
+lists what breaks these conventions, so a test can insist there is nothing.
+
+Severity: a rule is MUST (the source documents or Zuora's API reference say it) unless it is
+tagged ``@should`` (the kit's own decision where they are silent). Every decision paragraph,
+in a rule or in a feature's description, carries its severity: ``Decision (MUST): ...`` or
+``Decision (SHOULD): ...``; one without a label is a convention problem. A scenario is SHOULD
+when it, or its rule, is tagged ``@should`` (in a MUST rule, one that checks a SHOULD
+decision); otherwise it is MUST. A failed SHOULD scenario is a warning, never a breach.
 """
 
 from __future__ import annotations
@@ -16,10 +23,41 @@ from typing import Any
 
 from gherkin.parser import Parser
 
-__all__ = ["RULE_ID", "Catalog", "RuleEntry", "ScenarioEntry", "load_catalog"]
+__all__ = [
+    "MUST",
+    "RULE_ID",
+    "SEVERITIES",
+    "SHOULD",
+    "SHOULD_TAG",
+    "Catalog",
+    "Decision",
+    "FeatureEntry",
+    "RuleEntry",
+    "ScenarioEntry",
+    "load_catalog",
+]
 
 RULE_ID = re.compile(r"^[A-Z]{2,}(?:-[A-Z0-9]+)+$")
-_PARAGRAPH = re.compile(r"^(Source|Decision):\s*", re.MULTILINE)
+_PARAGRAPH = re.compile(r"^(Source|Decision)(?:[ \t]*\(([^)\n]*)\))?:\s*", re.MULTILINE)
+MUST, SHOULD = "MUST", "SHOULD"
+SEVERITIES = (MUST, SHOULD)
+SHOULD_TAG = "should"
+
+
+def severity_of(tags: Iterable[str]) -> str:
+    """SHOULD for anything tagged ``@should`` (directly or through its rule), else MUST."""
+    return SHOULD if SHOULD_TAG in tags else MUST
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision the kit took where a document left something open, with its severity."""
+
+    severity: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"Decision ({self.severity}): {self.text}"
 
 
 @dataclass(frozen=True)
@@ -31,6 +69,7 @@ class ScenarioEntry:
     steps: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     keyword: str = "Scenario"
+    severity: str = MUST
 
     def example_ids(self) -> list[str]:
         """The ids results give this scenario's runs: one per example row, or one."""
@@ -51,8 +90,18 @@ class RuleEntry:
     feature: str
     line: int
     source: str
-    decisions: tuple[str, ...]
+    decisions: tuple[Decision, ...]
     scenarios: tuple[ScenarioEntry, ...]
+    severity: str = MUST
+
+
+@dataclass(frozen=True)
+class FeatureEntry:
+    """A feature file, with the decisions its description states for all of its rules."""
+
+    path: str
+    name: str
+    decisions: tuple[Decision, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,25 +109,41 @@ class Catalog:
     rules: tuple[RuleEntry, ...]
     orphan_scenarios: tuple[ScenarioEntry, ...] = ()
     problems: tuple[str, ...] = field(default=())
+    features: tuple[FeatureEntry, ...] = ()
 
     def rule(self, rule_id: str) -> RuleEntry:
         return next(r for r in self.rules if r.id == rule_id)
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "features": [asdict(f) for f in self.features],
             "rules": [asdict(r) for r in self.rules],
             "orphanScenarios": [asdict(s) for s in self.orphan_scenarios],
             "problems": list(self.problems),
         }
 
 
-def _paragraphs(description: str) -> dict[str, list[str]]:
+def _paragraphs(description: str, where: str, problems: list[str]) -> tuple[list[str], list[Decision]]:
+    """The ``Source:`` lines and the decisions of a description; unlabelled decisions are problems."""
     text = "\n".join(line.strip() for line in description.splitlines())
-    found: dict[str, list[str]] = {"Source": [], "Decision": []}
+    sources: list[str] = []
+    decisions: list[Decision] = []
     parts = _PARAGRAPH.split(text)
-    for label, body in zip(parts[1::2], parts[2::2], strict=True):
-        found[label].append(" ".join(body.split()))
-    return found
+    for kind, label, raw in zip(parts[1::3], parts[2::3], parts[3::3], strict=True):
+        body = " ".join(raw.split())
+        if kind == "Source":
+            sources.append(body)
+            continue
+        severity = (label or "").strip().upper()
+        if severity not in SEVERITIES:
+            found = f"({label})" if label is not None else "no label"
+            problems.append(
+                f"{where}: a decision needs its severity, 'Decision (MUST):' or 'Decision (SHOULD):', "
+                f"found {found}: {body[:60]!r}"
+            )
+            severity = MUST
+        decisions.append(Decision(severity, body))
+    return sources, decisions
 
 
 def _scenario(feature: str, node: dict[str, Any], inherited: tuple[str, ...] = ()) -> ScenarioEntry:
@@ -97,17 +162,36 @@ def _scenario(feature: str, node: dict[str, Any], inherited: tuple[str, ...] = (
         steps,
         tags,
         node.get("keyword", "Scenario").strip(),
+        severity_of(tags),
     )
 
 
-def _read(path: Path, relative: str) -> tuple[list[RuleEntry], list[ScenarioEntry], list[str]]:
+def _severity_problems(where: str, rule: RuleEntry) -> list[str]:
+    """A MUST rule needs a MUST scenario; a SHOULD scenario in it needs a SHOULD decision."""
+    if rule.severity == SHOULD:
+        return []
+    problems = []
+    if rule.scenarios and all(s.severity == SHOULD for s in rule.scenarios):
+        problems.append(f"{where}: MUST rule {rule.id} has only SHOULD scenarios")
+    if any(s.severity == SHOULD for s in rule.scenarios) and all(d.severity == MUST for d in rule.decisions):
+        problems.append(
+            f"{where}: rule {rule.id} has a @should scenario but no 'Decision (SHOULD):' that it checks"
+        )
+    return problems
+
+
+def _read(
+    path: Path, relative: str
+) -> tuple[FeatureEntry | None, list[RuleEntry], list[ScenarioEntry], list[str]]:
     document: dict[str, Any] = dict(Parser().parse(path.read_text(encoding="utf-8")))
     rules: list[RuleEntry] = []
     orphans: list[ScenarioEntry] = []
     problems: list[str] = []
     feature = document.get("feature")
     if feature is None:
-        return rules, orphans, [f"{relative}: no Feature"]
+        return None, rules, orphans, [f"{relative}: no Feature"]
+    _, feature_decisions = _paragraphs(feature.get("description", ""), relative, problems)
+    entry = FeatureEntry(relative, feature.get("name", "").strip(), tuple(feature_decisions))
     names: set[str] = set()
     feature_tags = tuple(t["name"].lstrip("@") for t in feature.get("tags", []))
     for child in feature["children"]:
@@ -122,8 +206,8 @@ def _read(path: Path, relative: str) -> tuple[list[RuleEntry], list[ScenarioEntr
         if len(ids) != 1:
             problems.append(f"{where}: a Rule needs exactly one ID tag, found {ids}")
             continue
-        paragraphs = _paragraphs(rule.get("description", ""))
-        if len(paragraphs["Source"]) != 1:
+        sources, decisions = _paragraphs(rule.get("description", ""), where, problems)
+        if len(sources) != 1:
             problems.append(f"{where}: rule {ids[0]} needs exactly one 'Source:' line")
         inherited = (*feature_tags, *(t["name"].lstrip("@") for t in rule["tags"]))
         scenarios = tuple(
@@ -133,27 +217,30 @@ def _read(path: Path, relative: str) -> tuple[list[RuleEntry], list[ScenarioEntr
             if scenario.name in names:
                 problems.append(f"{relative}:{scenario.line}: scenario name {scenario.name!r} is used twice")
             names.add(scenario.name)
-        rules.append(
-            RuleEntry(
-                id=ids[0],
-                statement=rule["name"].strip(),
-                feature=relative,
-                line=rule["location"]["line"],
-                source=(paragraphs["Source"] or [""])[0],
-                decisions=tuple(paragraphs["Decision"]),
-                scenarios=scenarios,
-            )
+        entry_of_rule = RuleEntry(
+            id=ids[0],
+            statement=rule["name"].strip(),
+            feature=relative,
+            line=rule["location"]["line"],
+            source=(sources or [""])[0],
+            decisions=tuple(decisions),
+            scenarios=scenarios,
+            severity=severity_of(inherited),
         )
-    return rules, orphans, problems
+        problems += _severity_problems(where, entry_of_rule)
+        rules.append(entry_of_rule)
+    return entry, rules, orphans, problems
 
 
 def load_catalog(features_dir: Path, paths: Iterable[Path] | None = None) -> Catalog:
     """Read every ``*.feature`` below ``features_dir`` (or just ``paths``) into a catalog."""
+    features: list[FeatureEntry] = []
     rules: list[RuleEntry] = []
     orphans: list[ScenarioEntry] = []
     problems: list[str] = []
     for path in sorted(paths if paths is not None else features_dir.rglob("*.feature")):
-        found, lost, wrong = _read(path, path.relative_to(features_dir).as_posix())
+        feature, found, lost, wrong = _read(path, path.relative_to(features_dir).as_posix())
+        features += [feature] if feature is not None else []
         rules += found
         orphans += lost
         problems += wrong
@@ -165,4 +252,4 @@ def load_catalog(features_dir: Path, paths: Iterable[Path] | None = None) -> Cat
         if not rule.scenarios:
             problems.append(f"{rule.feature}:{rule.line}: rule {rule.id} has no scenario")
     problems += [f"{s.feature}:{s.line}: scenario {s.name!r} belongs to no rule" for s in orphans]
-    return Catalog(tuple(rules), tuple(orphans), tuple(problems))
+    return Catalog(tuple(rules), tuple(orphans), tuple(problems), tuple(features))

@@ -9,11 +9,12 @@
 ``docs``   renders the living documentation (HTML and Markdown) from the features and any number
            of results folders, side by side.
 
-Exit status: 0 the command succeeded (for ``run``: every selected rule holds); 1 a rule is
-broken or a scenario errored; 2 a usage error, a catalog that breaks the conventions, or a
-target refused for safety (not marked sandbox/test, or a Zuora production host); 3 the smoke
-check failed (connection, credentials or adapter); 4 pytest refused its arguments; 5 nothing
-was selected.
+Exit status: 0 the command succeeded (for ``run``: no selected MUST rule is broken or errored
+and the wire contract holds, whatever the SHOULD warnings); 1 a MUST rule is broken or errored,
+or a response broke Zuora's published shape (the wire contract); 2 a usage error, a catalog that
+breaks the conventions, or a target refused for safety (not marked sandbox/test, or a Zuora
+production host); 3 the smoke check failed (connection, credentials or adapter); 4 pytest
+refused its arguments; 5 nothing was selected.
 """
 
 from __future__ import annotations
@@ -41,14 +42,19 @@ def _print_rules(catalog: Catalog, fmt: str) -> None:
     if fmt == "json":
         print(json.dumps({"kitVersion": __version__, **catalog.as_json()}, indent=2))
         return
+    for feature in catalog.features:
+        for decision in feature.decisions:
+            print(f"{feature.path}: decision ({decision.severity}) for every rule: {decision.text}")
     for rule in catalog.rules:
         print(f"{rule.id}  {rule.statement}")
+        print(f"    severity: {rule.severity}")
         print(f"    source: {rule.source}")
         for decision in rule.decisions:
-            print(f"    decision: {decision}")
+            print(f"    decision ({decision.severity}): {decision.text}")
         for scenario in rule.scenarios:
             suffix = f" ({len(scenario.examples)} examples)" if scenario.examples else ""
-            print(f"    - {scenario.name}{suffix}   [{scenario.feature}:{scenario.line}]")
+            severity = f" [{scenario.severity}]" if scenario.severity != rule.severity else ""
+            print(f"    - {scenario.name}{suffix}{severity}   [{scenario.feature}:{scenario.line}]")
     for problem in catalog.problems:
         print(f"PROBLEM: {problem}", file=sys.stderr)
 

@@ -2,8 +2,16 @@
 conformance by rule.
 
 Outcomes of a scenario: ``passed``; ``failed`` (the target broke the rule); ``errored`` (the
-scenario could not be arranged, or the harness or connection failed: a
-:class:`steps.targets.HarnessError`); ``not applicable`` (skipped, with its reason).
+scenario could not be judged: a ``Given`` step, Background included, failed in any way, which
+is reported as "could not arrange the scenario: Given ..."; the harness or the connection failed,
+a :class:`steps.targets.HarnessError`; a step is not defined; or the target's response broke
+Zuora's published shape, a :class:`steps.targets.ContractViolationError`, which also breaks the
+wire contract); ``not applicable`` (skipped, with its reason).
+
+Severity is separate from the outcome (see :mod:`billing_conformance.verdicts`): failed SHOULD
+scenarios are warnings, shown apart, and the session's exit status counts MUST only: a run whose
+only failures are SHOULD warnings exits 0; a broken or errored MUST rule, or a broken wire
+contract, exits 1.
 """
 
 from __future__ import annotations
@@ -11,42 +19,43 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_bdd.exceptions import StepDefinitionNotFoundError
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
-from billing_conformance.catalog import RULE_ID
-from billing_conformance.recording import RECORD_KEY, Recorder
+from billing_conformance import FEATURES_DIR
+from billing_conformance.catalog import MUST, RULE_ID, SHOULD, SHOULD_TAG, load_catalog
+from billing_conformance.recording import RECORD_KEY, Recorder, failed_step, failed_step_type, features_root
 from billing_conformance.results import write_results
-from steps.targets import HarnessError, NotApplicableError
+from billing_conformance.verdicts import (
+    BROKEN,
+    CONFORMS,
+    ERRORED,
+    FAILED,
+    HOLDS,
+    NOT_APPLICABLE,
+    NOT_RUN,
+    PASSED,
+    WARNING,
+    rule_verdict,
+    run_verdict,
+    warnings,
+    wire_contract,
+)
+from steps.targets import ArrangementError, ContractViolationError, HarnessError, NotApplicableError
 
-__all__ = ["RuleTally", "pytest_bdd_apply_tag"]
+__all__ = ["pytest_bdd_apply_tag"]
 
-PASSED, FAILED, ERRORED, NOT_APPLICABLE = "passed", "failed", "errored", "not applicable"
 _RECORDER = Recorder()
 _RULE_KEY = "conformance_rule"
 _OUTCOME_KEY = "conformance_outcome"
-
-
-@dataclass
-class RuleTally:
-    rule_id: str
-    statement: str
-    outcomes: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def verdict(self) -> str:
-        if self.outcomes[FAILED]:
-            return "BROKEN"
-        if self.outcomes[ERRORED]:
-            return "ERRORED"
-        if self.outcomes[PASSED]:
-            return "HOLDS"
-        return "N/A"
+_SEVERITY_KEY = "conformance_severity"
+_LABEL = {HOLDS: "HOLDS", BROKEN: "BROKEN", ERRORED: "ERRORED", NOT_APPLICABLE: "N/A", NOT_RUN: "N/A"}
+_ARRANGING = "could not arrange the scenario"
 
 
 def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> object:
@@ -58,13 +67,49 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> object:
     return True
 
 
-def _rule_of(item: pytest.Item) -> tuple[str, str] | None:
+def _rule_of(item: pytest.Item) -> tuple[str, str, str] | None:
+    """The rule ID, statement and severity of ``item``'s rule (None for anything else)."""
     marker = item.get_closest_marker("rule")
     if marker is None:
         return None
     template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
-    statement = template.rule.name if template is not None and template.rule is not None else ""
-    return str(marker.args[0]), statement
+    statement, severity = "", MUST
+    if template is not None and template.rule is not None:
+        statement = template.rule.name
+        if SHOULD_TAG in template.rule.tags or SHOULD_TAG in template.feature.tags:
+            severity = SHOULD
+    return str(marker.args[0]), statement, severity
+
+
+def _violation(error: BaseException) -> dict[str, Any] | None:
+    if not isinstance(error, ContractViolationError):
+        return None
+    return {
+        "operation": error.operation,
+        "field": error.field,
+        "message": error.message,
+        "schema": error.schema,
+    }
+
+
+def _judged(
+    item: pytest.Item, report: pytest.TestReport, excinfo: pytest.ExceptionInfo[BaseException]
+) -> tuple[str, str]:
+    """The outcome of a failed scenario and its message."""
+    error = excinfo.value
+    if isinstance(error, ContractViolationError):
+        detail = f"the target broke the wire contract: {error}"
+    elif isinstance(error, ArrangementError):
+        detail = f"{error.operation} was refused: {error.message}"
+    else:
+        detail = excinfo.exconly()
+    step = failed_step(item)
+    if step is not None and failed_step_type(item) == "given":
+        return ERRORED, f"{_ARRANGING}: Given {step['text']}: {detail}"
+    undefined = excinfo.errisinstance(StepDefinitionNotFoundError)
+    if isinstance(error, HarnessError) or undefined or report.when != "call":
+        return ERRORED, detail
+    return FAILED, detail
 
 
 @pytest.hookimpl(wrapper=True)
@@ -75,28 +120,32 @@ def pytest_runtest_makereport(
     rule = _rule_of(item)
     if rule is None:
         return report
-    if report.failed and call.excinfo is not None and call.excinfo.errisinstance(NotApplicableError):
-        reason = f"not applicable: {call.excinfo.value}"
+    severity = SHOULD if item.get_closest_marker(SHOULD_TAG) is not None else rule[2]
+    excinfo = call.excinfo
+    if report.failed and excinfo is not None and excinfo.errisinstance(NotApplicableError):
+        reason = f"not applicable: {excinfo.value}"
         report.outcome = "skipped"
         report.longrepr = (str(item.path), item.location[1] or 0, reason)
+    message = None
+    violation = None
     if report.skipped:
         outcome = NOT_APPLICABLE
+        if isinstance(report.longrepr, tuple):
+            message = str(report.longrepr[2]).removeprefix("Skipped: ")
+    elif report.failed and excinfo is not None:
+        outcome, message = _judged(item, report, excinfo)
+        violation = _violation(excinfo.value)
     elif report.failed:
-        harness_fault = call.excinfo is not None and call.excinfo.errisinstance(HarnessError)
-        outcome = ERRORED if harness_fault or report.when != "call" else FAILED
+        outcome = ERRORED
     elif report.when == "call":
         outcome = PASSED
     else:
         return report
-    message = None
-    if report.skipped and isinstance(report.longrepr, tuple):
-        message = str(report.longrepr[2]).removeprefix("Skipped: ")
-    elif call.excinfo is not None and outcome in (FAILED, ERRORED):
-        message = call.excinfo.exconly()
-    record = _RECORDER.record(item, rule[0], outcome, message)
+    record = _RECORDER.record(item, rule[0], outcome, message, severity=severity, violation=violation)
     report.user_properties += [
         (_RULE_KEY, rule[0]),
         (_OUTCOME_KEY, outcome),
+        (_SEVERITY_KEY, severity),
         (RECORD_KEY, json.dumps(record)),
     ]
     return report
@@ -104,11 +153,12 @@ def pytest_runtest_makereport(
 
 class _Summary:
     def __init__(self) -> None:
-        self.tallies: dict[str, RuleTally] = {}
         self.statements: dict[str, str] = {}
+        self.severities: dict[str, str] = {}
         self.outcomes: dict[str, str] = {}
-        self.rule_of_node: dict[str, str] = {}
         self.records: dict[str, dict[str, Any]] = {}
+        self.other_failures = 0
+        self.feature_files: set[Path] = set()
         self.started = datetime.now(UTC)
 
     @pytest.hookimpl(trylast=True)
@@ -117,54 +167,108 @@ class _Summary:
             rule = _rule_of(item)
             if rule is not None:
                 self.statements[rule[0]] = rule[1]
-                self.tallies.setdefault(rule[0], RuleTally(*rule))
+                self.severities[rule[0]] = rule[2]
+                template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
+                if template is not None:
+                    self.feature_files.add(Path(template.feature.filename))
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         props = dict(report.user_properties)
         if _OUTCOME_KEY not in props:
+            self.other_failures += report.failed
             return
         worst = (FAILED, ERRORED, NOT_APPLICABLE, PASSED)
         previous = self.outcomes.get(report.nodeid)
         outcome = str(props[_OUTCOME_KEY])
-        rule_id = str(props[_RULE_KEY])
         if previous is None or worst.index(outcome) < worst.index(previous):
             self.outcomes[report.nodeid] = outcome
             self.records[report.nodeid] = json.loads(str(props[RECORD_KEY]))
-        self.rule_of_node[report.nodeid] = rule_id
-        self.tallies.setdefault(rule_id, RuleTally(rule_id, ""))
+        self.statements.setdefault(str(props[_RULE_KEY]), "")
+
+    def by_rule(self) -> dict[str, list[dict[str, Any]]]:
+        grouped: dict[str, list[dict[str, Any]]] = {rule_id: [] for rule_id in self.statements}
+        for record in self.records.values():
+            grouped.setdefault(str(record["rule"]), []).append(record)
+        return grouped
+
+    def verdicts(self) -> dict[str, tuple[str, str]]:
+        """Each rule's severity and verdict."""
+        return {
+            rule_id: (
+                self.severities.get(rule_id, MUST),
+                rule_verdict(self.severities.get(rule_id, MUST), records),
+            )
+            for rule_id, records in self.by_rule().items()
+        }
+
+    def run_verdict(self) -> str:
+        return run_verdict(self.verdicts(), wire_contract(self.records.values()))
+
+    def _line(
+        self, rule_id: str, records: list[dict[str, Any]], severity: str, verdict: str
+    ) -> tuple[str, str, str, str]:
+        """A rule's label (WARN when it holds but a SHOULD scenario failed), ID, counts and statement."""
+        warned = any(r["outcome"] == FAILED and r["severity"] == SHOULD for r in records)
+        label = "WARN" if verdict == WARNING or (warned and verdict == HOLDS) else _LABEL[verdict]
+        outcomes = Counter(
+            r["outcome"]
+            if r["severity"] == severity or r["outcome"] == PASSED
+            else f"{r['outcome']} (SHOULD)"
+            for r in records
+        )
+        counts = ", ".join(f"{n} {name}" for name, n in sorted(outcomes.items()))
+        tag = " [SHOULD]" if severity == SHOULD else ""
+        return label, rule_id, counts, f"{self.statements[rule_id]}{tag}"
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        if not self.tallies:
+        if not self.statements:
             return
-        for tally in self.tallies.values():
-            tally.outcomes.clear()
-        for nodeid, outcome in self.outcomes.items():
-            self.tallies[self.rule_of_node[nodeid]].outcomes[outcome] += 1
         write = terminalreporter.write_line
         terminalreporter.section("conformance by rule")
         target = terminalreporter.config.getoption("--target", default=None)
         if target:
             write(f"target: {target}")
-        width = max(len(rule_id) for rule_id in self.tallies)
-        verdicts: Counter[str] = Counter()
-        for rule_id in sorted(self.tallies):
-            tally = self.tallies[rule_id]
-            verdicts[tally.verdict] += 1
-            counts = ", ".join(f"{n} {name}" for name, n in sorted(tally.outcomes.items()))
-            write(f"{tally.verdict:<8}{rule_id:<{width + 2}}{counts:<22}{tally.statement}")
-        total = len(self.tallies)
+        grouped, verdicts = self.by_rule(), self.verdicts()
+        width = max(len(rule_id) for rule_id in grouped)
+        lines = [self._line(rule_id, grouped[rule_id], *verdicts[rule_id]) for rule_id in sorted(grouped)]
+        counted = Counter(label for label, *_ in lines)
+        wide = max(len(counts) for _, _, counts, _ in lines) + 2
+        for label, rule_id, counts, statement in lines:
+            write(f"{label:<8}{rule_id:<{width + 2}}{counts:<{max(22, wide)}}{statement}")
         write(
-            f"{total} rules: "
-            + ", ".join(
-                f"{verdicts[v]} {label}"
-                for v, label in (
-                    ("HOLDS", "hold"),
-                    ("BROKEN", "broken"),
-                    ("ERRORED", "errored"),
-                    ("N/A", "not applicable"),
-                )
-            )
+            f"{len(grouped)} rules: {counted['HOLDS']} hold, {counted['BROKEN']} broken, "
+            f"{counted['ERRORED']} errored, {counted['N/A']} not applicable, {counted['WARN']} with warnings"
         )
+        self._write_warnings(terminalreporter)
+        self._write_contract(terminalreporter)
+        verdict = self.run_verdict()
+        write(f"verdict: {verdict} (MUST rules and the wire contract only; SHOULD warnings do not count)")
+
+    def _write_warnings(self, terminalreporter: pytest.TerminalReporter) -> None:
+        found = warnings(self.records.values())
+        if not found:
+            return
+        terminalreporter.section("warnings (SHOULD)", sep="-")
+        for warning in found:
+            first = str(warning["message"] or "").splitlines()[:1]
+            terminalreporter.write_line(
+                f"WARN    {warning['rule']}  {warning['scenario']}" + (f": {first[0]}" if first else "")
+            )
+
+    def _write_contract(self, terminalreporter: pytest.TerminalReporter) -> None:
+        contract = wire_contract(self.records.values())
+        if contract["verdict"] == HOLDS:
+            terminalreporter.write_line("wire contract: holds (no response broke Zuora's published shape)")
+            return
+        terminalreporter.write_line(
+            f"wire contract: BROKEN ({len(contract['violations'])} violations; their scenarios are errored)"
+        )
+        for violation in contract["violations"]:
+            where = f" at {violation['field']}" if violation["field"] else ""
+            terminalreporter.write_line(
+                f"  {violation['operation']}{where}: {violation['message']} "
+                f"({len(violation['scenarios'])} scenarios)"
+            )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -208,10 +312,24 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Write the results folder, once, from the process that saw every report."""
-    folder = session.config.getoption("--results", default=None)
-    if not folder or hasattr(session.config, "workerinput") or _SUMMARY not in session.config.stash:
+    """Write the results folder, once, from the process that saw every report; make the exit
+    status count MUST only (SHOULD warnings alone exit 0)."""
+    if hasattr(session.config, "workerinput") or _SUMMARY not in session.config.stash:
         return
     summary = session.config.stash[_SUMMARY]
+    if (
+        session.exitstatus == pytest.ExitCode.TESTS_FAILED
+        and summary.records
+        and not summary.other_failures
+        and summary.run_verdict() == CONFORMS
+    ):
+        session.exitstatus = pytest.ExitCode.OK
+    folder = session.config.getoption("--results", default=None)
+    if not folder:
+        return
     target = str(session.config.getoption("--target", default="inprocess"))
-    write_results(Path(folder), list(summary.records.values()), target=target, started=summary.started)
+    root, _ = features_root(session.config.rootpath, sorted(summary.feature_files))
+    catalog = load_catalog(root, None if root == FEATURES_DIR else sorted(summary.feature_files))
+    write_results(
+        Path(folder), list(summary.records.values()), target=target, started=summary.started, catalog=catalog
+    )

@@ -21,11 +21,12 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from billing_conformance import FEATURES_DIR, PROJECT_ROOT
 
-__all__ = ["RECORD_KEY", "Recorder", "redact"]
+__all__ = ["RECORD_KEY", "Recorder", "failed_step", "failed_step_type", "features_root", "redact"]
 
 RECORD_KEY = "conformance_record"
 _STEPS = pytest.StashKey[list[dict[str, Any]]]()
 _FAILED = pytest.StashKey[dict[str, Any]]()
+_FAILED_TYPE = pytest.StashKey[str]()
 _EXCHANGES_FROM = pytest.StashKey[int]()
 _TARGET = pytest.StashKey[object]()
 MAX_MESSAGE = 2000
@@ -81,20 +82,17 @@ class Recorder:
     @pytest.hookimpl
     def pytest_bdd_step_error(self, request: pytest.FixtureRequest, step: Step) -> None:
         self._mark(request.node, step, "failed")
-        request.node.stash[_FAILED] = {
-            "keyword": step.keyword.strip(),
-            "text": step.name,
-            "line": step.line_number,
-        }
+        self._failed(request.node, step)
 
     @pytest.hookimpl
     def pytest_bdd_step_func_lookup_error(self, request: pytest.FixtureRequest, step: Step) -> None:
         self._mark(request.node, step, "undefined")
-        request.node.stash[_FAILED] = {
-            "keyword": step.keyword.strip(),
-            "text": step.name,
-            "line": step.line_number,
-        }
+        self._failed(request.node, step)
+
+    @staticmethod
+    def _failed(node: pytest.Item, step: Step) -> None:
+        node.stash[_FAILED] = {"keyword": step.keyword.strip(), "text": step.name, "line": step.line_number}
+        node.stash[_FAILED_TYPE] = step.type  # given, when or then: "And" takes the type before it
 
     @staticmethod
     def _mark(node: pytest.Item, step: Step, status: str) -> None:
@@ -107,15 +105,28 @@ class Recorder:
                 entry["status"] = status
                 return
 
-    def record(self, item: pytest.Item, rule: str, outcome: str, message: str | None) -> dict[str, Any]:
-        """The record of ``item``'s scenario, as JSON-ready data."""
+    def record(
+        self,
+        item: pytest.Item,
+        rule: str,
+        outcome: str,
+        message: str | None,
+        *,
+        severity: str = "MUST",
+        violation: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The record of ``item``'s scenario, as JSON-ready data.
+
+        ``severity`` is MUST or SHOULD; ``violation`` names the operation, field, message and
+        schema of a response that broke Zuora's published shape (None if none did).
+        """
         template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
         callspec = getattr(item, "callspec", None)
         example = dict(callspec.params.get("_pytest_bdd_example", {})) if callspec is not None else {}
         feature = ""
         name = item.name
         if template is not None:
-            feature = Path(template.feature.filename).resolve().relative_to(FEATURES_DIR).as_posix()
+            feature = features_root(item.config.rootpath, [Path(template.feature.filename)])[1][0]
             name = template.name
         target_spec = str(item.config.getoption("--target", default="inprocess"))
         evidence: list[dict[str, Any]] = []
@@ -139,10 +150,30 @@ class Recorder:
             "scenario": name,
             "example": example,
             "outcome": outcome,
+            "severity": severity,
             "steps": item.stash.get(_STEPS, []),
             "failedStep": item.stash.get(_FAILED, None),
             "message": None if message is None else message[:MAX_MESSAGE],
             "exchanges": evidence,
+            "contractViolation": violation,
             "rerun": rerun,
         }
         return redact(record, secrets)  # type: ignore[return-value]
+
+
+def features_root(rootpath: Path, files: list[Path]) -> tuple[Path, list[str]]:
+    """The folder the feature ``files`` are named relative to (``features/`` for the kit's own,
+    else pytest's root directory, for features written elsewhere) and their names."""
+    resolved = [f.resolve() for f in files]
+    root = FEATURES_DIR if all(f.is_relative_to(FEATURES_DIR) for f in resolved) else rootpath.resolve()
+    return root, [f.relative_to(root).as_posix() for f in resolved]
+
+
+def failed_step_type(item: pytest.Item) -> str | None:
+    """The type (``given``, ``when``, ``then``) of the step that failed in ``item``, if one did."""
+    return item.stash.get(_FAILED_TYPE, None)
+
+
+def failed_step(item: pytest.Item) -> dict[str, Any] | None:
+    """The keyword, text and line of the step that failed in ``item``, if one did."""
+    return item.stash.get(_FAILED, None)

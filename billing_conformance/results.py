@@ -3,6 +3,19 @@
 ``conformance.json`` is specified by ``schemas/conformance-results.schema.json``. Its content
 depends only on what ran: records are sorted by id, and the only fields that change from one
 identical run to the next are listed in :data:`VOLATILE` (a comparison leaves them out).
+
+Severity (see :mod:`billing_conformance.verdicts`) is shown everywhere, apart from outcomes:
+
+* ``conformance.json``: each rule's and scenario's ``severity``, decisions with theirs, the
+  ``warnings`` (failed SHOULD scenarios), the ``wireContract`` (holds or broken, with each
+  violation), and a summary whose ``verdict`` and ``must`` counts are the only ones that decide
+  conformance, with SHOULD rules and warnings counted apart.
+* ``cucumber.json``: every scenario carries a ``@MUST`` or ``@SHOULD`` tag beside its rule's.
+* ``junit.xml``: each rule's suite and each test case have a ``severity`` property. A failed or
+  errored SHOULD scenario is **not** a JUnit failure or error (CI goes red only for what makes
+  ``run`` exit 1): it is reported as ``<skipped message="warning: ...">``. An errored scenario
+  whose response broke the wire contract stays an ``<error>`` whatever its severity, since the
+  wire contract is MUST.
 """
 
 from __future__ import annotations
@@ -16,10 +29,11 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from billing_conformance import FEATURES_DIR, __version__
-from billing_conformance.catalog import Catalog, RuleEntry, load_catalog
+from billing_conformance.catalog import MUST, SHOULD, Catalog, RuleEntry, load_catalog
 from billing_conformance.contract import violations
+from billing_conformance.verdicts import rule_verdict, run_verdict, warnings, wire_contract
 
-__all__ = ["VOLATILE", "build_results", "stable", "verdict", "write_results"]
+__all__ = ["VOLATILE", "build_results", "document_of", "stable", "write_results"]
 
 #: Fields whose values differ between two identical runs: when, and the HTTP evidence's ids.
 VOLATILE = ("startedAt",)
@@ -32,16 +46,25 @@ def document_of(rule: RuleEntry) -> str:
     return found.group(1) if found else rule.source
 
 
-def verdict(outcomes: list[str]) -> str:
-    if not outcomes:
-        return "not run"
-    if "failed" in outcomes:
-        return "broken"
-    if "errored" in outcomes:
-        return "errored"
-    if "passed" in outcomes:
-        return "holds"
-    return "not applicable"
+def _counts(verdicts: list[str], keys: tuple[tuple[str, str], ...]) -> dict[str, int]:
+    counted = Counter(verdicts)
+    return {"rules": len(verdicts), **{name: counted[verdict] for name, verdict in keys}}
+
+
+_MUST_KEYS = (
+    ("holds", "holds"),
+    ("broken", "broken"),
+    ("errored", "errored"),
+    ("notApplicable", "not applicable"),
+    ("notRun", "not run"),
+)
+_SHOULD_KEYS = (
+    ("holds", "holds"),
+    ("warning", "warning"),
+    ("errored", "errored"),
+    ("notApplicable", "not applicable"),
+    ("notRun", "not run"),
+)
 
 
 def build_results(
@@ -51,35 +74,39 @@ def build_results(
     by_rule: dict[str, list[dict[str, Any]]] = {}
     for record in sorted(records, key=lambda r: str(r["id"])):
         by_rule.setdefault(str(record["rule"]), []).append(record)
-    rules = []
+    rules: list[dict[str, Any]] = []
     for rule in catalog.rules:
         scenarios = by_rule.get(rule.id, [])
         rules.append(
             {
                 "id": rule.id,
                 "statement": rule.statement,
+                "severity": rule.severity,
                 "document": document_of(rule),
                 "source": rule.source,
-                "decisions": list(rule.decisions),
-                "verdict": verdict([s["outcome"] for s in scenarios]),
+                "decisions": [{"severity": d.severity, "text": d.text} for d in rule.decisions],
+                "verdict": rule_verdict(rule.severity, scenarios),
                 "scenarios": scenarios,
             }
         )
-    verdicts = Counter(rule["verdict"] for rule in rules)
     outcomes = Counter(str(r["outcome"]) for r in records)
+    contract = wire_contract(records)
+    found = warnings(records)
     return {
         "kitVersion": __version__,
         "target": target,
         "startedAt": started.isoformat(timespec="seconds"),
         "summary": {
+            "verdict": run_verdict({r["id"]: (r["severity"], r["verdict"]) for r in rules}, contract),
             "rules": len(rules),
-            "holds": verdicts["holds"],
-            "broken": verdicts["broken"],
-            "errored": verdicts["errored"],
-            "notApplicable": verdicts["not applicable"],
-            "notRun": verdicts["not run"],
+            "must": _counts([r["verdict"] for r in rules if r["severity"] == MUST], _MUST_KEYS),
+            "should": _counts([r["verdict"] for r in rules if r["severity"] == SHOULD], _SHOULD_KEYS),
+            "warnings": len(found),
+            "wireContract": contract["verdict"],
             "scenarios": {k: outcomes[k] for k in ("passed", "failed", "errored", "not applicable")},
         },
+        "wireContract": contract,
+        "warnings": found,
         "rules": rules,
     }
 
@@ -110,7 +137,7 @@ def _cucumber(results: dict[str, Any]) -> list[dict[str, Any]]:
                     "type": "scenario",
                     "id": scenario["id"],
                     "name": scenario["scenario"],
-                    "tags": [{"name": f"@{rule['id']}"}],
+                    "tags": [{"name": f"@{rule['id']}"}, {"name": f"@{scenario['severity']}"}],
                     "rule": {"keyword": "Rule", "id": rule["id"], "name": rule["statement"]},
                     "steps": [
                         {
@@ -135,22 +162,38 @@ def _cucumber(results: dict[str, Any]) -> list[dict[str, Any]]:
     return [features[name] for name in sorted(features)]
 
 
+def _junit_outcome(scenario: dict[str, Any]) -> str:
+    """failure, error, skipped, warning (a failed or errored SHOULD scenario) or passed."""
+    outcome = scenario["outcome"]
+    if (
+        outcome in ("failed", "errored")
+        and scenario["severity"] == SHOULD
+        and not scenario["contractViolation"]
+    ):
+        return "warning"
+    return {"failed": "failure", "errored": "error", "not applicable": "skipped"}.get(outcome, "passed")
+
+
+def _properties(parent: ET.Element, **values: str) -> None:
+    properties = ET.SubElement(parent, "properties")
+    for name, value in values.items():
+        ET.SubElement(properties, "property", name=name, value=value)
+
+
 def _junit(results: dict[str, Any]) -> bytes:
     suites = ET.Element("testsuites", name=f"conformance of {results['target']}")
     for rule in results["rules"]:
-        counts = Counter(s["outcome"] for s in rule["scenarios"])
+        counts = Counter(_junit_outcome(s) for s in rule["scenarios"])
         suite = ET.SubElement(
             suites,
             "testsuite",
             name=rule["id"],
             tests=str(len(rule["scenarios"])),
-            failures=str(counts["failed"]),
-            errors=str(counts["errored"]),
-            skipped=str(counts["not applicable"]),
+            failures=str(counts["failure"]),
+            errors=str(counts["error"]),
+            skipped=str(counts["skipped"] + counts["warning"]),
         )
-        ET.SubElement(
-            ET.SubElement(suite, "properties"), "property", name="statement", value=rule["statement"]
-        )
+        _properties(suite, statement=rule["statement"], severity=rule["severity"], verdict=rule["verdict"])
         for scenario in rule["scenarios"]:
             case = ET.SubElement(
                 suite,
@@ -158,24 +201,37 @@ def _junit(results: dict[str, Any]) -> bytes:
                 classname=f"{rule['id']}.{scenario['feature']}",
                 name=scenario["id"].split("::", 1)[-1],
             )
+            _properties(case, severity=scenario["severity"])
             text = scenario["message"] or ""
-            if scenario["outcome"] == "failed":
-                ET.SubElement(case, "failure", message=text.splitlines()[0] if text else "").text = text
-            elif scenario["outcome"] == "errored":
-                ET.SubElement(case, "error", message=text.splitlines()[0] if text else "").text = text
-            elif scenario["outcome"] == "not applicable":
+            first = text.splitlines()[0] if text else ""
+            kind = _junit_outcome(scenario)
+            if kind == "warning":
+                warning = f"warning: SHOULD scenario {scenario['outcome']}: {first}"
+                ET.SubElement(case, "skipped", message=warning).text = text
+            elif kind in ("failure", "error"):
+                ET.SubElement(case, kind, message=first).text = text
+            elif kind == "skipped":
                 ET.SubElement(case, "skipped", message=text)
     ET.indent(suites)
     return bytes(ET.tostring(suites, encoding="utf-8", xml_declaration=True))
 
 
 def write_results(
-    folder: Path, records: list[dict[str, Any]], *, target: str, started: datetime
+    folder: Path,
+    records: list[dict[str, Any]],
+    *,
+    target: str,
+    started: datetime,
+    catalog: Catalog | None = None,
 ) -> dict[str, Any]:
-    """Write every file of the results folder; returns the conformance results."""
+    """Write every file of the results folder; returns the conformance results.
+
+    ``catalog``: the rules of the features that ran (default: the kit's ``features/``).
+    """
     from billing_conformance.report import render_html, render_markdown  # noqa: PLC0415 - avoids an import cycle
 
-    results = build_results(records, target=target, started=started)
+    catalog = catalog or load_catalog(FEATURES_DIR)
+    results = build_results(records, target=target, started=started, catalog=catalog)
     found = violations("conformance-results", results)
     if found:
         msg = f"the kit produced conformance results that break their schema: {found[0]}"
@@ -184,7 +240,6 @@ def write_results(
     (folder / "conformance.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     (folder / "cucumber.json").write_text(json.dumps(_cucumber(results), indent=2) + "\n", encoding="utf-8")
     (folder / "junit.xml").write_bytes(_junit(results))
-    catalog = load_catalog(FEATURES_DIR)
     (folder / "report.html").write_text(render_html(catalog, [results]), encoding="utf-8")
     (folder / "report.md").write_text(render_markdown(catalog, [results]), encoding="utf-8")
     return results

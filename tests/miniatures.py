@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from reference_impl import Billing, Category, Rejection, Subscription
+from reference_impl import Account, Billing, BillRun, Category, DocumentStatus, Rejection, Subscription
 from reference_impl.order import Order, OrderRequest
 
 
@@ -24,3 +24,23 @@ class RefusesEverySubscription(Billing):
 
     def create_order(self, request: OrderRequest) -> Order | Rejection:
         return Rejection("order-refused", Category.RULE_RESTRICTION, "This tenant takes no orders.")
+
+
+class FailsEveryAdHocBillRun(Billing):
+    """Every ad hoc bill run ends in error, so "Given a completed bill run" cannot be arranged:
+    its assertion fails in a Given, which is an arrangement failure, not a rule violation."""
+
+    def _accounts_in_scope(self, run: BillRun) -> tuple[list[Account], str | None]:
+        if run.schedule is None:
+            return [], "Billing is down for maintenance."
+        return super()._accounts_in_scope(run)
+
+
+class CancelsDespitePostedCreditMemos(Billing):
+    """A posted invoice still blocks canceling its bill run, but a posted credit memo does not:
+    it breaks only the SHOULD decision of BR-CANCEL-POSTED-INVOICE (a warning, not a breach)."""
+
+    def _cancel_blocker(self, run: BillRun) -> Rejection | None:
+        if any(invoice.status is DocumentStatus.POSTED for invoice in self._invoices_of(run)):
+            return super()._cancel_blocker(run)
+        return None

@@ -1,9 +1,9 @@
-"""Run the real conformance suite from a test, and read its per-rule outcomes."""
+"""Run the real conformance suite from a test, and read its per-rule outcomes and severities."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -14,13 +14,31 @@ from billing_conformance import FEATURES_DIR, PROJECT_ROOT
 class SuiteResult:
     ret: int
     outcomes: dict[str, dict[str, str]]  # rule ID -> scenario node ID -> outcome
+    severities: dict[str, str] = field(default_factory=dict)  # scenario node ID -> MUST or SHOULD
 
-    def rules_with(self, outcome: str) -> set[str]:
-        return {rule for rule, scenarios in self.outcomes.items() if outcome in scenarios.values()}
+    def rules_with(self, outcome: str, severity: str | None = None) -> set[str]:
+        """Rules with a scenario of ``outcome`` (of ``severity`` only, if given)."""
+        return {
+            rule
+            for rule, scenarios in self.outcomes.items()
+            for node, found in scenarios.items()
+            if found == outcome and severity in (None, self.severities.get(node, "MUST"))
+        }
 
     @property
     def broken(self) -> set[str]:
+        """Rules with any failed scenario, MUST or SHOULD."""
         return self.rules_with("failed")
+
+    @property
+    def must_broken(self) -> set[str]:
+        """Rules with a failed MUST scenario: breaches."""
+        return self.rules_with("failed", "MUST")
+
+    @property
+    def warned(self) -> set[str]:
+        """Rules with a failed SHOULD scenario: warnings."""
+        return self.rules_with("failed", "SHOULD")
 
 
 def run_suite(pytester: pytest.Pytester, target: str, *args: str) -> SuiteResult:
@@ -29,10 +47,77 @@ def run_suite(pytester: pytest.Pytester, target: str, *args: str) -> SuiteResult
         str(FEATURES_DIR), f"--rootdir={PROJECT_ROOT}", f"--target={target}", *args
     )
     outcomes: dict[str, dict[str, str]] = defaultdict(dict)
+    severities: dict[str, str] = {}
     for report in recorder.getreports("pytest_runtest_logreport"):
         props = dict(report.user_properties)
         if "conformance_rule" in props:
             scenarios = outcomes[str(props["conformance_rule"])]
+            severities[report.nodeid] = str(props.get("conformance_severity", "MUST"))
             if scenarios.get(report.nodeid) in (None, "passed"):
                 scenarios[report.nodeid] = str(props["conformance_outcome"])
-    return SuiteResult(-1 if recorder.ret is None else int(recorder.ret), dict(outcomes))
+    return SuiteResult(-1 if recorder.ret is None else int(recorder.ret), dict(outcomes), severities)
+
+
+#: Steps for tiny features run with pytester: no target, just the outcomes the plugin must judge.
+TINY_STEPS = """
+from __future__ import annotations
+
+import pytest
+from pytest_bdd import given, then, when
+
+from steps.targets import ArrangementError, ContractViolationError
+
+pytest_plugins = ["billing_conformance.pytest_plugin"]
+
+
+@pytest.fixture
+def target() -> object:
+    return object()
+
+
+@given("the target is ready")
+def _() -> None:
+    pass
+
+
+@given("the target cannot be set up")
+def _() -> None:
+    assert False, "no tenant to set up"
+
+
+@given("the target refuses to set it up")
+def _() -> None:
+    raise ArrangementError("create account", "accounts are closed (code 50000030)")
+
+
+@when("the target is asked")
+def _() -> None:
+    pass
+
+
+@when("the target answers out of shape")
+def _() -> None:
+    raise ContractViolationError(
+        "get invoice", "'30' is not of type 'number'", "$.balance", "invoice-response"
+    )
+
+
+@then("the rule holds")
+def _() -> None:
+    pass
+
+
+@then("the rule is broken")
+def _() -> None:
+    assert False, "expected the rule to hold"
+"""
+
+
+def run_tiny(pytester: pytest.Pytester, feature: str, *args: str) -> pytest.RunResult:
+    """Run one tiny ``feature`` (Gherkin text over :data:`TINY_STEPS`) with the conformance plugin,
+    writing its results folder to ``results/``."""
+    pytester.makeconftest(TINY_STEPS)
+    pytester.makeini("[pytest]\nmarkers =\n    rule(rule_id): rule\n    should: severity\n")
+    pytester.makefile(".feature", tiny=feature)
+    pytester.makepyfile(test_tiny='from pytest_bdd import scenarios\n\nscenarios("tiny.feature")\n')
+    return pytester.runpytest_inprocess("-p", "no:cacheprovider", "--results=results", *args)

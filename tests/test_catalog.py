@@ -77,8 +77,91 @@ def test_every_bill_run_rule_is_catalogued_with_its_source() -> None:
 def test_decisions_are_recorded_beside_their_rules() -> None:
     """Where the kit decided an ambiguity, the decision is part of the rule's entry."""
     catalog = load_catalog(FEATURES_DIR)
-    assert any("error" in d for d in catalog.rule("BR-DELETE").decisions)
-    assert any("cancelOnce" in d for d in catalog.rule("BR-CANCEL-ONCE").decisions)
+    assert any("error" in d.text for d in catalog.rule("BR-DELETE").decisions)
+    assert any("cancelOnce" in d.text for d in catalog.rule("BR-CANCEL-ONCE").decisions)
+
+
+#: Where the kit decided what the documents and Zuora's API reference leave open.
+SHOULD_DECISIONS = {"BR-CANCEL-POSTED-INVOICE", "BR-CANCEL-CREDIT-MEMOS", "WO-SYNC-ONLY"}
+SHOULD_SCENARIOS = {"Its credit memo has been posted", "Invoice Settlement is disabled"}
+
+
+def test_the_shipped_features_carry_their_severities() -> None:
+    """Decisions Zuora's API reference settles are MUST, the kit's own are SHOULD, and only the
+    scenarios checking a SHOULD decision are SHOULD."""
+    catalog = load_catalog(FEATURES_DIR)
+    assert {r.severity for r in catalog.rules} == {"MUST"}
+    should = {r.id for r in catalog.rules for d in r.decisions if d.severity == "SHOULD"}
+    assert should == SHOULD_DECISIONS
+    for rule_id in ("BR-DELETE", "BR-CANCEL-ONCE", "WO-UNPAID-INVOICES-CLEARED", "WO-SUBSCRIPTION-CANCELLED"):
+        assert {d.severity for d in catalog.rule(rule_id).decisions} == {"MUST"}, rule_id
+    assert {s.name for r in catalog.rules for s in r.scenarios if s.severity == "SHOULD"} == SHOULD_SCENARIOS
+    assert all(d.severity in ("MUST", "SHOULD") for f in catalog.features for d in f.decisions)
+
+
+def test_a_should_rule_makes_its_scenarios_should_and_a_should_tag_only_its_scenario(tmp_path: Path) -> None:
+    """A rule tagged @should is SHOULD with all its scenarios; a @should scenario in a MUST rule is
+    SHOULD alone; a decision carries the severity of its label."""
+    text = (
+        "Feature: F\n  Decision (SHOULD): for every rule.\n"
+        "  @AB-ONE\n  Rule: R1\n    Source: D\n    Decision (SHOULD): ours.\n"
+        "    Decision (MUST): Zuora's.\n"
+        "    Example: Documented\n      Given x\n"
+        "    @should\n    Example: Decided\n      Given x\n"
+        "  @should @AB-TWO\n  Rule: R2\n    Source: D\n    Example: Ours\n      Given x\n"
+    )
+    catalog = load_catalog(tmp_path, [_feature(tmp_path, text)])
+    one, two = catalog.rules
+    assert catalog.problems == ()
+    assert (one.severity, two.severity) == ("MUST", "SHOULD")
+    assert [(d.severity, d.text) for d in one.decisions] == [("SHOULD", "ours."), ("MUST", "Zuora's.")]
+    assert [s.severity for s in one.scenarios] == ["MUST", "SHOULD"]
+    assert [s.severity for s in two.scenarios] == ["SHOULD"]
+    assert [d.severity for d in catalog.features[0].decisions] == ["SHOULD"]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "Feature: F\n  @AB-ONE\n  Rule: R\n    Source: D\n    Decision: unlabelled.\n"
+            "    Example: E\n      Given x\n",
+            "found no label",
+        ),
+        (
+            "Feature: F\n  Decision: unlabelled.\n  @AB-ONE\n  Rule: R\n    Source: D\n"
+            "    Example: E\n      Given x\n",
+            "sample.feature: a decision needs its severity",
+        ),
+        (
+            "Feature: F\n  @AB-ONE\n  Rule: R\n    Source: D\n    Decision (MAY): unknown.\n"
+            "    Example: E\n      Given x\n",
+            "found (MAY)",
+        ),
+        (
+            "Feature: F\n  @AB-ONE\n  Rule: R\n    Source: D\n    Decision (MUST): Zuora's.\n"
+            "    Example: E\n      Given x\n    @should\n    Example: F\n      Given x\n",
+            "no 'Decision (SHOULD):'",
+        ),
+        (
+            "Feature: F\n  @AB-ONE\n  Rule: R\n    Source: D\n    Decision (SHOULD): ours.\n"
+            "    @should\n    Example: E\n      Given x\n",
+            "has only SHOULD scenarios",
+        ),
+    ],
+    ids=[
+        "rule-decision",
+        "feature-decision",
+        "unknown-label",
+        "should-scenario-without-decision",
+        "only-should",
+    ],
+)
+def test_severity_conventions_are_checked(tmp_path: Path, text: str, problem: str) -> None:
+    """A decision without its label (MUST or SHOULD) is a catalog problem, like a SHOULD scenario
+    checking no SHOULD decision, or a MUST rule with nothing but SHOULD scenarios."""
+    catalog = load_catalog(tmp_path, [_feature(tmp_path, text)])
+    assert any(problem in p for p in catalog.problems), catalog.problems
 
 
 def _feature(tmp_path: Path, text: str) -> Path:
@@ -137,9 +220,19 @@ def test_rules_command_prints_the_catalog_as_json(capsys: pytest.CaptureFixture[
     assert all(rule["scenarios"] for rule in by_id.values())
     assert printed["problems"] == []
     assert printed["orphanScenarios"] == []
+    posted = by_id["BR-CANCEL-POSTED-INVOICE"]
+    assert posted["severity"] == "MUST"
+    assert [d["severity"] for d in posted["decisions"]] == ["SHOULD"]
+    assert {s["name"]: s["severity"] for s in posted["scenarios"]}[
+        "Its credit memo has been posted"
+    ] == "SHOULD"
+    assert all(d["severity"] == "MUST" for f in printed["features"] for d in f["decisions"])
 
 
 def test_rules_command_prints_readable_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules"]) == 0
     out = capsys.readouterr().out
     assert "BR-CANCEL-PAUSED  A paused scheduled bill run cannot be canceled" in out
+    assert "    severity: MUST" in out
+    assert "    decision (SHOULD): a posted credit memo blocks the cancellation" in out
+    assert "- Its credit memo has been posted [SHOULD]" in out

@@ -21,14 +21,22 @@ def test_every_rule_holds_on_the_reference_implementation(pytester: pytest.Pytes
     assert {o for scenarios in result.outcomes.values() for o in scenarios.values()} == {"passed"}
 
 
+#: Known-bad variants whose every failure is in a SHOULD scenario (a warning): the run exits 0.
+#: None so far: each variant breaks a MUST rule or the MUST part of one.
+SHOULD_ONLY: frozenset[str] = frozenset()
+
+
 @pytest.mark.parametrize("variant", KNOWN_BAD, ids=lambda v: v.__name__)
 def test_the_suite_catches_each_known_bad_variant(pytester: pytest.Pytester, variant: type[KnownBad]) -> None:
-    """A variant that breaks one rule fails that rule's scenarios, and only the rules that depend on it."""
+    """A variant that breaks one rule fails that rule's scenarios, and only the rules that depend on it;
+    the run exits 1 unless every failure is a SHOULD warning (then it exits 0)."""
     result = run_suite(pytester, f"inprocess:tests.known_bad:{variant.__name__}")
-    assert result.ret == 1
     assert variant.breaks in result.broken, f"{variant.__name__} slipped through: {variant.__doc__}"
     assert result.broken == {variant.breaks, *variant.also_breaks}
     assert result.rules_with("errored") == variant.also_errors, "only declared rules may fail to be arranged"
+    should_only = variant.__name__ in SHOULD_ONLY
+    assert bool(result.must_broken) is not should_only, f"MUST rules broken: {result.must_broken}"
+    assert result.ret == (0 if should_only else 1)
 
 
 def test_every_rule_has_a_known_bad_variant() -> None:

@@ -43,7 +43,9 @@ def test_the_conformance_json_keeps_to_its_schema_and_names_the_broken_rule(brok
     verdicts = {rule["id"]: rule["verdict"] for rule in results["rules"]}
     assert verdicts["BR-CANCEL-POSTED-RUN"] == "broken"
     assert list(verdicts.values()).count("holds") == len(verdicts) - 1
-    assert results["summary"]["broken"] == 1
+    assert results["summary"]["must"]["broken"] == 1
+    assert results["summary"]["verdict"] == "does not conform"
+    assert results["wireContract"] == {"verdict": "holds", "violations": []}
 
 
 def test_a_failed_scenario_names_its_step_what_was_expected_and_how_to_run_it_again(
@@ -149,4 +151,4 @@ def test_every_cli_run_writes_a_results_folder(tmp_path: Path) -> None:
         "report.html",
         "report.md",
     }
-    assert _results(tmp_path)["summary"]["notRun"] == 29
+    assert _results(tmp_path)["summary"]["must"]["notRun"] == 29

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from billing_conformance.catalog import Catalog
-from billing_conformance.report.model import build_report
+from billing_conformance.report.model import Report, build_report
 
 __all__ = ["render_markdown"]
 
@@ -17,6 +17,7 @@ _MARK = {
     "not run": "-",
     "holds": "holds",
     "broken": "**BROKEN**",
+    "warning": "**WARNING** (SHOULD)",
 }
 
 
@@ -24,20 +25,49 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def _apart(report: Report) -> list[str]:
+    """The wire contract's violations and the SHOULD warnings, each target's apart from the rules."""
+    lines: list[str] = []
+    for target in report.targets:
+        for v in target.wire_contract["violations"]:
+            where = f" at `{v['field']}`" if v["field"] else ""
+            lines.append(
+                f"> **Wire contract broken** ({_cell(target.name)}): `{v['operation']}`{where}: "
+                f"{v['message']} ({len(v['scenarios'])} scenarios, errored)"
+            )
+    warnings = [(t, w) for t in report.targets for w in t.warnings]
+    if warnings:
+        lines += ["", "## Warnings (SHOULD)", ""]
+        lines += [
+            f"- {_cell(t.name)}: {w['rule']} {w['scenario'].split('::', 1)[-1]}"
+            + (f": {str(w['message']).splitlines()[0]}" if w["message"] else "")
+            for t, w in warnings
+        ]
+    return [*lines, ""] if lines else []
+
+
 def render_markdown(catalog: Catalog, results: list[dict[str, Any]]) -> str:
     report = build_report(catalog, results)
     lines = ["# Billing rules: conformance", ""]
     if report.targets:
         lines += [
-            "| Target | Rules that hold | Broken | Errored | Not applicable | Conformance |",
-            "| --- | --- | --- | --- | --- | --- |",
+            "| Target | MUST rules that hold | Broken | Errored | Not applicable | Warnings (SHOULD) "
+            "| Wire contract | Conformance | Verdict |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         lines += [
-            f"| {_cell(t.name)} | {t.summary['holds']} of {t.summary['rules']} | {t.summary['broken']} | "
-            f"{t.summary['errored']} | {t.summary['notApplicable']} | {t.conformance} |"
+            f"| {_cell(t.name)} | {t.must['holds']} of {t.must['rules']} | {t.must['broken']} | "
+            f"{t.must['errored']} | {t.must['notApplicable']} | {len(t.warnings)} | "
+            f"{t.wire_contract['verdict']} | {t.conformance} | {t.verdict} |"
             for t in report.targets
         ]
-        lines.append("")
+        lines += [
+            "",
+            "Conformance counts MUST rules only. A failed SHOULD scenario (the kit's own decision where "
+            "the documents are silent) is a warning, never a breach.",
+            "",
+        ]
+        lines += _apart(report)
     else:
         lines += ["Documentation only: no results were given.", ""]
     for problem in report.problems:
@@ -56,8 +86,15 @@ def render_markdown(catalog: Catalog, results: list[dict[str, Any]]) -> str:
     for document, rows in report.documents.items():
         lines += [f"## {document}", ""]
         for row in rows:
-            lines += [f"### {row.rule.id}: {row.rule.statement}", "", f"Source: {row.rule.source}", ""]
-            lines += [f"Decision: {decision}" for decision in row.rule.decisions]
+            lines += [
+                f"### {row.rule.id}: {row.rule.statement}",
+                "",
+                f"Severity: {row.rule.severity}",
+                "",
+                f"Source: {row.rule.source}",
+                "",
+            ]
+            lines += [f"Decision ({d.severity}): {d.text}" for d in row.rule.decisions]
             if row.verdicts:
                 lines += [
                     "",
@@ -84,7 +121,11 @@ def render_markdown(catalog: Catalog, results: list[dict[str, Any]]) -> str:
                         if scenario.example
                         else ""
                     )
-                    outcomes = ", ".join(_MARK[o] for o in scenario.outcomes)
-                    lines.append(f"- {entry.name}{example}: {outcomes}")
+                    outcomes = ", ".join(
+                        _MARK[o] + (" (warning)" if warned else "")
+                        for o, warned in zip(scenario.outcomes, scenario.warned, strict=True)
+                    )
+                    severity = " [SHOULD]" if scenario.severity == "SHOULD" else ""
+                    lines.append(f"- {entry.name}{example}{severity}: {outcomes}")
             lines.append("")
     return "\n".join(lines) + "\n"

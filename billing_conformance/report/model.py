@@ -1,4 +1,8 @@
-"""The report's view model: the catalog's rules and scenarios, joined with each target's results."""
+"""The report's view model: the catalog's rules and scenarios, joined with each target's results.
+
+Conformance counts MUST rules only; SHOULD warnings and the wire contract are kept apart.
+Results written before severities existed (no ``must`` in their summary) are read as all MUST.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +19,28 @@ __all__ = ["Report", "RuleRow", "ScenarioRow", "TargetSummary", "build_report"]
 class TargetSummary:
     name: str
     summary: dict[str, Any]
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    wire_contract: dict[str, Any] = field(default_factory=lambda: {"verdict": "holds", "violations": []})
+
+    @property
+    def must(self) -> dict[str, Any]:
+        """Verdicts of the MUST rules, counted."""
+        return dict(self.summary.get("must", self.summary))
+
+    @property
+    def verdict(self) -> str:
+        """conforms, does not conform or inconclusive (MUST rules and the wire contract only)."""
+        if "verdict" in self.summary:
+            return str(self.summary["verdict"])
+        must = self.must
+        return "does not conform" if must["broken"] else "inconclusive" if must["errored"] else "conforms"
 
     @property
     def conformance(self) -> str:
-        """Share of the applicable rules that hold."""
-        applicable = self.summary["holds"] + self.summary["broken"] + self.summary["errored"]
-        return "n/a" if not applicable else f"{100 * self.summary['holds'] / applicable:.0f}%"
+        """Share of the applicable MUST rules that hold."""
+        must = self.must
+        applicable = must["holds"] + must["broken"] + must["errored"]
+        return "n/a" if not applicable else f"{100 * must['holds'] / applicable:.0f}%"
 
 
 @dataclass(frozen=True)
@@ -35,6 +55,15 @@ class ScenarioRow:
     @property
     def outcomes(self) -> list[str]:
         return [r["outcome"] if r else "not run" for r in self.results]
+
+    @property
+    def severity(self) -> str:
+        return self.entry.severity
+
+    @property
+    def warned(self) -> list[bool]:
+        """Per target: the scenario is SHOULD and failed there (a warning, not a breach)."""
+        return [outcome == "failed" and self.severity == "SHOULD" for outcome in self.outcomes]
 
 
 @dataclass(frozen=True)
@@ -85,5 +114,13 @@ def build_report(catalog: Catalog, results: list[dict[str, Any]]) -> Report:
                     ScenarioRow(scenario_id, entry, dict(example), [t.get(scenario_id) for t in by_target])
                 )
         documents.setdefault(row.document, []).append(row)
-    targets = [TargetSummary(str(r["target"]), dict(r["summary"])) for r in results]
+    targets = [
+        TargetSummary(
+            str(r["target"]),
+            dict(r["summary"]),
+            list(r.get("warnings", [])),
+            dict(r.get("wireContract", {"verdict": "holds", "violations": []})),
+        )
+        for r in results
+    ]
     return Report(targets, documents, list(catalog.problems))

@@ -4,8 +4,8 @@ Feature: What canceling a bill run does, and what can be done with it afterwards
   The canceled run stays visible and can then be deleted. Rules from the document
   "Cancel bill runs", introduction.
 
-  Decision: the document names no error codes. A refusal "because a business rule forbids it"
-  may come as a rule restriction or as an invalid value (Zuora's bill-run pages use both);
+  Decision (MUST): the document names no error codes. A refusal "because a business rule forbids
+  it" may come as a rule restriction or as an invalid value (Zuora's bill-run pages use both);
   the reference uses rule restriction. A refused request must change nothing.
 
   Background:
@@ -43,8 +43,9 @@ Feature: What canceling a bill run does, and what can be done with it afterwards
   @BR-CANCEL-CREDIT-MEMOS
   Rule: With Invoice Settlement enabled, canceling a bill run also cancels its credit memos
     Source: "Cancel bill runs", introduction, second paragraph
-    Decision: without Invoice Settlement a bill run makes no credit memos at all; a customer
-    whose charges add up to less than zero gets an invoice with a negative amount instead.
+    Decision (SHOULD): without Invoice Settlement a bill run makes no credit memos at all; a
+    customer whose charges add up to less than zero gets an invoice with a negative amount
+    instead. The document and Zuora's API reference are silent on this; it is the kit's decision.
 
     Example: Invoice Settlement is enabled
       Given the tenant has Invoice Settlement enabled
@@ -53,6 +54,7 @@ Feature: What canceling a bill run does, and what can be done with it afterwards
       When the bill run is canceled
       Then the credit memo of "Globex" is canceled
 
+    @should
     Example: Invoice Settlement is disabled
       Given the tenant has Invoice Settlement disabled
       And the customer "Globex" subscribes to "Goodwill Credit" from 2026-03-01
@@ -84,7 +86,7 @@ Feature: What canceling a bill run does, and what can be done with it afterwards
   @BR-DELETE
   Rule: Only a canceled bill run, or one that ended in error, can be deleted
     Source: "Cancel bill runs", introduction
-    Decision: the document allows deleting a canceled bill run. Zuora's API also deletes a run
+    Decision (MUST): the document allows deleting a canceled bill run. Zuora's API also deletes a run
     that ended in error, and so does the reference implementation. Deleting a run removes its
     (canceled) invoices with it, as Zuora's "Delete bill runs" describes.
 

@@ -3,8 +3,8 @@ Feature: Which bill runs can be canceled
   A bill run whose invoices must not reach customers can be canceled, but only while nothing
   in it has been issued. Rules from the document "Cancel bill runs".
 
-  Decision: the document names no error codes. A refusal "because a business rule forbids it"
-  may come as a rule restriction or as an invalid value (Zuora's bill-run pages use both);
+  Decision (MUST): the document names no error codes. A refusal "because a business rule forbids
+  it" may come as a rule restriction or as an invalid value (Zuora's bill-run pages use both);
   the reference uses rule restriction. A refused request must change nothing.
 
   Background:
@@ -36,8 +36,9 @@ Feature: Which bill runs can be canceled
   @BR-CANCEL-POSTED-INVOICE
   Rule: A completed bill run that holds a posted invoice cannot be canceled
     Source: "Cancel bill runs", introduction
-    Decision: a posted credit memo blocks the cancellation as well. A posted credit memo can no
-    longer be canceled, so the run could not cancel all of its documents as the rules require.
+    Decision (SHOULD): a posted credit memo blocks the cancellation as well. A posted credit memo
+    can no longer be canceled, so the run could not cancel all of its documents as the rules
+    require. The document names only posted invoices; this is the kit's decision.
 
     Example: One of its two invoices has been posted
       Given the customer "Globex" subscribes to "Pro Monthly" from 2026-02-15
@@ -56,6 +57,7 @@ Feature: Which bill runs can be canceled
       Then the cancellation is refused because a business rule forbids it
       And the bill run is still completed
 
+    @should
     Example: Its credit memo has been posted
       Given the customer "Globex" subscribes to "Goodwill Credit" from 2026-03-01
       And a completed bill run for "Globex" with target date 2026-03-01
@@ -79,7 +81,8 @@ Feature: Which bill runs can be canceled
   @BR-CANCEL-ONLY-PENDING-OR-COMPLETED
   Rule: A bill run that ended in error or is already canceled cannot be canceled
     Source: "Cancel bill runs", introduction (only completed and pending runs are named as cancelable)
-    Decision: the document names the statuses that can be canceled; every other status is
+    Decision (MUST): the document names the statuses that can be canceled, and Zuora's bill-run
+    status types say a run can be canceled only if it is pending or completed; every other status is
     refused. Runs still being processed, posted or canceled are refused too, but a scenario
     cannot hold a run in those passing statuses, so these examples use the lasting ones.
 

@@ -4,8 +4,8 @@ Feature: Canceling a scheduled bill run
   either only the occurrence that is waiting, or the whole schedule. Rules from the document
   "Cancel bill runs", section "Cancel a scheduled bill run".
 
-  Decision: the document names no error codes. A refusal "because a business rule forbids it"
-  may come as a rule restriction or as an invalid value (Zuora's bill-run pages use both);
+  Decision (MUST): the document names no error codes. A refusal "because a business rule forbids
+  it" may come as a rule restriction or as an invalid value (Zuora's bill-run pages use both);
   the reference uses rule restriction. A refused request must change nothing.
 
   Background:
@@ -56,7 +56,7 @@ Feature: Canceling a scheduled bill run
   @BR-CANCEL-ONCE
   Rule: Canceling only the current occurrence of a scheduled bill run schedules the next occurrence at once
     Source: "Cancel bill runs", "Cancel a scheduled bill run", step 3
-    Decision: when the request does not say which, only the current occurrence is canceled, as
+    Decision (MUST): when the request does not say which, only the current occurrence is canceled, as
     with Zuora's "cancelOnce", which defaults to true.
 
     Scenario Outline: Only the current occurrence of a <repeat> schedule

@@ -13,8 +13,9 @@ Feature: The cancellation itself
   @WO-SUBSCRIPTION-CANCELLED
   Rule: The order completes and leaves the subscription cancelled as of the effective date
     Source: "Cancel subscriptions and write off all unpaid invoices", "... using the Zuora UI" (cancellation effective date) and "... using the REST API"
-    Decision: the effective date follows Zuora's cancellation policies: a specific date; the end
-    of the last invoiced period; the end of the current term (twelve months from the start here).
+    Decision (MUST): the effective date follows Zuora's cancellation policies: a specific date;
+    the end of the last invoiced period; the end of the current term (twelve months from the start
+    here).
 
     Scenario Outline: Canceled <when>
       When "Acme" cancels the "Basic Monthly" subscription <when> and writes off unpaid invoices

@@ -5,7 +5,7 @@ Feature: When unpaid invoices can be written off while canceling a subscription
   offered by an order processed at once. Rules from the document "Cancel subscriptions and
   write off all unpaid invoices".
 
-  Decision: the document names no error codes. A refusal is any of Zuora's business categories
+  Decision (MUST): the document names no error codes. A refusal is any of Zuora's business categories
   (permission, invalid value, unknown or missing field, rule restriction); the reference uses
   permission for a missing feature, unknown field for write-off in an asynchronous order and
   rule restriction for the rest. Every refusal must leave everything as it was.
@@ -57,8 +57,9 @@ Feature: When unpaid invoices can be written off while canceling a subscription
   @WO-SYNC-ONLY
   Rule: Only an order processed at once can write off unpaid invoices, never an asynchronous order
     Source: "Cancel subscriptions and write off all unpaid invoices", "... using the REST API"
-    Decision: the asynchronous order may be refused when it is submitted or end as a failed job;
-    either way nothing changes.
+    Decision (SHOULD): the asynchronous order may be refused when it is submitted or end as a
+    failed job; either way nothing changes. Zuora documents no error for it; this is the kit's
+    decision.
 
     Example: An asynchronous order asks for the write-off
       When "Acme" cancels the "Basic Monthly" subscription with these options:

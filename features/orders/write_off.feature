@@ -12,7 +12,8 @@ Feature: Writing off the unpaid invoices of a canceled subscription
   @WO-UNPAID-INVOICES-CLEARED
   Rule: Each unpaid issued invoice of the subscription is cleared by a posted credit memo with the reason code "Write-off"
     Source: "Cancel subscriptions and write off all unpaid invoices", introduction and "... using the REST API"
-    Decision: the reason code is always "Write-off"; it cannot be chosen.
+    Decision (MUST): the reason code is always "Write-off"; it cannot be chosen (Zuora's
+    cancel-and-write-off tutorial: it "cannot be overridden").
 
     Example: Two unpaid invoices
       Given "Acme" has been issued an invoice of 30.00 USD on 2026-03-01
@@ -106,7 +107,7 @@ Feature: Writing off the unpaid invoices of a canceled subscription
   @WO-FAILURE-REPORTED
   Rule: A write-off that fails for an invoice is reported as failed, with a reason, and does not undo the cancellation
     Source: "Cancel subscriptions and write off all unpaid invoices", "... using the REST API"; Zuora API reference, processingOptions
-    Decision: the failure Zuora documents is an invoice that also bills another subscription (without
+    Decision (MUST): the failure Zuora documents is an invoice that also bills another subscription (without
     Invoice Item Settlement, which this kit does not model). Such an invoice is left as it was.
 
     Example: The invoice also bills another subscription
