@@ -112,3 +112,14 @@ def test_the_reports_show_a_broken_wire_contract_and_deliberately_negative_reque
     assert '<span class="badge does-not-conform">does not conform</span>' in page
     text = render_markdown(CATALOG, [results])
     assert "> **Wire contract broken** (http://127.0.0.1:39885): `get invoice` at `$.balance`" in text
+
+
+def test_two_targets_differ_where_only_one_has_a_warning(warned: Path, tmp_path: Path) -> None:
+    """In the matrix a rule that holds with a SHOULD warning on one target differs from a plain hold."""
+    reference = run_results(tmp_path / "reference", "inprocess", "--rule=BR-CANCEL-POSTED-INVOICE")
+    both = [reference, _json(warned / "conformance.json")]
+    page = render_html(CATALOG, both)
+    assert '<tr class="differs" data-rule="BR-CANCEL-POSTED-INVOICE">' in page
+    assert "| BR-CANCEL-POSTED-INVOICE (differs) | holds | holds (warning) |" in render_markdown(
+        CATALOG, both
+    )

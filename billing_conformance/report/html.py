@@ -134,7 +134,10 @@ def _matrix(report: Report) -> str:
     head = "".join(f"<th>{escape(t.name)}</th>" for t in report.targets)
     rows = []
     for row in report.rules:
-        cells = "".join(f"<td>{_badge(v)}</td>" for v in row.verdicts)
+        cells = "".join(
+            f"<td>{_badge(v)}{_badge('warning', 'SHOULD ') if warned else ''}</td>"
+            for v, warned in zip(row.verdicts, row.warned, strict=True)
+        )
         rows.append(
             f'<tr class="{"differs" if row.differs else "same"}" data-rule="{escape(row.rule.id)}">'
             f'<td><a href="#{escape(row.rule.id)}">{escape(row.rule.id)}</a></td>{cells}</tr>'

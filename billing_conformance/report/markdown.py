@@ -81,7 +81,10 @@ def render_markdown(catalog: Catalog, results: list[dict[str, Any]]) -> str:
         ]
         for row in report.rules:
             flag = " (differs)" if row.differs else ""
-            lines.append(f"| {row.rule.id}{flag} | " + " | ".join(_MARK[v] for v in row.verdicts) + " |")
+            cells = (
+                _MARK[v] + (" (warning)" if w else "") for v, w in zip(row.verdicts, row.warned, strict=True)
+            )
+            lines.append(f"| {row.rule.id}{flag} | " + " | ".join(cells) + " |")
         lines.append("")
     for document, rows in report.documents.items():
         lines += [f"## {document}", ""]

@@ -72,10 +72,11 @@ class RuleRow:
     document: str
     verdicts: list[str]
     scenarios: list[ScenarioRow] = field(default_factory=list)
+    warned: list[bool] = field(default_factory=list)  # per target: a SHOULD scenario failed there
 
     @property
     def differs(self) -> bool:
-        return len(set(self.verdicts)) > 1
+        return len(set(zip(self.verdicts, self.warned or [False] * len(self.verdicts), strict=True))) > 1
 
     @property
     def tags(self) -> list[str]:
@@ -101,12 +102,18 @@ def build_report(catalog: Catalog, results: list[dict[str, Any]]) -> Report:
     """Join the catalog with any number of results (none: documentation only)."""
     by_target: list[dict[str, dict[str, Any]]] = []
     verdicts: list[dict[str, str]] = []
+    warned = [{str(w["rule"]) for w in result.get("warnings", [])} for result in results]
     for result in results:
         by_target.append({s["id"]: s for rule in result["rules"] for s in rule["scenarios"]})
         verdicts.append({rule["id"]: rule["verdict"] for rule in result["rules"]})
     documents: dict[str, list[RuleRow]] = {}
     for rule in catalog.rules:
-        row = RuleRow(rule, document_of(rule), [v.get(rule.id, "not run") for v in verdicts])
+        row = RuleRow(
+            rule,
+            document_of(rule),
+            [v.get(rule.id, "not run") for v in verdicts],
+            warned=[rule.id in w for w in warned],
+        )
         for entry in rule.scenarios:
             rows = entry.examples or ({},)
             for scenario_id, example in zip(entry.example_ids(), rows, strict=True):
