@@ -215,6 +215,13 @@ def _(target: Target, order: Outcome[OrderView], name: str) -> None:
     assert not memos, f"write-off credit memos exist: {memos}"
 
 
+@then(step('"{name}" has no write-off credit memo'))
+def _(target: Target, name: str) -> None:
+    """Whatever became of the order: no credit memo with the reason code "Write-off" exists."""
+    memos = [m.number for m in target.account_credit_memos(name) if m.reason_code == WRITE_OFF]
+    assert not memos, f"{name} has write-off credit memos: {', '.join(memos)}"
+
+
 @then(step('the write-off of the invoice of "{name}" dated {day:Date} failed with a reason'))
 def _(target: Target, order: Outcome[OrderView], name: str, day: date) -> None:
     write_off = _write_off_of(target, _order(order), day, name)

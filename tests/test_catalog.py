@@ -82,8 +82,19 @@ def test_decisions_are_recorded_beside_their_rules() -> None:
 
 
 #: Where the kit decided what the documents and Zuora's API reference leave open.
-SHOULD_DECISIONS = {"BR-CANCEL-POSTED-INVOICE", "BR-CANCEL-CREDIT-MEMOS", "WO-SYNC-ONLY"}
-SHOULD_SCENARIOS = {"Its credit memo has been posted", "Invoice Settlement is disabled"}
+SHOULD_DECISIONS = {
+    "BR-CANCEL-POSTED-INVOICE",
+    "BR-CANCEL-CREDIT-MEMOS",
+    "WO-SYNC-ONLY",
+    "WO-FAILURE-REPORTED",
+}
+SHOULD_SCENARIOS = {
+    "Its credit memo has been posted",
+    "Invoice Settlement is disabled",
+    "The asynchronous order that asks for the write-off is turned down as a whole",
+    "The failure is reported and the cancellation stands",
+    "With Invoice Item Settlement only the canceled subscription's part is written off",
+}
 
 
 def test_the_shipped_features_carry_their_severities() -> None:

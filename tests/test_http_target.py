@@ -35,17 +35,23 @@ def test_evidence_keeps_the_full_url_with_its_query(target: HttpTarget) -> None:
     assert "pageSize=1" in url
 
 
-def _cancel(target: HttpTarget, **options: bool) -> None:
+def _cancel(target: HttpTarget, *, negative: bool) -> None:
     target.create_account("Acme")
     target.subscribe("Acme", "Basic Monthly", date(2026, 3, 1))
     target.cancel_subscription(
-        CancellationOrder("Acme", "Basic Monthly", effective_date=date(2026, 3, 16), **options)
+        CancellationOrder(
+            "Acme",
+            "Basic Monthly",
+            effective_date=date(2026, 3, 16),
+            final_invoice=negative,
+            collect_payment=negative,
+        )
     )
 
 
 def test_a_deliberately_negative_order_is_marked_in_the_evidence(target: HttpTarget) -> None:
     """An order that breaks its published request schema on purpose is sent, and marked as such."""
-    _cancel(target, final_invoice=True, collect_payment=True, write_off=True)
+    _cancel(target, negative=True)
     sent = target.client.exchanges[-1]
     assert sent.operation == "create order"
     assert sent.request_body is not None
@@ -55,5 +61,5 @@ def test_a_deliberately_negative_order_is_marked_in_the_evidence(target: HttpTar
 
 def test_an_ordinary_order_is_checked_and_not_marked(target: HttpTarget) -> None:
     """Every other order is checked against its request schema and carries no mark."""
-    _cancel(target)
+    _cancel(target, negative=False)
     assert [e.deliberate for e in target.client.exchanges] == [None] * len(target.client.exchanges)

@@ -22,8 +22,13 @@ def test_every_rule_holds_on_the_reference_implementation(pytester: pytest.Pytes
 
 
 #: Known-bad variants whose every failure is in a SHOULD scenario (a warning): the run exits 0.
-#: None so far: each variant breaks a MUST rule or the MUST part of one.
-SHOULD_ONLY: frozenset[str] = frozenset()
+SHOULD_ONLY: frozenset[str] = frozenset(
+    {
+        "UndoesTheCancellationWhenAWriteOffFails",
+        "IgnoresWriteOffInAsynchronousOrders",
+        "IgnoresInvoiceItemSettlement",
+    }
+)
 
 
 @pytest.mark.parametrize("variant", KNOWN_BAD, ids=lambda v: v.__name__)

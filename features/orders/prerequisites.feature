@@ -66,9 +66,17 @@ Feature: When unpaid invoices can be written off while canceling a subscription
         | effective date | 2026-03-16     |
         | processing     | asynchronously |
         | write off      | yes            |
+      Then the invoice of "Acme" dated 2026-03-01 still has a balance of 30.00 USD
+      And "Acme" has no write-off credit memo
+
+    @should
+    Example: The asynchronous order that asks for the write-off is turned down as a whole
+      When "Acme" cancels the "Basic Monthly" subscription with these options:
+        | effective date | 2026-03-16     |
+        | processing     | asynchronously |
+        | write off      | yes            |
       Then the order is refused
       And the "Basic Monthly" subscription of "Acme" is still active
-      And the invoice of "Acme" dated 2026-03-01 still has a balance of 30.00 USD
 
     Example: An asynchronous order cancels without write-off
       When "Acme" cancels the "Basic Monthly" subscription with these options:

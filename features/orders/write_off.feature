@@ -107,17 +107,43 @@ Feature: Writing off the unpaid invoices of a canceled subscription
   @WO-FAILURE-REPORTED
   Rule: A write-off that fails for an invoice is reported as failed, with a reason, and does not undo the cancellation
     Source: "Cancel subscriptions and write off all unpaid invoices", "... using the REST API"; Zuora API reference, processingOptions
-    Decision (MUST): the failure Zuora documents is an invoice that also bills another subscription (without
-    Invoice Item Settlement, which this kit does not model). Such an invoice is left as it was.
+    Decision (MUST): the failure Zuora documents is an invoice that also bills another
+    subscription, in a tenant without Invoice Item Settlement. Such an invoice keeps its balance
+    and gets no write-off credit memo.
+    Decision (SHOULD): Zuora's processingOptions reference says a failed write-off leaves the
+    cancellation standing, while the message Zuora documents for this very case says the
+    cancellation was not processed. The kit expects the first (the order completes and reports
+    the write-off failed, with a reason) and only warns when the whole order is turned down.
+    Decision (SHOULD): with Invoice Item Settlement the shared invoice can be settled item by
+    item: the canceled subscription's part is written off, the other subscription's part keeps
+    its balance.
 
     Example: The invoice also bills another subscription
-      Given the customer "Acme" subscribes to "Pro Monthly" from 2026-03-01
+      Given the tenant has Invoice Item Settlement disabled
+      And the customer "Acme" subscribes to "Pro Monthly" from 2026-03-01
+      And "Acme" has been issued an invoice of 130.00 USD on 2026-03-01
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices
+      Then the invoice of "Acme" dated 2026-03-01 still has a balance of 130.00 USD
+      And "Acme" has no write-off credit memo
+
+    @should
+    Example: The failure is reported and the cancellation stands
+      Given the tenant has Invoice Item Settlement disabled
+      And the customer "Acme" subscribes to "Pro Monthly" from 2026-03-01
       And "Acme" has been issued an invoice of 130.00 USD on 2026-03-01
       When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices
       Then the order is completed
       And the write-off of the invoice of "Acme" dated 2026-03-01 failed with a reason
       And the "Basic Monthly" subscription of "Acme" is cancelled as of 2026-03-16
-      And the invoice of "Acme" dated 2026-03-01 still has a balance of 130.00 USD
+
+    @should
+    Example: With Invoice Item Settlement only the canceled subscription's part is written off
+      Given the tenant has Invoice Item Settlement enabled
+      And the customer "Acme" subscribes to "Pro Monthly" from 2026-03-01
+      And "Acme" has been issued an invoice of 130.00 USD on 2026-03-01
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices
+      Then the order wrote off 30.00 USD of the invoice of "Acme" dated 2026-03-01
+      And the invoice of "Acme" dated 2026-03-01 has a balance of 100.00 USD
 
   @WO-FINANCE-INFORMATION
   Rule: Finance information given for the write-off is put on the write-off credit memo items only

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from reference_impl import (
@@ -131,7 +132,7 @@ class IgnoresInvoiceSettlementSetting(KnownBad):
     also_breaks = frozenset({"WO-NEEDS-INVOICE-SETTLEMENT"})  # write-off then never sees it disabled
 
     def configure(self, features: FeatureSettings) -> None:
-        super().configure(FeatureSettings(True, features.orders, features.workflow))
+        super().configure(replace(features, invoice_settlement=True))
 
 
 class HidesCanceledBillRuns(KnownBad):

@@ -11,6 +11,7 @@ from pydantic import model_validator
 from reference_impl import Account, CreditMemo, Invoice, Rejection
 from reference_impl.document import DocumentItem, DocumentStatus
 from reference_impl.order import (
+    AsyncJob,
     CancellationPolicy,
     Order,
     OrderAction,
@@ -79,7 +80,7 @@ class WritesOffWithoutWorkflow(KnownBad):
 
     def _feature_refusal(self, processing: Processing) -> Rejection | None:
         saved = self._ledger.features
-        self._ledger.features = FeatureSettings(saved.invoice_settlement, saved.orders, workflow=True)
+        self._ledger.features = replace(saved, workflow=True)
         try:
             return super()._feature_refusal(processing)
         finally:
@@ -94,6 +95,21 @@ class WritesOffAsynchronously(KnownBad):
 
     def _async_refusal(self, request: OrderRequest) -> Rejection | None:
         return None
+
+
+class IgnoresWriteOffInAsynchronousOrders(KnownBad):
+    """Takes an asynchronous order that asks for the write-off, drops the write-off and cancels."""
+
+    breaks = "WO-SYNC-ONLY"
+    wire_models = WireModels(async_order=_AsyncWithWriteOff)
+
+    def _async_refusal(self, request: OrderRequest) -> Rejection | None:
+        return None
+
+    def create_order_async(self, request: OrderRequest) -> AsyncJob | Rejection:
+        return super().create_order_async(
+            replace(request, processing=replace(request.processing, write_off=False))
+        )
 
 
 class CollectsPaymentWhileWritingOff(KnownBad):
@@ -212,6 +228,30 @@ class UndoesTheCancellationWhenAWriteOffFails(KnownBad):
         if isinstance(order, Order) and any(w.status == "Failed" for w in order.write_offs):
             return Rejection("write-off-failed", Category.RULE_RESTRICTION, "A write-off failed.")
         return order
+
+
+class WritesOffSharedInvoicesWhole(KnownBad):
+    """Writes off the whole of an invoice that also bills another subscription, without Invoice
+    Item Settlement."""
+
+    breaks = "WO-FAILURE-REPORTED"
+
+    def configure(self, features: FeatureSettings) -> None:
+        super().configure(replace(features, invoice_item_settlement=True))
+
+    def _write_off(
+        self, invoice: Invoice, processing: Processing, only: set[str] | None = None
+    ) -> CreditMemo:
+        return super()._write_off(invoice, processing, None)
+
+
+class IgnoresInvoiceItemSettlement(KnownBad):
+    """Fails the write-off of a shared invoice even when the tenant settles item by item."""
+
+    breaks = "WO-FAILURE-REPORTED"
+
+    def configure(self, features: FeatureSettings) -> None:
+        super().configure(replace(features, invoice_item_settlement=False))
 
 
 class DropsWriteOffFinanceInformation(KnownBad):
