@@ -6,14 +6,21 @@ example corpus of ``schemas/examples/`` and re-exports the contract's helpers fo
 
 from __future__ import annotations
 
+import ast
+import inspect
 import json
+import re
+import types
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import zuora_sdk.models as zuora_models
 from jsonschema import ValidationError
 from jsonschema.exceptions import best_match
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from billing_conformance.contract import (
     SCHEMA_BASE_URI,
@@ -29,13 +36,19 @@ __all__ = [
     "SCHEMAS_DIR",
     "SCHEMA_BASE_URI",
     "CorpusCase",
+    "SdkField",
     "all_errors",
     "best_match",
     "corpus_cases",
     "load_schemas",
+    "one_of",
     "registry",
     "schema_id",
+    "sdk_fields",
+    "sdk_model",
+    "sdk_validate",
     "validator",
+    "validator_enum",
 ]
 
 EXAMPLES_DIR = SCHEMAS_DIR / "examples"
@@ -83,3 +96,139 @@ def corpus_cases(stem: str | None = None) -> list[CorpusCase]:
             )
         cases.extend(_invalid_case(folder.name, path) for path in sorted((folder / "invalid").glob("*.json")))
     return cases
+
+
+# --- the official SDK's models, read as the authority on wire shapes --------------------------------
+
+
+def sdk_model(name: str) -> type[BaseModel]:
+    """The ``zuora_sdk.models`` class called ``name``."""
+    model = getattr(zuora_models, name)
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise TypeError(f"{name} is not an SDK model")
+    return model
+
+
+@dataclass(frozen=True)
+class SdkField:
+    """One wire field of an SDK model: alias, Python type (``None`` stripped), required, nullable."""
+
+    owner: type[BaseModel]
+    name: str
+    alias: str
+    annotation: Any
+    required: bool
+    nullable: bool
+
+
+_BOOKKEEPING = {"additional_properties", "actual_instance", "one_of_schemas", "any_of_schemas"}
+_BOOKKEEPING_PREFIXES = ("oneof_schema_", "anyof_schema_", "discriminator_")
+
+
+def _strip_none(annotation: Any) -> tuple[Any, bool]:
+    """``(the annotation without NoneType, whether it allowed None)``."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        nullable = len(args) != len(typing.get_args(annotation))
+        if len(args) == 1:
+            return args[0], nullable
+        return typing.Union[tuple(args)], nullable  # noqa: UP007 - built at run time
+    return annotation, False
+
+
+def sdk_fields(model: type[BaseModel]) -> dict[str, SdkField]:
+    """The wire fields of ``model`` by alias (bookkeeping fields such as additional_properties left out)."""
+    found: dict[str, SdkField] = {}
+    for name, info in model.model_fields.items():
+        if name in _BOOKKEEPING or name.startswith(_BOOKKEEPING_PREFIXES):
+            continue
+        annotation, nullable = _strip_none(info.annotation)
+        alias = info.alias or name
+        found[alias] = SdkField(model, name, alias, annotation, info.is_required(), nullable)
+    return found
+
+
+def one_of(model: type[BaseModel]) -> list[type[BaseModel]]:
+    """The alternatives of an SDK ``oneOf``/``anyOf`` wrapper model; empty for a plain model."""
+    if "actual_instance" not in model.model_fields:
+        return []
+    alternatives: list[type[BaseModel]] = []
+    for name, info in model.model_fields.items():
+        if name.startswith(("oneof_schema_", "anyof_schema_")):
+            inner, _ = _strip_none(info.annotation)
+            alternatives.append(inner)
+    return alternatives
+
+
+_ENUM_SET = re.compile(r"not in set\(\[([^\]]*)\]\)")
+
+
+def validator_enum(model: type[BaseModel], name: str) -> list[str] | None:
+    """The values an SDK ``*_validate_enum`` validator allows for field ``name``, if it has one."""
+    for decorator in model.__pydantic_decorators__.field_validators.values():
+        if name in decorator.info.fields and decorator.cls_var_name.endswith("_validate_enum"):
+            source = inspect.getsource(decorator.func)
+            match = _ENUM_SET.search(source)
+            if match:
+                return [str(v) for v in ast.literal_eval(f"[{match.group(1)}]")]
+    return None
+
+
+def _strict_annotation(annotation: Any, building: frozenset[type[BaseModel]]) -> Any:
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return typing.Annotated[(_strict_annotation(args[0], building), *annotation.__metadata__)]
+    if origin in (typing.Union, types.UnionType):
+        return typing.Union[tuple(_strict_annotation(arg, building) for arg in args)]  # noqa: UP007
+    if origin is list:
+        return list[_strict_annotation(args[0], building)]  # type: ignore[misc]
+    if origin is dict:
+        key, value = args
+        return dict[key, _strict_annotation(value, building)]  # type: ignore[misc,valid-type]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in building:
+            return dict[str, Any]  # a recursive model: its inner levels are not re-checked
+        return _strict(annotation, building)
+    return annotation
+
+
+def _strict(model: type[BaseModel], building: frozenset[type[BaseModel]]) -> Any:
+    alternatives = one_of(model)
+    inner = building | {model}
+    if alternatives:
+        return typing.Union[tuple(_strict(alternative, inner) for alternative in alternatives)]  # noqa: UP007
+    fields: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if name in _BOOKKEEPING or name.startswith(_BOOKKEEPING_PREFIXES):
+            continue
+        default = ... if info.is_required() else info.default
+        fields[name] = (_strict_annotation(info.annotation, inner), Field(default=default, alias=info.alias))
+    checks = {
+        decorator.cls_var_name: field_validator(*decorator.info.fields, mode="after")(
+            getattr(decorator.func, "__func__", decorator.func)
+        )
+        for decorator in model.__pydantic_decorators__.field_validators.values()
+    }
+    return create_model(
+        f"Strict{model.__name__}",
+        __config__=ConfigDict(extra="forbid", protected_namespaces=()),
+        __validators__=checks,
+        **fields,
+    )
+
+
+_STRICT: dict[type[BaseModel], Any] = {}
+
+
+def sdk_validate(model: type[BaseModel], payload: object) -> BaseModel:
+    """``payload`` validated against ``model`` with its types, enums and required fields enforced.
+
+    The SDK's own ``from_dict``/``model_validate`` build models with ``construct()``, which checks
+    nothing; this builds a twin of the model (and of every model inside it) without that shortcut,
+    refusing unknown fields too, and validates with it. Raises ``pydantic.ValidationError``.
+    """
+    if model not in _STRICT:
+        _STRICT[model] = _strict(model, frozenset())
+    validated: BaseModel = _STRICT[model].model_validate(payload)
+    return validated

@@ -103,6 +103,11 @@ def test_the_expected_schemas_are_all_there() -> None:
         "create-payment-request",
         "payment-response",
         "object-query-response",
+        "query-invoices-response",
+        "query-credit-memos-response",
+        "async-operation-response",
+        "post-invoice-request",
+        "product-rate-plans-response",
         "get-order-response",
         "control-info-response",
         "conformance-results",
@@ -251,13 +256,20 @@ def test_a_cancel_response_checks_the_next_run() -> None:
 
 
 def test_the_async_anchors_pick_one_body() -> None:
-    """#submitted is the 202 answer, #job the polled status; each refuses the other."""
+    """#submitted is the 202 answer, #job the polled status; each checks its own fields' types."""
     submitted = {"jobId": "8a90e0827c1b", "success": True}
     job = {"success": True, "status": "Processing"}
     assert _messages("async-job-response", submitted, anchor="submitted") == []
     assert _messages("async-job-response", job, anchor="job") == []
-    assert _messages("async-job-response", job, anchor="submitted")
-    assert _messages("async-job-response", submitted, anchor="job")
+    assert _messages("async-job-response", {"jobId": 42}, anchor="submitted")
+    assert _messages("async-job-response", {"status": "Done"}, anchor="job")
+
+
+def test_the_async_root_reads_a_body_with_a_job_id_as_the_submission() -> None:
+    """At the root a body with jobId is checked as #submitted and any other body as #job."""
+    assert _messages("async-job-response", {"jobId": 42})
+    assert _messages("async-job-response", {"status": "Done"})
+    assert _messages("async-job-response", {"jobId": "8a90e0827c1b", "status": "Done"}) == []
 
 
 def test_an_async_job_result_is_a_create_order_result() -> None:
