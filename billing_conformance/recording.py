@@ -20,6 +20,7 @@ from pytest_bdd.parser import Scenario, Step
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from billing_conformance import FEATURES_DIR, PROJECT_ROOT
+from billing_conformance.jsonio import dumps
 
 __all__ = ["RECORD_KEY", "Recorder", "failed_step", "failed_step_type", "features_root", "redact"]
 
@@ -136,7 +137,9 @@ class Recorder:
             secrets = _secrets(target)
             client = getattr(target, "client", None)
             for exchange in getattr(client, "exchanges", [])[item.stash.get(_EXCHANGES_FROM, 0) :]:
-                evidence.append(json.loads(json.dumps(asdict(exchange), default=str)))
+                # Numbers stay numbers (Decimal as exact JSON text, read back as a JSON number):
+                # evidence shows what went over the wire, not a string standing in for it.
+                evidence.append(json.loads(dumps(asdict(exchange))))
         rerun = (
             f"{shlex.quote(str(Path('.venv/bin/python')))} -m pytest {shlex.quote(item.nodeid)} "
             f"--target={shlex.quote(target_spec)} --rootdir={shlex.quote(str(PROJECT_ROOT))}"
