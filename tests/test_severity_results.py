@@ -74,9 +74,11 @@ def test_cucumber_tags_every_scenario_with_its_severity(warned: Path) -> None:
     assert {i for i, found in tags.items() if "@SHOULD" in found} == {
         WARNING_SCENARIO,
         "bill_runs/after_canceling.feature::Invoice Settlement is disabled",
-        "orders/prerequisites.feature::The asynchronous order that asks for the write-off is turned down as a whole",
+        "orders/prerequisites.feature::"
+        "The asynchronous order that asks for the write-off is turned down as a whole",
         "orders/write_off.feature::The failure is reported and the cancellation stands",
-        "orders/write_off.feature::With Invoice Item Settlement only the canceled subscription's part is written off",
+        "orders/write_off.feature::"
+        "With Invoice Item Settlement only the canceled subscription's part is written off",
     }
 
 
