@@ -7,6 +7,12 @@ from dataclasses import dataclass, field
 
 import pytest
 
+# Imported here, before any inline run: pytester restores sys.modules after each run, and a
+# ``requests`` first imported inside one would be dropped and imported afresh by the next, whose
+# sessions then fail requests' own "is this a CookieJar" check against the old class.
+import requests  # noqa: F401
+
+import steps.targets.http  # noqa: F401
 from billing_conformance import FEATURES_DIR, PROJECT_ROOT
 
 

@@ -20,3 +20,5 @@ class KnownBad(Billing):
     breaks: ClassVar[str]
     also_breaks: ClassVar[frozenset[str]] = frozenset()
     also_errors: ClassVar[frozenset[str]] = frozenset()
+    #: True when every scenario the variant fails is a SHOULD one: a warning, and the run exits 0.
+    should_only: ClassVar[bool] = False

@@ -8,7 +8,7 @@ from typing import Self
 
 from pydantic import model_validator
 
-from reference_impl import Account, CreditMemo, Invoice, Rejection
+from reference_impl import Account, Clock, CreditMemo, Invoice, Rejection
 from reference_impl.document import DocumentItem, DocumentStatus
 from reference_impl.order import (
     AsyncJob,
@@ -101,6 +101,7 @@ class IgnoresWriteOffInAsynchronousOrders(KnownBad):
     """Takes an asynchronous order that asks for the write-off, drops the write-off and cancels."""
 
     breaks = "WO-SYNC-ONLY"
+    should_only = True
     wire_models = WireModels(async_order=_AsyncWithWriteOff)
 
     def _async_refusal(self, request: OrderRequest) -> Rejection | None:
@@ -222,6 +223,7 @@ class UndoesTheCancellationWhenAWriteOffFails(KnownBad):
     """Refuses the whole order when one write-off fails."""
 
     breaks = "WO-FAILURE-REPORTED"
+    should_only = True
 
     def _process_order(self, request: OrderRequest) -> Order | Rejection:
         order = super()._process_order(request)
@@ -236,6 +238,10 @@ class WritesOffSharedInvoicesWhole(KnownBad):
 
     breaks = "WO-FAILURE-REPORTED"
 
+    def __init__(self, clock: Clock) -> None:
+        super().__init__(clock)
+        self.configure(self.features)
+
     def configure(self, features: FeatureSettings) -> None:
         super().configure(replace(features, invoice_item_settlement=True))
 
@@ -249,6 +255,7 @@ class IgnoresInvoiceItemSettlement(KnownBad):
     """Fails the write-off of a shared invoice even when the tenant settles item by item."""
 
     breaks = "WO-FAILURE-REPORTED"
+    should_only = True
 
     def configure(self, features: FeatureSettings) -> None:
         super().configure(replace(features, invoice_item_settlement=False))
