@@ -82,6 +82,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--client-secret-env", default=None, metavar="VAR", help="OAuth client secret (from VAR)"
     )
+    serve.add_argument(
+        "--zuora-strict",
+        action="store_true",
+        help="answer with only the fields Zuora's published API has (schemas/ generated from zuora-sdk)",
+    )
 
     for name, text in (("smoke", "check the basics of an HTTP target"), ("run", "run the conformance suite")):
         command = commands.add_parser(name, help=text)
@@ -131,6 +136,7 @@ def _parser() -> argparse.ArgumentParser:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn  # noqa: PLC0415 - only this command needs the server stack
 
+    from reference_impl import Billing  # noqa: PLC0415
     from reference_impl.server import AuthSettings, create_app  # noqa: PLC0415
     from steps.targets import open_target  # noqa: PLC0415
 
@@ -143,7 +149,7 @@ def _serve(args: argparse.Namespace) -> int:
         client_id=os.environ.get(args.client_id_env) if args.client_id_env else None,
         client_secret=os.environ.get(args.client_secret_env) if args.client_secret_env else None,
     )
-    app = create_app(implementation, auth) if implementation else create_app(auth=auth)
+    app = create_app(implementation or Billing, auth, zuora_strict=args.zuora_strict)
     print(
         f"serving the reference implementation on http://{args.host}:{args.port} "
         f"(OpenAPI at /openapi.json, control API at /conformance/v1)",

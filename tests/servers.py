@@ -13,10 +13,11 @@ __all__ = ["running_server"]
 
 @contextmanager
 def running_server(
-    implementation: type[Billing] = Billing, auth: AuthSettings | None = None
+    implementation: type[Billing] = Billing, auth: AuthSettings | None = None, *, zuora_strict: bool = False
 ) -> Iterator[RunningServer]:
-    """A reference server (or a variant of it) on a free port of 127.0.0.1 for the ``with`` block."""
-    server = serve_in_background(create_app(implementation, auth))
+    """A reference server (or a variant of it) on a free port of 127.0.0.1 for the ``with`` block;
+    with ``zuora_strict``, answering with Zuora's fields only."""
+    server = serve_in_background(create_app(implementation, auth, zuora_strict=zuora_strict))
     try:
         yield server
     finally:

@@ -21,6 +21,7 @@ from billing_conformance.contract import schema_id
 from reference_impl.billing import Billing
 from reference_impl.rejection import Category, Rejection
 from reference_impl.server.routes import ROUTES, Call, Route
+from reference_impl.server.strict import strip
 from reference_impl.wire.api import Reply, refusal
 from reference_impl.wire.codec import dumps, loads
 from reference_impl.wire.control_api import ReferenceTenant
@@ -102,7 +103,11 @@ async def _read_body(request: Request) -> object:
         raise _BadBody(400, f"The request body is not valid JSON: {error}") from None
 
 
-def _mount(app: FastAPI, tenant: ReferenceTenant, auth: AuthSettings, route: Route) -> None:
+def _mount(
+    app: FastAPI, tenant: ReferenceTenant, auth: AuthSettings, route: Route, *, zuora_strict: bool
+) -> None:
+    operation = f"{route.method} {route.path}"
+
     async def endpoint(request: Request) -> Response:
         if not auth.allows(request.headers.get("authorization")):
             return _unauthorized()
@@ -120,7 +125,10 @@ def _mount(app: FastAPI, tenant: ReferenceTenant, auth: AuthSettings, route: Rou
             {name: request.query_params.getlist(name) for name in request.query_params},
             request.headers.get("zuora-version"),
         )
-        return _json(route.handle(call))
+        reply = route.handle(call)
+        if zuora_strict:
+            reply = Reply(reply.status, strip(operation, reply.body))
+        return _json(reply)
 
     extra = None
     if route.body is not None:
@@ -138,8 +146,14 @@ def _mount(app: FastAPI, tenant: ReferenceTenant, auth: AuthSettings, route: Rou
     )
 
 
-def create_app(implementation: type[Billing] = Billing, auth: AuthSettings | None = None) -> FastAPI:
-    """The reference server for one in-memory tenant of ``implementation``."""
+def create_app(
+    implementation: type[Billing] = Billing, auth: AuthSettings | None = None, *, zuora_strict: bool = False
+) -> FastAPI:
+    """The reference server for one in-memory tenant of ``implementation``.
+
+    With ``zuora_strict``, every public answer keeps only the fields Zuora's API has
+    (:mod:`reference_impl.server.strict`).
+    """
     tenant = ReferenceTenant(implementation)
     settings = auth or AuthSettings()
     app = FastAPI(
@@ -150,7 +164,7 @@ def create_app(implementation: type[Billing] = Billing, auth: AuthSettings | Non
     )
     app.state.tenant = tenant
     for route in ROUTES:
-        _mount(app, tenant, settings, route)
+        _mount(app, tenant, settings, route, zuora_strict=zuora_strict)
 
     @app.post("/oauth/token", tags=["auth"], summary="OAuth 2.0 client credentials")
     async def token(request: Request) -> Response:
