@@ -100,6 +100,18 @@ def corpus_cases(stem: str | None = None) -> list[CorpusCase]:
 
 # --- the official SDK's models, read as the authority on wire shapes --------------------------------
 
+#: Each request schema and the SDK model of the body its operation takes.
+REQUEST_MODELS = {
+    "create-order-request": "CreateOrderRequest",
+    "create-order-async-request": "CreateOrderAsyncRequest",
+    "create-account-request": "CreateAccountRequest",
+    "create-bill-run-request": "CreateBillRunRequest",
+    "cancel-bill-run-request": "CancelBillRunRequest",
+    "post-bill-run-request": "PostBillRunRequest",
+    "post-invoice-request": "PostAsyncInvoiceRequest",
+    "create-payment-request": "CreatePaymentRequest",
+}
+
 
 def sdk_model(name: str) -> type[BaseModel]:
     """The ``zuora_sdk.models`` class called ``name``."""

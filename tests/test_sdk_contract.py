@@ -41,20 +41,9 @@ from zuora_sdk.models.trigger_date import TriggerDate
 from zuora_sdk.models.trigger_date_name import TriggerDateName
 
 from billing_conformance.contract import violations
-from tests.schema_support import CorpusCase, corpus_cases, sdk_model, sdk_validate
+from tests.schema_support import REQUEST_MODELS, CorpusCase, corpus_cases, sdk_model, sdk_validate
 from tests.sdk_case_sources import CASE_SOURCES
 
-#: Each request schema and the SDK model of the body its operation takes.
-REQUEST_MODELS = {
-    "create-order-request": "CreateOrderRequest",
-    "create-order-async-request": "CreateOrderAsyncRequest",
-    "create-account-request": "CreateAccountRequest",
-    "create-bill-run-request": "CreateBillRunRequest",
-    "cancel-bill-run-request": "CancelBillRunRequest",
-    "post-bill-run-request": "PostBillRunRequest",
-    "post-invoice-request": "PostAsyncInvoiceRequest",
-    "create-payment-request": "CreatePaymentRequest",
-}
 M = TypeVar("M", bound=BaseModel)
 CASES = [case for case in corpus_cases() if case.stem in REQUEST_MODELS]
 DAY = date(2026, 3, 16)

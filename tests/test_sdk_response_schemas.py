@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 from pydantic import BaseModel
 
 from tests.schema_support import (
+    REQUEST_MODELS,
     SCHEMA_BASE_URI,
     SCHEMAS_DIR,
     load_schemas,
@@ -191,18 +192,6 @@ def test_response_schemas_invent_no_field(stem: str, pointer: str) -> None:
     """Every property a response schema names, at every level it details, is a field of the SDK model."""
     node = SCHEMAS[stem] if pointer == "#" else SCHEMAS[stem]["$defs"][pointer.rsplit("/", 1)[1]]
     assert invented(node, _models(stem)[pointer], stem) == []
-
-
-REQUEST_MODELS = {
-    "create-order-request": "CreateOrderRequest",
-    "create-order-async-request": "CreateOrderAsyncRequest",
-    "create-account-request": "CreateAccountRequest",
-    "create-bill-run-request": "CreateBillRunRequest",
-    "cancel-bill-run-request": "CancelBillRunRequest",
-    "post-bill-run-request": "PostBillRunRequest",
-    "post-invoice-request": "PostAsyncInvoiceRequest",
-    "create-payment-request": "CreatePaymentRequest",
-}
 
 
 @pytest.mark.parametrize("stem", sorted(REQUEST_MODELS))
