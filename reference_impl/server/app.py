@@ -22,9 +22,9 @@ from reference_impl.billing import Billing
 from reference_impl.rejection import Category, Rejection
 from reference_impl.server.routes import ROUTES, Call, Route
 from reference_impl.server.strict import strip
-from reference_impl.wire.api import Reply, refusal
+from reference_impl.server.tenants import TENANT_HEADER, TenantRegistry
+from reference_impl.wire.api import Reply, checked, refusal
 from reference_impl.wire.codec import dumps, loads
-from reference_impl.wire.control_api import ReferenceTenant
 
 __all__ = ["MAX_BODY", "AuthSettings", "create_app"]
 
@@ -103,8 +103,13 @@ async def _read_body(request: Request) -> object:
         raise _BadBody(400, f"The request body is not valid JSON: {error}") from None
 
 
+def _unknown_tenant(tenant_id: str) -> Response:
+    rejection = Rejection("tenant-not-found", Category.NOT_FOUND, f"No tenant {tenant_id[:64]!r} exists.")
+    return _json(refusal(rejection, 404))
+
+
 def _mount(
-    app: FastAPI, tenant: ReferenceTenant, auth: AuthSettings, route: Route, *, zuora_strict: bool
+    app: FastAPI, tenants: TenantRegistry, auth: AuthSettings, route: Route, *, zuora_strict: bool
 ) -> None:
     operation = f"{route.method} {route.path}"
 
@@ -117,6 +122,10 @@ def _mount(
                 payload = await _read_body(request)
             except _BadBody as error:
                 return _fault(error.status, Category.INVALID_VALUE, error.message)
+        addressed = request.headers.get(TENANT_HEADER)
+        tenant = tenants.find(addressed)
+        if tenant is None:
+            return _unknown_tenant(addressed or "")
         tenant.billing.process_due_bill_runs()
         call = Call(
             tenant,
@@ -146,25 +155,61 @@ def _mount(
     )
 
 
+def _mount_tenants(app: FastAPI, tenants: TenantRegistry, auth: AuthSettings) -> None:
+    """Control API version 2: isolated tenants, created and deleted."""
+
+    @app.post("/conformance/v2/tenants", tags=["control"], summary="Create an isolated tenant")
+    async def create_tenant(request: Request) -> Response:
+        if not auth.allows(request.headers.get("authorization")):
+            return _unauthorized()
+        tenant_id = tenants.create()
+        if tenant_id is None:
+            message = f"{tenants.limit} tenants are alive; delete one or wait until one expires."
+            return _json(refusal(Rejection("tenant-limit", Category.RULE_RESTRICTION, message), 409))
+        body = {
+            "success": True,
+            "tenantId": tenant_id,
+            "header": TENANT_HEADER,
+            "expiresAfterIdleSeconds": int(tenants.idle_seconds),
+        }
+        return _json(Reply(201, checked("control-tenant-response", body)))
+
+    @app.delete("/conformance/v2/tenants/{tenant_id}", tags=["control"], summary="Delete an isolated tenant")
+    async def delete_tenant(request: Request, tenant_id: str) -> Response:
+        if not auth.allows(request.headers.get("authorization")):
+            return _unauthorized()
+        if not tenants.delete(tenant_id):
+            return _unknown_tenant(tenant_id)
+        return _json(Reply(200, checked("control-ok-response", {"success": True})))
+
+
 def create_app(
-    implementation: type[Billing] = Billing, auth: AuthSettings | None = None, *, zuora_strict: bool = False
+    implementation: type[Billing] = Billing,
+    auth: AuthSettings | None = None,
+    *,
+    zuora_strict: bool = False,
+    isolated_tenants: bool = True,
 ) -> FastAPI:
     """The reference server for one in-memory tenant of ``implementation``.
 
     With ``zuora_strict``, every public answer keeps only the fields Zuora's API has
-    (:mod:`reference_impl.server.strict`).
+    (:mod:`reference_impl.server.strict`). Without ``isolated_tenants`` the server offers the
+    control API's version 1 only (one tenant, reset between scenarios), as an older target would.
     """
-    tenant = ReferenceTenant(implementation)
+    tenants = TenantRegistry(implementation)
     settings = auth or AuthSettings()
     app = FastAPI(
         title="billing-conformance reference server",
         version="1",
         description="Zuora v1 shapes for bill runs, orders and billing documents over the reference "
-        "implementation, and the conformance control API under /conformance/v1.",
+        "implementation, and the conformance control API under /conformance/v1 and /conformance/v2.",
     )
-    app.state.tenant = tenant
+    app.state.tenant = tenants.default
+    app.state.tenants = tenants
     for route in ROUTES:
-        _mount(app, tenant, settings, route, zuora_strict=zuora_strict)
+        _mount(app, tenants, settings, route, zuora_strict=zuora_strict)
+    if isolated_tenants:
+        _mount_tenants(app, tenants, settings)
 
     @app.post("/oauth/token", tags=["auth"], summary="OAuth 2.0 client credentials")
     async def token(request: Request) -> Response:

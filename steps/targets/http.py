@@ -16,7 +16,7 @@ from billing_conformance.contract import violations
 from billing_conformance.jsonio import dumps, loads
 from steps.targets import views
 from steps.targets.errors import NotApplicableError, ProtocolError
-from steps.targets.http_base import CONTROL_PREFIX, Account, refused
+from steps.targets.http_base import CONTROL_PREFIX, TENANTS_PATH, Account, refused
 from steps.targets.http_billing import BillingOverHttp
 from steps.targets.payloads import cancellation_payload, subscription_payload
 from steps.targets.protocol import (
@@ -38,11 +38,52 @@ class HttpTarget(BillingOverHttp):
     # -- tenant and time -----------------------------------------------------------------------------
 
     def reset(self) -> None:
+        """A fresh tenant for the next scenario: one of its own (control API version 2), so that
+        scenarios run in parallel never meet; or, from a version-1 target, the one tenant emptied."""
         self._accounts, self._subscriptions = {}, {}
-        if self.profile.capabilities.control_api:
-            self.client.call(
-                "reset", "POST", f"{CONTROL_PREFIX}/reset", body={}, response_schema="control-ok-response"
+        if self._isolated:
+            self._plans = None  # each tenant has its own catalog
+        if not self.profile.capabilities.control_api:
+            return
+        self._leave_tenant()
+        if self._isolated is not False and self._enter_tenant():
+            return
+        self.client.call(
+            "reset", "POST", f"{CONTROL_PREFIX}/reset", body={}, response_schema="control-ok-response"
+        )
+
+    def _enter_tenant(self) -> bool:
+        """Create the scenario's own tenant; False when the target turns out to have no version 2."""
+        try:
+            status, body = self.client.call(
+                "create tenant", "POST", TENANTS_PATH, body={}, response_schema="control-tenant-response"
             )
+        except ProtocolError:
+            if self._isolated is None:  # asked once: a version-1 target may answer anything
+                self._isolated = False
+                return False
+            raise
+        if status == 404 and self._isolated is None:
+            self._isolated = False
+            return False
+        if refused(status, body):
+            message = views.refused("create tenant", body).message
+            raise ProtocolError("create tenant", f"the target refused a new tenant: {message}")
+        found = views.Fields("create tenant", body)
+        self._isolated = True
+        self.tenant = found.text("tenantId")
+        self.client.headers[found.text("header")] = self.tenant
+        return True
+
+    def _leave_tenant(self) -> None:
+        """Delete the previous scenario's tenant (best effort: it expires anyway)."""
+        if self.tenant is None:
+            return
+        gone, self.tenant = self.tenant, None
+        self.client.call(
+            "delete tenant", "DELETE", f"{TENANTS_PATH}/{gone}", response_schema="control-ok-response"
+        )
+        self.client.headers.clear()
 
     def features(self) -> TenantFeatures:
         if not self.profile.capabilities.control_api:

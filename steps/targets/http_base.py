@@ -14,11 +14,22 @@ from steps.targets.profile import Profile
 from steps.targets.protocol import Outcome
 from steps.targets.transport import HttpClient
 
-__all__ = ["CONTROL_PREFIX", "MAX_PAGES", "PAGE_SIZE", "SETTLING", "Account", "HttpTargetBase", "refused"]
+__all__ = [
+    "CONTROL_PREFIX",
+    "MAX_PAGES",
+    "PAGE_SIZE",
+    "SETTLING",
+    "TENANTS_PATH",
+    "Account",
+    "HttpTargetBase",
+    "refused",
+]
 
 T = TypeVar("T")
 SETTLING = {"Pending", "Processing", "PostInProgress", "CancelInProgress", "RemoveInProgress"}
 CONTROL_PREFIX = "/conformance/v1"
+#: Control API version 2: isolated tenants, one per scenario.
+TENANTS_PATH = "/conformance/v2/tenants"
 #: Zuora's object queries return at most 50 records a page; the kit asks for that many.
 PAGE_SIZE = 50
 #: A listing longer than this many pages is taken as a target that never stops paging.
@@ -50,6 +61,9 @@ class HttpTargetBase:
         self._subscriptions: dict[tuple[str, str], str] = {}
         self._plans: dict[str, str] | None = None
         self._run = uuid.uuid4().hex[:6].upper()
+        #: The scenario's own tenant (control API version 2), when the target offers one.
+        self.tenant: str | None = None
+        self._isolated: bool | None = None  # None: not yet known whether the target has version 2
 
     # -- the roster -------------------------------------------------------------------------------
 

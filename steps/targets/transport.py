@@ -52,6 +52,8 @@ class HttpClient:
     profile: Profile
     session: requests.Session = field(default_factory=requests.Session)
     exchanges: list[Exchange] = field(default_factory=list)
+    #: Headers sent with every request, such as the one addressing the scenario's own tenant.
+    headers: dict[str, str] = field(default_factory=dict)
     _token: str | None = field(default=None, repr=False)
 
     # -- credentials -----------------------------------------------------------------------------
@@ -129,7 +131,7 @@ class HttpClient:
     def _send(
         self, operation: str, method: str, url: str, body: object, params: dict[str, Any] | None
     ) -> requests.Response:
-        headers = {"Accept": "application/json", **self._authorization()}
+        headers = {"Accept": "application/json", **self.headers, **self._authorization()}
         data = None
         if body is not None:
             headers["Content-Type"] = "application/json"
