@@ -49,6 +49,8 @@ _AUDIT = {
     "requestId": "7a2d3f5e-0f8e-4c1b-9d3a-2b6c1e4f5a7d",
 }
 FUTURE_FIELD = "conformanceFutureField"
+#: Request headers passed upstream: credentials, content, version, and the scenario's tenant.
+_FORWARDED = ("authorization", "content-type", "accept", "zuora-version", "x-conformance-tenant")
 _MAX_UPSTREAM_PAGES = 100
 
 
@@ -177,11 +179,7 @@ def _handler(upstream: str, variations: tuple[str, ...]) -> type[BaseHTTPRequest
             return None
 
         def _forward(self, path: str, body: bytes | None) -> tuple[int, bytes, str]:
-            headers = {
-                k: v
-                for k, v in self.headers.items()
-                if k.lower() in ("authorization", "content-type", "accept")
-            }
+            headers = {k: v for k, v in self.headers.items() if k.lower() in _FORWARDED}
             reply = session.request(
                 self.command, upstream + path, data=body, headers=headers, timeout=30, allow_redirects=False
             )

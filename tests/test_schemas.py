@@ -119,6 +119,7 @@ def test_the_expected_schemas_are_all_there() -> None:
         "control-clock-response",
         "control-pending-occurrence-response",
         "control-close-account-response",
+        "control-tenant-response",
     }
 
 
