@@ -85,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--zuora-strict",
         action="store_true",
-        help="answer with only the fields Zuora's published API has (schemas/ generated from zuora-sdk)",
+        help="answer with only the fields Zuora's published API has (schemas/zuora-response-fields.json)",
     )
 
     for name, text in (("smoke", "check the basics of an HTTP target"), ("run", "run the conformance suite")):

@@ -3,29 +3,35 @@
 It stands in front of a reference server and rewrites the public API's answers, one variation at
 a time or all together, without changing what they mean:
 
-* ``numbers``: JSON numbers re-encoded (``30.00`` becomes ``30``, ``30.50`` becomes ``30.5``);
+* ``numbers``: JSON numbers re-encoded, exactly (``30.00`` becomes ``30.0``, ``30.50`` ``30.5``;
+  with ``all``, an integral value becomes ``30``);
 * ``reversed``: every list in reverse order;
-* ``paged``: object-query listings one record per page, led on by an opaque ``nextPage`` cursor;
+* ``paged``: object-query listings one record per page, led on by an opaque ``nextPage`` cursor
+  that the client sends back as ``cursor``;
 * ``nulls``: every field Zuora's answer has but the upstream left out, sent as ``null``;
 * ``omitted``: every ``null`` field left out;
-* ``zuora_only``: fields Zuora has that the reference does not send (audit fields, ids of the
-  request), with plausible values, and a field no version of Zuora has yet;
-* ``codes``: refusals re-coded within what the documented decisions accept (a rule restriction
-  as an invalid value, under another resource code), and a refused create-order answered with
-  HTTP 200 and ``success: false``, as Zuora documents.
+* ``zuora_only``: string fields Zuora has that the upstream did not send (audit fields, ids of
+  the request, comments), with plausible values, and in every object a field no Zuora has yet;
+* ``codes``: refusals re-coded within what the kit's documented decisions accept (a rule
+  restriction, code ending 30, as an invalid value, ending 20, under another resource), and a
+  refused create-order (HTTP 400) answered with HTTP 200 and ``success: false``, as Zuora
+  documents; not found stays not found.
 
-The control API passes through unchanged. Every loop is bounded; :func:`running_proxy` stops
-the proxy on leaving its block.
+``all`` is every variation at once; where ``nulls`` and ``omitted`` meet, each field is sent as
+``null`` or left out by its name. Which fields Zuora's answers have is
+``schemas/zuora-response-fields.json``; the rewrites are :mod:`tests.honest_rewrites`. The
+control API and ``/oauth/token`` pass through unchanged. Every loop is bounded;
+:func:`running_proxy` stops the proxy on leaving its block.
 """
 
 from __future__ import annotations
 
+import secrets
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -33,133 +39,110 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import requests
 
 from billing_conformance.jsonio import dumps, loads
-from reference_impl.server.strict import RESPONSE_SCHEMAS, shape_of
+from tests.honest_rewrites import (
+    ALL,
+    FUTURE_FIELD,
+    VARIATIONS,
+    ZUORA_ONLY_VALUES,
+    left_out,
+    operation_of,
+    rewrite,
+)
 
-__all__ = ["VARIATIONS", "RunningProxy", "rewrite", "running_proxy"]
+__all__ = [
+    "ALL",
+    "FUTURE_FIELD",
+    "VARIATIONS",
+    "ZUORA_ONLY_VALUES",
+    "RunningProxy",
+    "bill_customer",
+    "left_out",
+    "operation_of",
+    "rewrite",
+    "running_proxy",
+]
 
-VARIATIONS = ("numbers", "reversed", "paged", "nulls", "omitted", "zuora_only", "codes")
-_AUDIT = {
-    "createdDate": "2026-01-01 00:00:00",
-    "updatedDate": "2026-01-01 00:00:00",
-    "createdById": "2c93808457d787030157e031d86c4c57",
-    "updatedById": "2c93808457d787030157e031d86c4c57",
-    "createdBy": "2c93808457d787030157e031d86c4c57",
-    "updatedBy": "2c93808457d787030157e031d86c4c57",
-    "processId": "9C6A2AE7E1A5F2C0",
-    "requestId": "7a2d3f5e-0f8e-4c1b-9d3a-2b6c1e4f5a7d",
-}
-FUTURE_FIELD = "conformanceFutureField"
 #: Request headers passed upstream: credentials, content, version, and the scenario's tenant.
 _FORWARDED = ("authorization", "content-type", "accept", "zuora-version", "x-conformance-tenant")
-_MAX_UPSTREAM_PAGES = 100
+_MAX_UPSTREAM_PAGES = 200
+_MAX_CURSORS = 10_000
 
 
-def _numbers(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else value.normalize()
-    if isinstance(value, dict):
-        return {k: _numbers(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_numbers(v) for v in value]
-    return value
+# --- paging ---------------------------------------------------------------------------------------
 
 
-def _reversed(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _reversed(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_reversed(v) for v in reversed(value)]
-    return value
+class _Cursors:
+    """Opaque ``nextPage`` tokens: each stands for a listing (path and query) and a position."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tokens: dict[str, tuple[str, int]] = {}
+
+    def issue(self, listing: str, at: int) -> str:
+        token = secrets.token_urlsafe(12)
+        with self._lock:
+            if len(self._tokens) >= _MAX_CURSORS:
+                self._tokens.pop(next(iter(self._tokens)))
+            self._tokens[token] = (listing, at)
+        return token
+
+    def position(self, listing: str, token: str) -> int | None:
+        with self._lock:
+            found = self._tokens.get(token)
+        return found[1] if found and found[0] == listing else None
 
 
-def _omitted(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _omitted(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_omitted(v) for v in value]
-    return value
+def _refusal(message: str) -> tuple[int, bytes]:
+    body = {"success": False, "reasons": [{"code": "50000020", "message": message}]}
+    return 400, dumps(body).encode()
 
 
-def _fill(value: Any, shape: Any, fill: Any) -> Any:
-    """``value`` with ``fill(name, shape)`` applied to every object along its schema."""
-    if isinstance(value, list):
-        inner = shape.items() if shape is not None else None
-        return [_fill(v, inner, fill) for v in value]
-    if not isinstance(value, dict):
-        return value
-    fields = shape.properties() if shape is not None else None
-    if fields is None:
-        return value
-    done = {k: _fill(v, fields.get(k), fill) for k, v in value.items()}
-    for name, sub in fields.items():
-        if name not in done:
-            added = fill(name, sub)
-            if added is not _SKIP:
-                done[name] = added
-    return done
+# --- arranging something to page through ----------------------------------------------------------
 
 
-_SKIP = object()
+def _call(url: str, method: str, path: str, body: object = None) -> Any:
+    reply = requests.request(method, url + path, json=body, timeout=10)
+    if reply.status_code >= 300:
+        raise AssertionError(f"{method} {path}: {reply.status_code} {reply.text}")
+    return reply.json()
 
 
-def _null(_: str, __: Any) -> Any:
-    return None
+def bill_customer(url: str, name: str) -> str:
+    """Through the public API of the server at ``url``: an account ``name``, subscribed to the
+    first rate plan of the catalog and billed at once; the number of the invoice it got."""
+    account = _call(
+        url,
+        "POST",
+        "/v1/accounts",
+        {
+            "name": name,
+            "currency": "USD",
+            "billCycleDay": 0,
+            "billToContact": {"firstName": name, "lastName": "B"},
+        },
+    )
+    plan = _call(url, "GET", "/v1/catalog/products")["products"][0]["productRatePlans"][0]["id"]
+    today = _call(url, "GET", "/conformance/v1/clock")["now"][:10]
+    names = ("ContractEffective", "ServiceActivation", "CustomerAcceptance")
+    action = {
+        "type": "CreateSubscription",
+        "triggerDates": [{"name": n, "triggerDate": today} for n in names],
+        "createSubscription": {
+            "subscribeToRatePlans": [{"productRatePlanId": plan}],
+            "terms": {"initialTerm": {"period": 12, "periodType": "Month", "termType": "TERMED"}},
+        },
+    }
+    order = {
+        "orderDate": today,
+        "existingAccountNumber": account["accountNumber"],
+        "subscriptions": [{"orderActions": [action]}],
+        "processingOptions": {"runBilling": True, "billingOptions": {"targetDate": today}},
+    }
+    number: str = _call(url, "POST", "/v1/orders", order)["invoiceNumbers"][0]
+    return number
 
 
-def _zuora_only(name: str, _: Any) -> Any:
-    return _AUDIT.get(name, _SKIP)
-
-
-def _codes(operation: str, status: int, body: Any) -> tuple[int, Any]:
-    if not (isinstance(body, dict) and body.get("success") is False):
-        return status, body
-    reasons = []
-    for reason in body.get("reasons") or []:
-        code = reason.get("code")
-        recoded: str | int | None = code
-        if str(code).endswith("30"):
-            recoded = "53100320" if isinstance(code, str) else 53100320
-        reasons.append({**reason, "code": recoded})
-    body = {**body, "reasons": reasons}
-    if operation == "POST /v1/orders" and 400 <= status < 500 and status != 404:
-        status = 200
-    return status, body
-
-
-def rewrite(variation: str, operation: str, status: int, body: Any) -> tuple[int, Any]:
-    """The answer ``status``, ``body`` to ``operation`` as ``variation`` rewrites it (not paging)."""
-    shape = shape_of(operation, body)
-    if variation == "numbers":
-        return status, _numbers(body)
-    if variation == "reversed":
-        return status, _reversed(body)
-    if variation == "omitted":
-        return status, _omitted(body)
-    if variation == "nulls":
-        return status, _fill(body, shape, _null)
-    if variation == "zuora_only":
-        filled = _fill(body, shape, _zuora_only)
-        if isinstance(filled, dict) and body.get("success") is not False:
-            filled[FUTURE_FIELD] = {"introducedIn": "a later Zuora version"}
-        return status, filled
-    if variation == "codes":
-        return _codes(operation, status, body)
-    return status, body
-
-
-def _operation(method: str, path: str) -> str | None:
-    """The routed operation ("GET /v1/invoices/{key}") a request path belongs to, if public."""
-    parts = path.strip("/").split("/")
-    for operation in RESPONSE_SCHEMAS:
-        verb, template = operation.split(" ", 1)
-        pattern = template.strip("/").split("/")
-        if (
-            verb == method
-            and len(pattern) == len(parts)
-            and all(p == q or p.startswith("{") for p, q in zip(pattern, parts, strict=True))
-        ):
-            return operation
-    return None
+# --- the server -----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -170,7 +153,15 @@ class RunningProxy:
 
 
 def _handler(upstream: str, variations: tuple[str, ...]) -> type[BaseHTTPRequestHandler]:
-    session = requests.Session()
+    local = threading.local()
+    cursors = _Cursors()
+    paged = "paged" in variations or ALL in variations
+
+    def session() -> requests.Session:
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+        found: requests.Session = local.session
+        return found
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -180,46 +171,55 @@ def _handler(upstream: str, variations: tuple[str, ...]) -> type[BaseHTTPRequest
 
         def _forward(self, path: str, body: bytes | None) -> tuple[int, bytes, str]:
             headers = {k: v for k, v in self.headers.items() if k.lower() in _FORWARDED}
-            reply = session.request(
+            reply = session().request(
                 self.command, upstream + path, data=body, headers=headers, timeout=30, allow_redirects=False
             )
             return reply.status_code, reply.content, reply.headers.get("content-type", "")
 
-        def _listing(self, split: Any) -> tuple[int, bytes, str]:
+        def _listing(self, path: str, query: Mapping[str, list[str]]) -> tuple[int, bytes, str]:
             """An object-query listing, fetched whole upstream, served one record per page."""
-            query = {k: v for k, v in parse_qs(split.query).items() if k not in ("cursor", "pageSize")}
+            kept = {k: v for k, v in sorted(query.items()) if k not in ("cursor", "pageSize")}
+            listing = f"{path}?{urlencode(kept, doseq=True)}"
+            size = query.get("pageSize", ["50"])[0]
+            if not (size.isdigit() and 1 <= int(size) <= 50):
+                return (*_refusal("pageSize must be 1 to 50."), "application/json")
+            at = 0
+            if "cursor" in query:
+                found = cursors.position(listing, query["cursor"][0])
+                if found is None:
+                    return (*_refusal(f"Unknown cursor {query['cursor'][0]!r}."), "application/json")
+                at = found
             records: list[Any] = []
+            first: dict[str, Any] | None = None
             cursor: str | None = None
             for _ in range(_MAX_UPSTREAM_PAGES):
-                params = {**query, "pageSize": ["50"], **({"cursor": [cursor]} if cursor else {})}
-                status, raw, kind = self._forward(f"{split.path}?{urlencode(params, doseq=True)}", None)
-                body = loads(raw)
+                params = {**kept, "pageSize": ["50"], **({"cursor": [cursor]} if cursor else {})}
+                status, raw, kind = self._forward(f"{path}?{urlencode(params, doseq=True)}", None)
+                body = loads(raw) if raw else None
                 if status != 200 or not isinstance(body, dict):
                     return status, raw, kind
+                first = first or body
                 records += body.get("data") or []
                 cursor = body.get("nextPage")
                 if not cursor:
                     break
-            given = parse_qs(split.query).get("cursor", ["page-0"])[0]
-            at = int(given.removeprefix("page-")) if given.removeprefix("page-").isdigit() else 0
-            page: dict[str, Any] = {"data": records[at : at + 1]}
+            page = {k: v for k, v in (first or {}).items() if k not in ("data", "nextPage")}
+            page["data"] = records[at : at + 1]
             if at + 1 < len(records):
-                page["nextPage"] = f"page-{at + 1}"
+                page["nextPage"] = cursors.issue(listing, at + 1)
             return 200, dumps(page).encode(), "application/json"
 
         def _serve(self) -> None:
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length) if length else None
             split = urlsplit(self.path)
-            operation = _operation(self.command, split.path)
-            if operation is not None and "paged" in variations and split.path.startswith("/object-query/"):
-                status, raw, kind = self._listing(split)
+            operation = operation_of(self.command, split.path)
+            if operation is not None and paged and split.path.startswith("/object-query/"):
+                status, raw, kind = self._listing(split.path, parse_qs(split.query, keep_blank_values=True))
             else:
                 status, raw, kind = self._forward(self.path, body)
             if operation is not None and kind.startswith("application/json") and raw:
-                decoded = loads(raw)
-                for variation in variations:
-                    status, decoded = rewrite(variation, operation, status, decoded)
+                status, decoded = rewrite(variations, operation, status, loads(raw))
                 raw = dumps(decoded).encode()
             self.send_response(status)
             self.send_header("Content-Type", kind or "application/json")
@@ -227,7 +227,7 @@ def _handler(upstream: str, variations: tuple[str, ...]) -> type[BaseHTTPRequest
             self.end_headers()
             self.wfile.write(raw)
 
-        do_GET = do_POST = do_PUT = do_DELETE = _serve
+        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
     return Handler
 
@@ -235,8 +235,8 @@ def _handler(upstream: str, variations: tuple[str, ...]) -> type[BaseHTTPRequest
 @contextmanager
 def running_proxy(upstream: str, variations: tuple[str, ...]) -> Iterator[RunningProxy]:
     """The proxy on a free loopback port, in front of ``upstream``, for the ``with`` block."""
-    unknown = set(variations) - set(VARIATIONS)
-    if unknown:
+    unknown = set(variations) - {*VARIATIONS, ALL}
+    if unknown or not variations:
         raise ValueError(f"unknown variations: {sorted(unknown)}")
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(upstream, variations))
     server.daemon_threads = True

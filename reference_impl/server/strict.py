@@ -1,11 +1,14 @@
 """Zuora-strict answers: every public response reduced to the fields Zuora's published API has.
 
-The response schemas in ``schemas/`` are generated from the official ``zuora-sdk`` models, so
-their ``properties`` are exactly the fields Zuora's answer to each operation has. :func:`strip`
-walks a body along its schema and drops every field the schema does not name, recursively;
-objects the schema leaves open (free-form maps such as ``customFields``, or nested objects the
-schema does not detail) stay whole, and so do custom fields (names ending in ``__c``). A refusal
-keeps only Zuora's envelope (``success``, ``processId``, ``requestId``, ``reasons``).
+What those fields are is ``schemas/zuora-response-fields.json``, generated from the official
+``zuora-sdk`` response models by ``tests/zuora_fields.py`` (the server never imports the SDK):
+each public operation's answer model, and each model's fields with the model their value is
+made of. :func:`strip` walks an answer along its model and drops every field the model lacks,
+recursively, through nested objects and lists of objects. A value the file keeps whole (a
+scalar, a list of scalars, a free-form map such as ``customFields``) stays as it is, and so do
+custom fields (names ending in ``__c``). A refusal (``success: false``) keeps only Zuora's
+``CommonResponse``: ``success``, ``processId``, ``requestId`` and ``reasons[{code, message}]``.
+Anything that is not a public operation (the control API, ``/oauth/token``) is left alone.
 
 ``billing-conformance serve --zuora-strict`` answers this way, so that a test can prove the kit
 needs nothing Zuora does not return.
@@ -13,111 +16,71 @@ needs nothing Zuora does not return.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from billing_conformance.contract import registry, schema_id
+from billing_conformance.contract import SCHEMAS_DIR
 
-__all__ = ["RESPONSE_SCHEMAS", "shape_of", "strip"]
+__all__ = ["FIELDS_FILE", "ZuoraFields", "model_of", "strip", "zuora_fields"]
 
-#: The response schema (stem and anchor) of each public operation, by "METHOD /path" as routed.
-RESPONSE_SCHEMAS: dict[str, tuple[str, str | None]] = {
-    "POST /v1/accounts": ("create-account-response", None),
-    "GET /v1/accounts/{key}": ("account-response", None),
-    "GET /v1/catalog/products": ("catalog-response", None),
-    "POST /v1/orders": ("create-order-response", None),
-    "POST /v1/async/orders": ("async-job-response", "submitted"),
-    "GET /v1/async-jobs/{key}": ("async-job-response", "job"),
-    "GET /v1/orders/{key}": ("get-order-response", None),
-    "GET /v1/subscriptions/{key}": ("subscription-response", None),
-    "POST /v1/bill-runs": ("bill-run-response", None),
-    "GET /v1/bill-runs/{key}": ("bill-run-response", None),
-    "PUT /v1/bill-runs/{key}/cancel": ("bill-run-response", "cancel"),
-    "PUT /v1/bill-runs/{key}/post": ("bill-run-response", None),
-    "DELETE /v1/bill-runs/{key}": ("bill-run-response", None),
-    "GET /v1/invoices/{key}": ("invoice-response", None),
-    "PUT /v1/invoices/{key}/post": ("async-operation-response", None),
-    "GET /v1/credit-memos/{key}": ("credit-memo-response", None),
-    "GET /v1/credit-memos/{key}/items": ("credit-memo-items-response", None),
-    "PUT /v1/credit-memos/{key}/post": ("credit-memo-response", None),
-    "POST /v1/payments": ("payment-response", None),
-    "GET /object-query/invoices": ("query-invoices-response", None),
-    "GET /object-query/credit-memos": ("query-credit-memos-response", None),
-}
-_ENVELOPE = ("error-response", None)
+FIELDS_FILE: Path = SCHEMAS_DIR / "zuora-response-fields.json"
+
+CUSTOM_FIELD_SUFFIX = "__c"
 
 
-class _Shape:
-    """A schema node, resolved, with what it says about an object's fields and a list's items."""
+@dataclass(frozen=True)
+class ZuoraFields:
+    """The generated field knowledge: each operation's answer model and each model's field tree."""
 
-    def __init__(self, node: Any, resolver: Any) -> None:  # noqa: ANN401 - a schema node and its resolver
-        self.node = node
-        self.resolver = resolver
+    operations: Mapping[str, str]  # "GET /v1/invoices/{key}" -> "InvoiceResponse"
+    envelope: str  # the model of a refusal
+    models: Mapping[str, Mapping[str, str | None]]  # model -> wire name -> model of its value, or None
 
-    def _branches(self) -> Iterator[_Shape]:
-        """This node and every node it refers to or combines with (``$ref``, ``allOf``, ...)."""
-        if not isinstance(self.node, dict):
-            return
-        yield self
-        if "$ref" in self.node:
-            found = self.resolver.lookup(self.node["$ref"])
-            yield from _Shape(found.contents, found.resolver)._branches()
-        for keyword in ("allOf", "anyOf", "oneOf"):
-            for branch in self.node.get(keyword, []):
-                yield from _Shape(branch, self.resolver)._branches()
-        for keyword in ("then", "else"):
-            if keyword in self.node:
-                yield from _Shape(self.node[keyword], self.resolver)._branches()
+    def fields(self, model: str | None) -> Mapping[str, str | None] | None:
+        """The fields of ``model`` (wire name -> the model of the value, None when kept whole)."""
+        return None if model is None else self.models[model]
 
-    def properties(self) -> dict[str, _Shape] | None:
-        """The fields an object may have, or None when the schema leaves the object open."""
-        found: dict[str, _Shape] = {}
-        named = False
-        for branch in self._branches():
-            if "properties" in branch.node:
-                named = True
-                for name, sub in branch.node["properties"].items():
-                    found.setdefault(name, _Shape(sub, branch.resolver))
-        return found if named else None
 
-    def items(self) -> _Shape | None:
-        for branch in self._branches():
-            if isinstance(branch.node.get("items"), dict):
-                return _Shape(branch.node["items"], branch.resolver)
+@cache
+def zuora_fields() -> ZuoraFields:
+    """The knowledge in :data:`FIELDS_FILE`, read once."""
+    data = json.loads(FIELDS_FILE.read_text(encoding="utf-8"))
+    return ZuoraFields(data["operations"], data["envelope"], data["models"])
+
+
+def model_of(operation: str, body: object) -> str | None:
+    """The model of the answer ``body`` to ``operation`` ("GET /v1/invoices/{key}"), if public:
+    the envelope for a refusal, else the operation's answer model."""
+    known = zuora_fields()
+    if operation not in known.operations:
         return None
+    if isinstance(body, dict) and body.get("success") is False:
+        return known.envelope
+    return known.operations[operation]
 
 
-def shape_of(operation: str, body: object) -> _Shape | None:
-    """The schema of the answer ``body`` to ``operation`` ("GET /v1/invoices/{key}"), if public."""
-    if operation not in RESPONSE_SCHEMAS:
-        return None
-    failed = isinstance(body, dict) and body.get("success") is False
-    stem, anchor = _ENVELOPE if failed else RESPONSE_SCHEMAS[operation]
-    resolver = registry().resolver(base_uri=schema_id(stem))
-    found = resolver.lookup(schema_id(stem) + (f"#{anchor}" if anchor else ""))
-    return _Shape(found.contents, found.resolver)
-
-
-def _reduce(value: Any, shape: _Shape) -> Any:  # noqa: ANN401 - decoded JSON
-    if isinstance(value, list):
-        inner = shape.items()
-        return value if inner is None else [_reduce(item, inner) for item in value]
-    if not isinstance(value, dict):
-        return value
-    fields = shape.properties()
+def _reduce(value: Any, model: str | None, known: ZuoraFields) -> Any:  # noqa: ANN401 - decoded JSON
+    fields = known.fields(model)
     if fields is None:
         return value
+    if isinstance(value, list):
+        return [_reduce(item, model, known) for item in value]
+    if not isinstance(value, dict):
+        return value
     return {
-        name: (_reduce(item, fields[name]) if name in fields else item)
+        name: _reduce(item, fields.get(name), known)
         for name, item in value.items()
-        if name in fields or name.endswith("__c")
+        if name in fields or name.endswith(CUSTOM_FIELD_SUFFIX)
     }
 
 
-def strip(operation: str, body: dict[str, Any]) -> dict[str, Any]:
-    """``body`` with only the fields Zuora's answer to ``operation`` has (unchanged if not public)."""
-    shape = shape_of(operation, body)
-    if shape is None:
+def strip(operation: str, body: Any) -> Any:  # noqa: ANN401 - decoded JSON
+    """``body`` with only the fields Zuora's answer to ``operation`` has (itself if not public)."""
+    model = model_of(operation, body)
+    if model is None:
         return body
-    reduced: dict[str, Any] = _reduce(body, shape)
-    return reduced
+    return _reduce(body, model, zuora_fields())

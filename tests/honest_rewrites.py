@@ -1,0 +1,201 @@
+"""The rewrites of the honest proxy (:mod:`tests.honest_proxy`): one answer of the public API,
+as another honest implementation of Zuora's API may send it, without changing what it means.
+
+Which fields Zuora's answers have is ``schemas/zuora-response-fields.json``; the type of a field
+a rewrite adds is the SDK model's.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from reference_impl.server.strict import model_of, zuora_fields
+from tests.schema_support import sdk_fields, sdk_model
+
+__all__ = [
+    "ALL",
+    "FUTURE_FIELD",
+    "VARIATIONS",
+    "ZUORA_ONLY_VALUES",
+    "left_out",
+    "operation_of",
+    "rewrite",
+]
+
+VARIATIONS = ("numbers", "reversed", "paged", "nulls", "omitted", "zuora_only", "codes")
+ALL = "all"
+
+#: Values for string fields Zuora's answers have and the reference does not send.
+ZUORA_ONLY_VALUES: dict[str, str] = {
+    "createdDate": "2026-01-01 09:30:00",
+    "updatedDate": "2026-01-01 09:30:00",
+    "createdById": "2c93808457d787030157e031d86c4c57",
+    "updatedById": "2c93808457d787030157e031d86c4c57",
+    "createdBy": "2c93808457d787030157e031d86c4c57",
+    "updatedBy": "2c93808457d787030157e031d86c4c57",
+    "processId": "9C6A2AE7E1A5F2C0",
+    "requestId": "7a2d3f5e-0f8e-4c1b-9d3a-2b6c1e4f5a7d",
+    "comments": "Added by an honest implementation.",
+    "notes": "Added by an honest implementation.",
+}
+FUTURE_FIELD = "conformanceFutureField"
+FUTURE_VALUE = {"introducedIn": "a later Zuora version"}
+_OTHER_RESOURCES = ("581000", "582000")
+
+
+# --- the rewrites of one answer -------------------------------------------------------------------
+
+
+def _numbers(value: Any, *, integral: bool) -> Any:
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value) if integral else Decimal(int(value)).quantize(Decimal("0.1"))
+        return value.normalize()
+    if isinstance(value, dict):
+        return {k: _numbers(v, integral=integral) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbers(v, integral=integral) for v in value]
+    return value
+
+
+def _reversed(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _reversed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_reversed(v) for v in reversed(value)]
+    return value
+
+
+def _omitted(value: Any, chosen: Callable[[str], bool]) -> Any:
+    if isinstance(value, dict):
+        return {k: _omitted(v, chosen) for k, v in value.items() if v is not None or not chosen(k)}
+    if isinstance(value, list):
+        return [_omitted(v, chosen) for v in value]
+    return value
+
+
+Fill = Callable[[str, str], Any]  # (model, field) -> the value to add, or _SKIP
+_SKIP = object()
+
+
+def _fill(value: Any, model: str | None, fill: Fill) -> Any:
+    """``value`` with ``fill(model, field)`` added for every field its model has and it lacks."""
+    fields = zuora_fields().fields(model)
+    if fields is None or model is None:
+        return value
+    if isinstance(value, list):
+        return [_fill(item, model, fill) for item in value]
+    if not isinstance(value, dict):
+        return value
+    done = {name: _fill(item, fields.get(name), fill) for name, item in value.items()}
+    for name in fields:
+        if name not in done:
+            added = fill(model, name)
+            if added is not _SKIP:
+                done[name] = added
+    return done
+
+
+def _future(value: Any, model: str | None) -> Any:
+    """``value`` with a field no Zuora has yet in every object its model describes."""
+    fields = zuora_fields().fields(model)
+    if fields is None:
+        return value
+    if isinstance(value, list):
+        return [_future(item, model) for item in value]
+    if not isinstance(value, dict):
+        return value
+    return {**{k: _future(v, fields.get(k)) for k, v in value.items()}, FUTURE_FIELD: FUTURE_VALUE}
+
+
+@cache
+def _is_string(model: str, name: str) -> bool:
+    """Whether the SDK types ``model``'s field ``name`` as a string (merged models: never)."""
+    try:
+        found = sdk_fields(sdk_model(model)).get(name)
+    except (AttributeError, TypeError):
+        return False
+    annotation = found.annotation if found else None
+    return annotation is str or getattr(annotation, "__origin__", None) is str
+
+
+def _zuora_only(model: str, name: str) -> Any:
+    if name in ZUORA_ONLY_VALUES and _is_string(model, name):
+        return ZUORA_ONLY_VALUES[name]
+    return _SKIP
+
+
+def _recoded(code: Any) -> Any:
+    text = str(code)
+    if not (len(text) == 8 and text.isdigit() and text.endswith("30")):
+        return code
+    resource = next(r for r in _OTHER_RESOURCES if r != text[:6])
+    return f"{resource}20" if isinstance(code, str) else int(f"{resource}20")
+
+
+def _codes(operation: str, status: int, body: Any) -> tuple[int, Any]:
+    if not (isinstance(body, dict) and body.get("success") is False):
+        return status, body
+    reasons = body.get("reasons")
+    if isinstance(reasons, list):
+        body = {
+            **body,
+            "reasons": [
+                {**r, "code": _recoded(r.get("code"))} if isinstance(r, dict) else r for r in reasons
+            ],
+        }
+    if operation == "POST /v1/orders" and status == 400:
+        status = 200
+    return status, body
+
+
+def left_out(name: str) -> bool:
+    """In ``all``, whether a field without a value is left out (True) or sent as null (False)."""
+    return zlib.crc32(name.encode()) % 2 == 0
+
+
+def rewrite(variations: tuple[str, ...], operation: str, status: int, body: Any) -> tuple[int, Any]:
+    """The answer ``status``, ``body`` to ``operation`` as ``variations`` rewrite it (paging aside).
+
+    ``(ALL,)`` is every variation, integral numbers as ``30`` and each missing field null or left
+    out by its name."""
+    every = ALL in variations
+    chosen = set(VARIATIONS) if every else set(variations)
+    if "codes" in chosen:
+        status, body = _codes(operation, status, body)
+    model = model_of(operation, body)
+    if "zuora_only" in chosen:
+        body = _fill(body, model, _zuora_only)
+        if not (isinstance(body, dict) and body.get("success") is False):
+            body = _future(body, model)
+    if every:
+        body = _omitted(body, left_out)
+        body = _fill(body, model, lambda _, name: _SKIP if left_out(name) else None)
+    elif "omitted" in chosen:
+        body = _omitted(body, lambda _: True)
+    elif "nulls" in chosen:
+        body = _fill(body, model, lambda _, __: None)
+    if "reversed" in chosen:
+        body = _reversed(body)
+    if "numbers" in chosen:
+        body = _numbers(body, integral=every)
+    return status, body
+
+
+def operation_of(method: str, path: str) -> str | None:
+    """The public operation ("GET /v1/invoices/{key}") a request belongs to; None for the rest."""
+    parts = path.strip("/").split("/")
+    for operation in zuora_fields().operations:
+        verb, template = operation.split(" ", 1)
+        pattern = template.strip("/").split("/")
+        if (
+            verb == method
+            and len(pattern) == len(parts)
+            and all(p == q or p.startswith("{") for p, q in zip(pattern, parts, strict=True))
+        ):
+            return operation
+    return None
