@@ -3,6 +3,8 @@ only Zuora's fields, recursively; refusals keep Zuora's envelope; the control AP
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -10,6 +12,7 @@ from typing import Any
 import pytest
 import requests
 
+from billing_conformance import PROJECT_ROOT
 from reference_impl.server import RunningServer
 from reference_impl.server.routes import ROUTES
 from reference_impl.server.strict import FIELDS_FILE, model_of, strip, zuora_fields
@@ -182,3 +185,16 @@ def test_a_strict_server_refuses_with_zuoras_envelope(strict_server: RunningServ
     assert body["success"] is False
     assert set(body) <= {"success", "processId", "requestId", "reasons"}
     assert all(set(reason) <= {"code", "message"} for reason in body["reasons"])
+
+
+def test_the_server_does_not_need_the_sdk_at_run_time() -> None:
+    """Serving strict answers imports no zuora_sdk: the field file is all the server reads."""
+    code = (
+        "import sys; from reference_impl.server.app import create_app; create_app(zuora_strict=True); "
+        "from reference_impl.server.strict import strip; strip('GET /v1/invoices/{key}', {'success': True}); "
+        "print(sorted(m for m in sys.modules if m.startswith('zuora_sdk')))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True, cwd=PROJECT_ROOT
+    )
+    assert found.stdout.strip() == "[]"
