@@ -30,7 +30,7 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import MUST, RULE_ID, SHOULD, SHOULD_TAG, load_catalog
 from billing_conformance.recording import RECORD_KEY, Recorder, failed_step, failed_step_type, features_root
-from billing_conformance.results import write_results
+from billing_conformance.results import requests_per_scenario, write_results
 from billing_conformance.verdicts import (
     BROKEN,
     CONFORMS,
@@ -239,6 +239,12 @@ class _Summary:
             f"{len(grouped)} rules: {counted['HOLDS']} hold, {counted['BROKEN']} broken, "
             f"{counted['ERRORED']} errored, {counted['N/A']} not applicable, {counted['WARN']} with warnings"
         )
+        requests = requests_per_scenario(self.records.values())
+        if requests["total"]:
+            write(
+                f"requests per scenario: median {requests['median']:g}, most {requests['max']} "
+                f"({requests['total']} in all)"
+            )
         self._write_warnings(terminalreporter)
         self._write_contract(terminalreporter)
         verdict = self.run_verdict()

@@ -132,9 +132,11 @@ class Recorder:
         target_spec = str(item.config.getoption("--target", default="inprocess"))
         evidence: list[dict[str, Any]] = []
         secrets: list[str] = []
+        tenant: str | None = None
         if _TARGET in item.stash:
             target = item.stash[_TARGET]
             secrets = _secrets(target)
+            tenant = getattr(target, "tenant", None)
             client = getattr(target, "client", None)
             for exchange in getattr(client, "exchanges", [])[item.stash.get(_EXCHANGES_FROM, 0) :]:
                 # Numbers stay numbers (Decimal as exact JSON text, read back as a JSON number):
@@ -157,6 +159,8 @@ class Recorder:
             "steps": item.stash.get(_STEPS, []),
             "failedStep": item.stash.get(_FAILED, None),
             "message": None if message is None else message[:MAX_MESSAGE],
+            "tenant": tenant,
+            "requests": len(evidence),
             "exchanges": evidence,
             "contractViolation": violation,
             "rerun": rerun,

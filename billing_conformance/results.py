@@ -23,8 +23,10 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
+from statistics import median
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -33,10 +35,20 @@ from billing_conformance.catalog import MUST, SHOULD, Catalog, RuleEntry, load_c
 from billing_conformance.contract import violations
 from billing_conformance.verdicts import rule_verdict, run_verdict, warnings, wire_contract
 
-__all__ = ["VOLATILE", "build_results", "document_of", "stable", "write_results"]
+__all__ = [
+    "SCENARIO_VOLATILE",
+    "VOLATILE",
+    "build_results",
+    "document_of",
+    "requests_per_scenario",
+    "stable",
+    "write_results",
+]
 
-#: Fields whose values differ between two identical runs: when, and the HTTP evidence's ids.
+#: Fields whose values differ between two identical runs: when it started, and (in each
+#: scenario) the id of the tenant it ran in.
 VOLATILE = ("startedAt",)
+SCENARIO_VOLATILE = ("tenant",)
 _DOCUMENT = re.compile(r'^"([^"]+)"')
 
 
@@ -104,6 +116,7 @@ def build_results(
             "warnings": len(found),
             "wireContract": contract["verdict"],
             "scenarios": {k: outcomes[k] for k in ("passed", "failed", "errored", "not applicable")},
+            "requests": requests_per_scenario(records),
         },
         "wireContract": contract,
         "warnings": found,
@@ -111,9 +124,29 @@ def build_results(
     }
 
 
+def requests_per_scenario(records: Iterable[Mapping[str, Any]]) -> dict[str, float | int]:
+    """The median and the most HTTP requests a scenario sent, and the total (0 in-process)."""
+    counts = [int(r.get("requests", 0)) for r in records]
+    if not counts:
+        return {"median": 0, "max": 0, "total": 0}
+    return {"median": median(counts), "max": max(counts), "total": sum(counts)}
+
+
 def stable(results: dict[str, Any]) -> dict[str, Any]:
-    """``results`` without the :data:`VOLATILE` fields, for comparing two runs."""
-    return {key: value for key, value in results.items() if key not in VOLATILE}
+    """``results`` without the volatile fields (:data:`VOLATILE`, :data:`SCENARIO_VOLATILE`),
+    for comparing two runs."""
+    kept = {key: value for key, value in results.items() if key not in VOLATILE}
+    kept["rules"] = [
+        {
+            **rule,
+            "scenarios": [
+                {k: v for k, v in scenario.items() if k not in SCENARIO_VOLATILE}
+                for scenario in rule["scenarios"]
+            ],
+        }
+        for rule in results.get("rules", [])
+    ]
+    return kept
 
 
 def _cucumber(results: dict[str, Any]) -> list[dict[str, Any]]:

@@ -10,8 +10,9 @@ implementation of Zuora's v1 shapes over HTTP, described by a profile (see
 from __future__ import annotations
 
 import importlib
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from steps.targets.errors import (
     ArrangementError,
@@ -88,7 +89,14 @@ def open_target(
 
         loaded = load_profile(profile, spec)
         loaded.check_safety(allow_production=allow_production)
-        return HttpTarget(loaded)
+        target = HttpTarget(loaded)
+        if loaded.capabilities.control_api:
+            return target
+        # No clock control: the scenarios' dates move onto the tenant's calendar.
+        from steps.targets.calendar import ShiftedCalendar, calendar_shift  # noqa: PLC0415
+
+        moved = ShiftedCalendar(target, calendar_shift(datetime.now(UTC).date()))
+        return cast("Target", moved)
     if kind != "inprocess":
         raise TargetSpecError(
             spec, "unknown kind of target; use 'inprocess', 'inprocess:MODULE:CLASS' or a URL"

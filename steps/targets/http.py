@@ -9,8 +9,9 @@ raises :class:`NotApplicableError`.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from datetime import time as clock_time
+from typing import Any
 
 from billing_conformance.contract import violations
 from billing_conformance.jsonio import dumps, loads
@@ -41,6 +42,7 @@ class HttpTarget(BillingOverHttp):
         """A fresh tenant for the next scenario: one of its own (control API version 2), so that
         scenarios run in parallel never meet; or, from a version-1 target, the one tenant emptied."""
         self._accounts, self._subscriptions = {}, {}
+        self._known_features, self._clock = None, None
         if self._isolated:
             self._plans = None  # each tenant has its own catalog
         if not self.profile.capabilities.control_api:
@@ -86,18 +88,18 @@ class HttpTarget(BillingOverHttp):
         self.client.headers.clear()
 
     def features(self) -> TenantFeatures:
+        """The tenant's features: asked once a scenario, then known from what the kit set."""
         if not self.profile.capabilities.control_api:
             return self.profile.features
-        _, body = self.client.call(
-            "get features", "GET", f"{CONTROL_PREFIX}/features", response_schema="control-features-response"
-        )
-        found = views.Fields("get features", body)
-        return TenantFeatures(
-            bool(found.need("invoiceSettlement")),
-            bool(found.need("orders")),
-            bool(found.need("workflow")),
-            bool(found.get("invoiceItemSettlement")),
-        )
+        if self._known_features is None:
+            _, body = self.client.call(
+                "get features",
+                "GET",
+                f"{CONTROL_PREFIX}/features",
+                response_schema="control-features-response",
+            )
+            self._known_features = _features_of("get features", body)
+        return self._known_features
 
     def set_features(self, features: TenantFeatures) -> None:
         if not self.profile.capabilities.control_api:
@@ -122,7 +124,7 @@ class HttpTarget(BillingOverHttp):
         }
         if not wanted:
             return
-        self.client.call(
+        _, body = self.client.call(
             "set features",
             "PUT",
             f"{CONTROL_PREFIX}/features",
@@ -130,10 +132,21 @@ class HttpTarget(BillingOverHttp):
             request_schema="control-features",
             response_schema="control-features-response",
         )
+        self._known_features = _features_of("set features", body)
 
     def set_today(self, day: date) -> None:
-        self._need_control("setting the date")
-        now = datetime.combine(day, clock_time()).isoformat(timespec="seconds")
+        """Set the tenant's clock to the start of ``day`` (not again when it is there already).
+
+        Without the control API the tenant keeps its own clock: the day is only what the
+        scenario's orders are dated (the steps see dates moved onto the tenant's calendar, see
+        :mod:`steps.targets.calendar`)."""
+        moment = datetime.combine(day, clock_time())
+        if moment == self._clock:
+            return
+        self._clock = moment
+        if not self.profile.capabilities.control_api:
+            return
+        now = moment.isoformat(timespec="seconds")
         self.client.call(
             "set clock",
             "PUT",
@@ -145,7 +158,8 @@ class HttpTarget(BillingOverHttp):
 
     def advance_to(self, day: date) -> None:
         self._need_control("letting time pass")
-        to = datetime.combine(day, clock_time(23, 59)).isoformat(timespec="seconds")
+        moment = datetime.combine(day, clock_time(23, 59))
+        to = moment.isoformat(timespec="seconds")
         self.client.call(
             "advance clock",
             "POST",
@@ -154,6 +168,7 @@ class HttpTarget(BillingOverHttp):
             request_schema="control-clock-advance-request",
             response_schema="control-clock-response",
         )
+        self._clock = moment
 
     # -- accounts and subscriptions ------------------------------------------------------------------
 
@@ -165,7 +180,7 @@ class HttpTarget(BillingOverHttp):
             "billToContact": {"firstName": name, "lastName": "Conformance"},
         }
         if not self.profile.capabilities.control_api:
-            body["accountNumber"] = f"BC-{self._run}-{len(self._accounts) + 1}"
+            body["accountNumber"] = f"BC-{self._run}-{next(self._serial)}"
         status, reply = self.client.call(
             "create account",
             "POST",
@@ -315,8 +330,11 @@ class HttpTarget(BillingOverHttp):
         return views.order_view(views.Fields("get async job", result, "$.result"), currency)
 
     def _today(self) -> date:
+        """The day the tenant's clock shows: known when the kit set it, else asked."""
+        if self._clock is not None:
+            return self._clock.date()
         if not self.profile.capabilities.control_api:
-            return date.today()
+            return datetime.now(UTC).date()
         _, body = self.client.call(
             "get clock", "GET", f"{CONTROL_PREFIX}/clock", response_schema="control-clock-response"
         )
@@ -338,3 +356,13 @@ class HttpTarget(BillingOverHttp):
             )
 
         return self._outcome("get order", status, body, view)
+
+
+def _features_of(operation: str, body: dict[str, Any]) -> TenantFeatures:
+    found = views.Fields(operation, body)
+    return TenantFeatures(
+        bool(found.need("invoiceSettlement")),
+        bool(found.need("orders")),
+        bool(found.need("workflow")),
+        bool(found.get("invoiceItemSettlement")),
+    )

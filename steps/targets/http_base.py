@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from steps.targets import views
 from steps.targets.errors import NotApplicableError, ProtocolError, TransportError
 from steps.targets.profile import Profile
-from steps.targets.protocol import Outcome
+from steps.targets.protocol import Outcome, TenantFeatures
 from steps.targets.transport import HttpClient
 
 __all__ = [
@@ -61,9 +63,15 @@ class HttpTargetBase:
         self._subscriptions: dict[tuple[str, str], str] = {}
         self._plans: dict[str, str] | None = None
         self._run = uuid.uuid4().hex[:6].upper()
+        #: Accounts made in this run, for account numbers unique in a tenant that is never reset.
+        self._serial = itertools.count(1)
         #: The scenario's own tenant (control API version 2), when the target offers one.
         self.tenant: str | None = None
         self._isolated: bool | None = None  # None: not yet known whether the target has version 2
+        #: What the kit knows of the scenario's tenant without asking: its features and the
+        #: moment its clock was set to (None until read or set in this scenario).
+        self._known_features: TenantFeatures | None = None
+        self._clock: datetime | None = None
 
     # -- the roster -------------------------------------------------------------------------------
 

@@ -32,9 +32,23 @@ class BillingOverHttp(HttpTargetBase):
     ) -> Outcome[BillRunView]:
         if schedule is not None and not self.profile.capabilities.scheduled_bill_runs:
             raise NotApplicableError("the target does not offer scheduled bill runs")
+        if schedule is not None and not self.profile.capabilities.control_api:
+            raise NotApplicableError(
+                "a scheduled bill run needs the tenant's clock to be set (the conformance control "
+                "API): on the tenant's own clock its occurrences, dated in the past, would run at once"
+            )
+        if account is None and not self.profile.capabilities.control_api:
+            raise NotApplicableError(
+                "a bill run for all customers would bill every account of the shared tenant, not "
+                "only the scenario's: it needs a tenant of its own (the conformance control API)"
+            )
         body: dict[str, Any] = {}
         if target_date is not None:
             body["targetDate"] = target_date.isoformat()
+            if schedule is None:
+                # Dated as the run's target date, not the tenant's today (Zuora's default), so
+                # that the invoices do not depend on the tenant's clock.
+                body["invoiceDate"] = target_date.isoformat()
         if account is None:
             body["batches"] = ["AllBatches"]
         else:
