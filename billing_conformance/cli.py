@@ -26,6 +26,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -33,9 +34,17 @@ from billing_conformance import FEATURES_DIR, PROJECT_ROOT, __version__
 from billing_conformance.catalog import Catalog, load_catalog
 from steps.targets.errors import TargetSpecError
 
+if TYPE_CHECKING:
+    from steps.targets.http import HttpTarget
+
 __all__ = ["main"]
 
 EXIT_REFUSED, EXIT_SMOKE = 2, 3
+#: Default workers against an HTTP target whose scenarios cannot meet: a remote run waits on the
+#: network, not on this machine, and four requests in flight stay well inside what a sandbox
+#: tenant allows at once (Zuora counts concurrent requests per tenant).
+HTTP_WORKERS = 4
+MAX_WORKERS = 64
 
 
 def _print_rules(catalog: Catalog, fmt: str) -> None:
@@ -113,6 +122,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="where to write the results folder (default: results/<target>)",
     )
+    run.add_argument(
+        "--workers",
+        type=_workers,
+        default=None,
+        metavar="N",
+        help="scenarios run in N parallel processes (pytest-xdist); 0 runs them one by one. Default: "
+        f"{HTTP_WORKERS} for an HTTP target that isolates scenarios (control API version 2) or has no "
+        "control API, else 0",
+    )
     run.add_argument("pytest_args", nargs="*", help="further arguments for pytest (after --)")
     docs = commands.add_parser("docs", help="render the living documentation")
     docs.add_argument(
@@ -159,7 +177,22 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _workers(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        count = -1
+    if not 0 <= count <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"a number of workers from 0 to {MAX_WORKERS}, not {text!r}")
+    return count
+
+
 def _smoke(args: argparse.Namespace) -> int:
+    return _smoked(args)[0]
+
+
+def _smoked(args: argparse.Namespace) -> tuple[int, HttpTarget | None]:
+    """The smoke check's exit status, and the target it checked (None if refused)."""
     from billing_conformance.smoke import smoke  # noqa: PLC0415
     from steps.targets.http import HttpTarget  # noqa: PLC0415
     from steps.targets.profile import load_profile  # noqa: PLC0415
@@ -169,18 +202,19 @@ def _smoke(args: argparse.Namespace) -> int:
         profile.check_safety(allow_production=args.allow_production)
     except TargetSpecError as error:
         print(f"refused: {error}", file=sys.stderr)
-        return EXIT_REFUSED
-    checks = smoke(HttpTarget(profile))
+        return EXIT_REFUSED, None
+    target = HttpTarget(profile)
+    checks = smoke(target)
     for check in checks:
         print(f"{'ok  ' if check.passed else 'FAIL'} {check.name}: {check.detail}")
     if all(check.passed for check in checks):
-        return 0
+        return 0, target
     print(
         "the target does not pass the smoke check: this is a connection, credential or adapter problem, "
         "not a conformance result",
         file=sys.stderr,
     )
-    return EXIT_SMOKE
+    return EXIT_SMOKE, target
 
 
 def results_folder(target: str) -> Path:
@@ -220,14 +254,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "docs":
         return _docs(args)
     extra: list[str] = []
+    workers = 0 if args.workers is None else args.workers
     if args.target.startswith(("http://", "https://")):
-        smoked = _smoke(args)
-        if smoked:
+        smoked, target = _smoked(args)
+        if smoked or target is None:
             return smoked
+        if args.workers is None and target.parallel_safe:
+            workers = HTTP_WORKERS
+        elif workers and not target.parallel_safe:
+            print(
+                "refused: the target resets one shared tenant between scenarios (control API "
+                "version 1 only); run it with --workers 0",
+                file=sys.stderr,
+            )
+            return EXIT_REFUSED
         if args.profile:
             extra.append(f"--profile={args.profile}")
         if args.allow_production:
             extra.append("--allow-production")
+    if workers and not _names_workers(args.pytest_args):
+        print(f"scenarios run in {workers} parallel workers (--workers 0 runs them one by one)", flush=True)
     selection = [f"--rule={rule_id}" for rule_id in args.rule]
     results = args.results or results_folder(args.target)
     status = int(
@@ -240,6 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"--results={results}",
                 *extra,
                 *selection,
+                *([f"--numprocesses={workers}"] if workers and not _names_workers(args.pytest_args) else []),
                 *args.pytest_args,
             ]
         )
@@ -247,6 +294,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if (results / "report.html").exists():
         print(f"results: {results} (report.html, conformance.json, cucumber.json, junit.xml)")
     return status
+
+
+def _names_workers(pytest_args: Sequence[str]) -> bool:
+    """Whether pytest's own arguments already choose the workers (``-n``, ``--numprocesses``)."""
+    return any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in pytest_args)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -52,6 +52,8 @@ __all__ = ["pytest_bdd_apply_tag"]
 
 _RECORDER = Recorder()
 _RULE_KEY = "conformance_rule"
+_STATEMENT_KEY, _RULE_SEVERITY_KEY = "conformance_statement", "conformance_rule_severity"
+_FEATURE_KEY = "conformance_feature_file"
 _OUTCOME_KEY = "conformance_outcome"
 _SEVERITY_KEY = "conformance_severity"
 _LABEL = {HOLDS: "HOLDS", BROKEN: "BROKEN", ERRORED: "ERRORED", NOT_APPLICABLE: "N/A", NOT_RUN: "N/A"}
@@ -142,8 +144,13 @@ def pytest_runtest_makereport(
     else:
         return report
     record = _RECORDER.record(item, rule[0], outcome, message, severity=severity, violation=violation)
+    template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
     report.user_properties += [
         (_RULE_KEY, rule[0]),
+        # What the process that reports (the controller under xdist) never collects itself:
+        (_STATEMENT_KEY, rule[1]),
+        (_RULE_SEVERITY_KEY, rule[2]),
+        (_FEATURE_KEY, "" if template is None else str(template.feature.filename)),
         (_OUTCOME_KEY, outcome),
         (_SEVERITY_KEY, severity),
         (RECORD_KEY, json.dumps(record)),
@@ -183,7 +190,12 @@ class _Summary:
         if previous is None or worst.index(outcome) < worst.index(previous):
             self.outcomes[report.nodeid] = outcome
             self.records[report.nodeid] = json.loads(str(props[RECORD_KEY]))
-        self.statements.setdefault(str(props[_RULE_KEY]), "")
+        rule_id = str(props[_RULE_KEY])
+        if not self.statements.get(rule_id):
+            self.statements[rule_id] = str(props.get(_STATEMENT_KEY, ""))
+        self.severities.setdefault(rule_id, str(props.get(_RULE_SEVERITY_KEY, MUST)))
+        if props.get(_FEATURE_KEY):
+            self.feature_files.add(Path(str(props[_FEATURE_KEY])))
 
     def by_rule(self) -> dict[str, list[dict[str, Any]]]:
         grouped: dict[str, list[dict[str, Any]]] = {rule_id: [] for rule_id in self.statements}

@@ -108,7 +108,10 @@ def test_every_scenario_gets_a_tenant_of_its_own(reference_server: RunningServer
     assert target.client.headers == {TENANT_HEADER: target.tenant}
 
 
-def _run(url: str, folder: Path, *pytest_args: str) -> dict[str, object]:
+_CLI = (sys.executable, "-m", "billing_conformance.cli")
+
+
+def _run(url: str, folder: Path, *cli_args: str) -> tuple[dict[str, object], str]:
     done = subprocess.run(
         [
             sys.executable,
@@ -119,10 +122,10 @@ def _run(url: str, folder: Path, *pytest_args: str) -> dict[str, object]:
             url,
             "--results",
             str(folder),
+            *cli_args,
             "--",
             "-p",
             "no:randomly",
-            *pytest_args,
         ],
         cwd=PROJECT_ROOT,
         capture_output=True,
@@ -133,16 +136,38 @@ def _run(url: str, folder: Path, *pytest_args: str) -> dict[str, object]:
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     results = json.loads((folder / "conformance.json").read_text(encoding="utf-8"))
     assert isinstance(results, dict)
-    return results
+    return results, done.stdout
 
 
 def test_parallel_and_serial_runs_against_one_target_agree(tmp_path: Path) -> None:
-    """With four workers against one server every rule holds, and the results match a serial run."""
+    """By default a run against a server with isolated tenants is parallel: every rule holds,
+    the summary names each rule's statement, and the results match a serial run's."""
     with running_server() as server:
-        serial = _run(server.url, tmp_path / "serial")
-        parallel = _run(server.url, tmp_path / "parallel", "-n", "4")
+        serial, _ = _run(server.url, tmp_path / "serial", "--workers", "0")
+        parallel, printed = _run(server.url, tmp_path / "parallel")
+    assert "scenarios run in 4 parallel workers" in printed, printed[:2000]
     assert parallel["summary"]["verdict"] == "conforms"  # type: ignore[index]
     assert stable(parallel) == stable(serial)
+    assert "Only an order processed at once can write off unpaid invoices" in printed
+    assert "requests per scenario: median" in printed
+
+
+def test_a_target_with_one_shared_tenant_is_not_run_in_parallel(tmp_path: Path) -> None:
+    """A version-1 target runs serially by default and refuses workers it cannot serve."""
+    with running_server(isolated_tenants=False) as server:
+        serial, printed = _run(server.url, tmp_path / "serial")
+        refused = subprocess.run(
+            [*_CLI, "run", "--target", server.url, "--workers", "2"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+    assert "workers" not in printed
+    assert serial["summary"]["verdict"] == "conforms"  # type: ignore[index]
+    assert refused.returncode == 2
+    assert "--workers 0" in refused.stderr
 
 
 def test_the_suite_holds_on_a_version_1_target(pytester: pytest.Pytester) -> None:

@@ -172,6 +172,15 @@ def _mount_tenants(app: FastAPI, tenants: TenantRegistry, auth: AuthSettings) ->
             "header": TENANT_HEADER,
             "expiresAfterIdleSeconds": int(tenants.idle_seconds),
         }
+        made = tenants.find(tenant_id)
+        if made is not None:
+            features = made.billing.features
+            body["features"] = {
+                "invoiceSettlement": features.invoice_settlement,
+                "orders": features.orders,
+                "workflow": features.workflow,
+                "invoiceItemSettlement": features.invoice_item_settlement,
+            }
         return _json(Reply(201, checked("control-tenant-response", body)))
 
     @app.delete("/conformance/v2/tenants/{tenant_id}", tags=["control"], summary="Delete an isolated tenant")

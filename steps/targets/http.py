@@ -38,11 +38,17 @@ class HttpTarget(BillingOverHttp):
 
     # -- tenant and time -----------------------------------------------------------------------------
 
+    @property
+    def parallel_safe(self) -> bool:
+        """Whether scenarios run at once cannot meet: each has a tenant of its own (known after
+        the first reset), or the kit never resets the one tenant (no control API)."""
+        return not self.profile.capabilities.control_api or self._isolated is True
+
     def reset(self) -> None:
         """A fresh tenant for the next scenario: one of its own (control API version 2), so that
         scenarios run in parallel never meet; or, from a version-1 target, the one tenant emptied."""
         self._accounts, self._subscriptions = {}, {}
-        self._known_features, self._clock = None, None
+        self._known_features, self._clock, self._run_numbers = None, None, {}
         if self._isolated:
             self._plans = None  # each tenant has its own catalog
         if not self.profile.capabilities.control_api:
@@ -75,6 +81,8 @@ class HttpTarget(BillingOverHttp):
         self._isolated = True
         self.tenant = found.text("tenantId")
         self.client.headers[found.text("header")] = self.tenant
+        if isinstance(body.get("features"), dict):
+            self._known_features = _features_of("create tenant", body["features"])
         return True
 
     def _leave_tenant(self) -> None:

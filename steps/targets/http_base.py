@@ -72,6 +72,8 @@ class HttpTargetBase:
         #: moment its clock was set to (None until read or set in this scenario).
         self._known_features: TenantFeatures | None = None
         self._clock: datetime | None = None
+        #: Bill run numbers by id, as read in this scenario.
+        self._run_numbers: dict[str, str] = {}
 
     # -- the roster -------------------------------------------------------------------------------
 

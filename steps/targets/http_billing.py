@@ -69,14 +69,28 @@ class BillingOverHttp(HttpTargetBase):
             request_schema="create-bill-run-request",
             response_schema="bill-run-response",
         )
-        if not refused(status, reply) and schedule is None:
+        # An ad hoc run is awaited, unless the answer already shows it finished (no look-up then).
+        finished = reply.get("status") not in SETTLING and reply.get("status") is not None
+        if not refused(status, reply) and schedule is None and not finished:
             created = Fields("create bill run", reply).text("id")
             status, reply = self._settle_bill_run("create bill run", created)
-        return self._outcome("create bill run", status, reply, bill_run_view)
+        return self._remember(self._outcome("create bill run", status, reply, bill_run_view))
 
     def bill_run(self, bill_run_id: str) -> Outcome[BillRunView]:
         status, body = self._get_bill_run(bill_run_id)
-        return self._outcome("get bill run", status, body, bill_run_view)
+        return self._remember(self._outcome("get bill run", status, body, bill_run_view))
+
+    def _remember(self, found: Outcome[BillRunView]) -> Outcome[BillRunView]:
+        """Keep a run's number (it never changes) so its documents are found without a look-up."""
+        if not isinstance(found, Refused):
+            self._run_numbers[found.id] = found.number
+        return found
+
+    def _run_number(self, bill_run_id: str) -> Outcome[str]:
+        if bill_run_id in self._run_numbers:
+            return self._run_numbers[bill_run_id]
+        found = self.bill_run(bill_run_id)
+        return found if isinstance(found, Refused) else found.number
 
     def cancel_bill_run(self, bill_run_id: str, *, cancel_once: bool | None) -> Outcome[CancelView]:
         body = {} if cancel_once is None else {"cancelOnce": cancel_once}
@@ -132,6 +146,7 @@ class BillingOverHttp(HttpTargetBase):
         )
         if refused(status, reply):
             return views.refused("delete bill run", reply)
+        self._run_numbers.pop(bill_run_id, None)
         self._poll(
             "delete bill run",
             lambda: self._get_bill_run(bill_run_id),
@@ -173,16 +188,16 @@ class BillingOverHttp(HttpTargetBase):
 
     def bill_run_invoices(self, bill_run_id: str) -> Outcome[list[InvoiceView]]:
         """Zuora links an invoice to the bill run that made it by ``sourceId``, the run's number."""
-        found = self.bill_run(bill_run_id)
-        if isinstance(found, Refused):
-            return found
-        return self._query_invoices("sourceId", found.number)
+        number = self._run_number(bill_run_id)
+        if isinstance(number, Refused):
+            return number
+        return self._query_invoices("sourceId", number)
 
     def bill_run_credit_memos(self, bill_run_id: str) -> Outcome[list[CreditMemoView]]:
-        found = self.bill_run(bill_run_id)
-        if isinstance(found, Refused):
-            return found
-        return self._query_credit_memos("sourceId", found.number)
+        number = self._run_number(bill_run_id)
+        if isinstance(number, Refused):
+            return number
+        return self._query_credit_memos("sourceId", number)
 
     # -- documents and payments -------------------------------------------------------------------------
 
