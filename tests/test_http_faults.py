@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -19,7 +20,7 @@ import responses
 from steps.targets import transport
 from steps.targets.errors import AuthenticationError, ProtocolError, TransportError
 from steps.targets.http import HttpTarget
-from steps.targets.profile import Credentials, Profile
+from steps.targets.profile import Capabilities, Credentials, Profile
 from steps.targets.protocol import BillRunView, CancellationOrder, Refusal, Refused
 from steps.targets.transport import HttpClient
 from tests.suite_runner import run_suite
@@ -48,6 +49,11 @@ def _profile(credentials: Credentials | None = None) -> Profile:
     return Profile(
         BASE, "test", credentials=credentials or Credentials(), request_seconds=1, poll_seconds=0.5
     )
+
+
+def _controlled() -> Profile:
+    """A profile with the control API: a bill run for all customers is then arranged."""
+    return replace(_profile(), capabilities=Capabilities(control_api=True))
 
 
 def _closed_port_url() -> str:
@@ -234,7 +240,7 @@ def test_a_bill_run_with_an_unknown_status_is_a_protocol_error_naming_the_field(
 ) -> None:
     """A bill run answered with status "Draft" raises ProtocolError at $.status, naming the operation."""
     mocked.post(f"{BASE}/v1/bill-runs", json={"success": True, "id": "br-1", "status": "Draft"})
-    target = HttpTarget(_profile())
+    target = HttpTarget(_controlled())
     with pytest.raises(ProtocolError) as raised:
         target.create_bill_run(target_date=date(2026, 3, 1), account=None, schedule=None)
     assert raised.value.field == "$.status"
@@ -320,7 +326,7 @@ def test_a_bill_run_that_never_settles_is_a_transport_error_at_the_deadline(
     """A bill run Processing past poll_seconds raises TransportError "still in progress", without hanging."""
     mocked.post(f"{BASE}/v1/bill-runs", json={"success": True, "id": "br-1", "status": "Pending"})
     mocked.get(f"{BASE}/v1/bill-runs/br-1", json={"success": True, "id": "br-1", "status": "Processing"})
-    target = HttpTarget(_profile())
+    target = HttpTarget(_controlled())
     started = time.monotonic()
     with pytest.raises(TransportError) as raised:
         target.create_bill_run(target_date=date(2026, 3, 1), account=None, schedule=None)
@@ -337,7 +343,7 @@ def test_a_bill_run_that_settles_is_returned_in_its_final_state(mocked: response
     mocked.post(f"{BASE}/v1/bill-runs", json={**run, "status": "Pending"})
     mocked.get(f"{BASE}/v1/bill-runs/br-1", json={**run, "status": "Processing"})
     mocked.get(f"{BASE}/v1/bill-runs/br-1", json={**run, "status": "Completed"})
-    target = HttpTarget(_profile())
+    target = HttpTarget(_controlled())
     outcome = target.create_bill_run(target_date=date(2026, 3, 1), account=None, schedule=None)
     assert outcome == BillRunView("br-1", "BR-1", "Completed", date(2026, 3, 1), None)
     assert len(mocked.calls) == 3
