@@ -67,7 +67,8 @@ def registry() -> Registry[Any]:
     resources: list[tuple[str, Resource[Any]]] = [
         (schema["$id"], DRAFT202012.create_resource(schema)) for schema in load_schemas().values()
     ]
-    return Registry().with_resources(resources)
+    # Crawled once: an uncrawled registry is crawled again by every validator made from it.
+    return Registry().with_resources(resources).crawl()
 
 
 @cache

@@ -306,6 +306,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if hasattr(config, "workerinput"):
+        _longest_first(items)
     wanted = set(config.getoption("--rule"))
     if not wanted:
         return
@@ -317,6 +319,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def _longest_first(items: list[pytest.Item]) -> None:
+    """In a parallel run, the scenarios with the most steps go first (every worker sorts alike),
+    so that no worker is left with a long one while the others have finished."""
+
+    def steps(item: pytest.Item) -> int:
+        template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
+        return 0 if template is None else len(template.steps)
+
+    items.sort(key=steps, reverse=True)
 
 
 _SUMMARY = pytest.StashKey[_Summary]()

@@ -32,7 +32,6 @@ from xml.etree import ElementTree as ET
 
 from billing_conformance import FEATURES_DIR, __version__
 from billing_conformance.catalog import MUST, SHOULD, Catalog, RuleEntry, load_catalog
-from billing_conformance.contract import violations
 from billing_conformance.verdicts import rule_verdict, run_verdict, warnings, wire_contract
 
 __all__ = [
@@ -265,10 +264,8 @@ def write_results(
 
     catalog = catalog or load_catalog(FEATURES_DIR)
     results = build_results(records, target=target, started=started, catalog=catalog)
-    found = violations("conformance-results", results)
-    if found:
-        msg = f"the kit produced conformance results that break their schema: {found[0]}"
-        raise AssertionError(msg)
+    # That the results keep to schemas/conformance-results is proven by the tests, over real runs
+    # in-process and over HTTP; it is not checked again on every run (a third of writing them).
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "conformance.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     (folder / "cucumber.json").write_text(json.dumps(_cucumber(results), indent=2) + "\n", encoding="utf-8")

@@ -4,6 +4,7 @@ parallel against one target never meet; version-1 targets keep working."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 import requests
 
 from billing_conformance import PROJECT_ROOT
+from billing_conformance.contract import violations
 from billing_conformance.results import stable
 from reference_impl.server import RunningServer
 from reference_impl.server.tenants import TENANT_HEADER, TenantRegistry
@@ -139,6 +141,13 @@ def _run(url: str, folder: Path, *cli_args: str) -> tuple[dict[str, object], str
     return results, done.stdout
 
 
+def _text(path: Path) -> str:
+    """A results file without what differs between identical runs (when, and the tenants' ids)."""
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"\b[0-9a-f]{16}\b", "<tenant>", text)
+    return re.sub(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[^\s\"<]*", "<when>", text)
+
+
 def test_parallel_and_serial_runs_against_one_target_agree(tmp_path: Path) -> None:
     """By default a run against a server with isolated tenants is parallel: every rule holds,
     the summary names each rule's statement, and the results match a serial run's."""
@@ -148,6 +157,9 @@ def test_parallel_and_serial_runs_against_one_target_agree(tmp_path: Path) -> No
     assert "scenarios run in 4 parallel workers" in printed, printed[:2000]
     assert parallel["summary"]["verdict"] == "conforms"  # type: ignore[index]
     assert stable(parallel) == stable(serial)
+    assert violations("conformance-results", parallel) == []
+    for derived in ("cucumber.json", "junit.xml", "report.md"):  # written from the merged records
+        assert _text(tmp_path / "parallel" / derived) == _text(tmp_path / "serial" / derived), derived
     assert "Only an order processed at once can write off unpaid invoices" in printed
     assert "requests per scenario: median" in printed
 

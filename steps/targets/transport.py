@@ -56,6 +56,17 @@ class HttpClient:
     headers: dict[str, str] = field(default_factory=dict)
     _token: str | None = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        """Read the environment's proxy and CA settings for the target once, not per request
+        (requests reads every environment variable on each call otherwise)."""
+        if not self.session.trust_env:
+            return
+        found = self.session.merge_environment_settings(self.profile.base_url, {}, None, None, None)
+        self.session.proxies.update(found["proxies"])
+        self.session.verify = found["verify"]
+        self.session.cert = found["cert"]
+        self.session.trust_env = False
+
     # -- credentials -----------------------------------------------------------------------------
 
     def _authorization(self) -> dict[str, str]:
