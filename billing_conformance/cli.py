@@ -166,11 +166,18 @@ def _serve(args: argparse.Namespace) -> int:
     if args.implementation:
         target = open_target(f"inprocess:{args.implementation}")
         implementation = target._implementation  # type: ignore[attr-defined]
-    auth = AuthSettings(
-        token=os.environ.get(args.token_env) if args.token_env else None,
-        client_id=os.environ.get(args.client_id_env) if args.client_id_env else None,
-        client_secret=os.environ.get(args.client_secret_env) if args.client_secret_env else None,
-    )
+    try:
+        auth = AuthSettings(
+            token=_credential(args.token_env, "--token-env"),
+            client_id=_credential(args.client_id_env, "--client-id-env"),
+            client_secret=_credential(args.client_secret_env, "--client-secret-env"),
+        )
+    except ValueError as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    if (auth.client_id is None) != (auth.client_secret is None):
+        print("refused: --client-id-env and --client-secret-env go together", file=sys.stderr)
+        return EXIT_REFUSED
     app = create_app(implementation or Billing, auth, zuora_strict=args.zuora_strict)
     print(
         f"serving the reference implementation on http://{args.host}:{args.port} "
@@ -179,6 +186,18 @@ def _serve(args: argparse.Namespace) -> int:
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
+
+
+def _credential(variable: str | None, flag: str) -> str | None:
+    """The secret held by ``variable`` (None when no variable is named). Authentication fails
+    closed: a named variable that is unset or empty is an error, never an open server."""
+    if variable is None:
+        return None
+    value = os.environ.get(variable)
+    if not value:
+        msg = f"{flag} names {variable}, which holds nothing; the server would run without authentication"
+        raise ValueError(msg)
+    return value
 
 
 def _workers(text: str) -> int:
