@@ -16,7 +16,9 @@ contract, exits 1.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 from collections import Counter
 from collections.abc import Callable, Generator
 from datetime import UTC, datetime
@@ -340,6 +342,28 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(summary, "conformance-summary")
     config.pluginmanager.register(_RECORDER, "conformance-recorder")
     config.stash[_SUMMARY] = summary
+    if hasattr(config, "workerinput"):
+        return
+    # A run that is stopped (Ctrl-C, or SIGTERM from a CI job's timeout) still writes what it has.
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        with contextlib.suppress(ValueError):  # only the main thread may set it
+            signal.signal(signal.SIGTERM, _interrupt)
+            config.add_cleanup(_default_sigterm)
+    folder = config.getoption("--results", default=None)
+    if folder:  # until the run ends, the folder says so: a killed run leaves it marked incomplete
+        write_results(Path(folder), [], target=_target(config), started=summary.started, complete=False)
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _default_sigterm() -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _target(config: pytest.Config) -> str:
+    return str(config.getoption("--target", default="inprocess"))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -358,9 +382,16 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     folder = session.config.getoption("--results", default=None)
     if not folder:
         return
-    target = str(session.config.getoption("--target", default="inprocess"))
     root, _ = features_root(session.config.rootpath, sorted(summary.feature_files))
     catalog = load_catalog(root, None if root == FEATURES_DIR else sorted(summary.feature_files))
+    complete = session.exitstatus != pytest.ExitCode.INTERRUPTED and not (
+        session.shouldstop or session.shouldfail
+    )
     write_results(
-        Path(folder), list(summary.records.values()), target=target, started=summary.started, catalog=catalog
+        Path(folder),
+        list(summary.records.values()),
+        target=_target(session.config),
+        started=summary.started,
+        catalog=catalog,
+        complete=complete,
     )

@@ -79,7 +79,12 @@ _SHOULD_KEYS = (
 
 
 def build_results(
-    records: list[dict[str, Any]], *, target: str, started: datetime, catalog: Catalog | None = None
+    records: list[dict[str, Any]],
+    *,
+    target: str,
+    started: datetime,
+    catalog: Catalog | None = None,
+    complete: bool = True,
 ) -> dict[str, Any]:
     catalog = catalog or load_catalog(FEATURES_DIR)
     by_rule: dict[str, list[dict[str, Any]]] = {}
@@ -107,6 +112,7 @@ def build_results(
         "kitVersion": __version__,
         "target": target,
         "startedAt": started.isoformat(timespec="seconds"),
+        "complete": complete,
         "summary": {
             "verdict": run_verdict({r["id"]: (r["severity"], r["verdict"]) for r in rules}, contract),
             "rules": len(rules),
@@ -255,15 +261,17 @@ def write_results(
     target: str,
     started: datetime,
     catalog: Catalog | None = None,
+    complete: bool = True,
 ) -> dict[str, Any]:
     """Write every file of the results folder; returns the conformance results.
 
-    ``catalog``: the rules of the features that ran (default: the kit's ``features/``).
+    ``catalog``: the rules of the features that ran (default: the kit's ``features/``);
+    ``complete``: False while the run goes on, or when it was interrupted or stopped early.
     """
     from billing_conformance.report import render_html, render_markdown  # noqa: PLC0415 - avoids an import cycle
 
     catalog = catalog or load_catalog(FEATURES_DIR)
-    results = build_results(records, target=target, started=started, catalog=catalog)
+    results = build_results(records, target=target, started=started, catalog=catalog, complete=complete)
     # That the results keep to schemas/conformance-results is proven by the tests, over real runs
     # in-process and over HTTP; it is not checked again on every run (a third of writing them).
     folder.mkdir(parents=True, exist_ok=True)
