@@ -3,10 +3,18 @@
 The rules of the "Cancel bill runs" document live here and in
 :data:`reference_impl.bill_run.BILL_RUN_TRANSITIONS`. Each rule has one hook method, so that a
 known-bad variant of the implementation (``tests/known_bad.py``) can break exactly one of them.
+
+Catching up with time (our decision; the documents are silent). Bill runs are processed in the
+background in Zuora; here due runs are processed when the tenant is next asked something, at
+most :data:`MAX_OCCURRENCES_PER_CALL` of them per call, oldest first, and each costs only its
+own billing. A clock moved years ahead over a daily schedule is caught up over the following
+calls instead of in one, so no request (and no other tenant of the same server) waits on it.
+A schedule may not start before the tenant's today: it is refused, not replayed.
 """
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -28,8 +36,9 @@ from reference_impl.rejection import Category, Rejection
 
 __all__ = ["BillRunOps", "CancelOutcome"]
 
-#: Upper bound on occurrences one clock move may run, so a far jump cannot loop for ever.
-MAX_OCCURRENCES_PER_TICK = 10_000
+#: The most due bill runs one call of ``process_due_bill_runs`` processes; the rest wait for the
+#: next call. It bounds the work any one request does, however far the clock has moved.
+MAX_OCCURRENCES_PER_CALL = 100
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,13 @@ class BillRunOps(Invoicing):
                     Category.INVALID_VALUE,
                     "The schedule's repeatTo date is before its repeatFrom date.",
                 )
+            if schedule.repeat_from < self._clock.now().date():
+                return Rejection(
+                    "bill-run-schedule-starts-in-the-past",
+                    Category.INVALID_VALUE,
+                    f"The schedule's repeatFrom date {schedule.repeat_from} is before today "
+                    f"({self._clock.now().date()}); a schedule starts today or later.",
+                )
             when = schedule.occurrence_time(schedule.repeat_from)
             target_date = target_date or schedule.repeat_from
             invoice_date = invoice_date or schedule.repeat_from
@@ -96,24 +112,25 @@ class BillRunOps(Invoicing):
 
     @atomic
     def process_due_bill_runs(self) -> list[BillRun]:
-        """Process every pending run whose time has come, oldest first; return them as they ended."""
-        processed: list[BillRun] = []
+        """Process the pending runs whose time has come, oldest first, at most
+        :data:`MAX_OCCURRENCES_PER_CALL` of them; return them as they ended."""
         now = self._clock.now()
-        for _ in range(MAX_OCCURRENCES_PER_TICK):
-            due = sorted(
-                (
-                    r
-                    for r in self._ledger.bill_runs.values()
-                    if r.status is BillRunStatus.PENDING and r.scheduled_for <= now
-                ),
-                key=lambda r: (r.scheduled_for, r.number),
-            )
-            if not due:
-                break
-            processed.append(self._process(due[0]))
+        due = [
+            (r.scheduled_for, r.number, r.id)
+            for r in self._ledger.bill_runs.values()
+            if r.status is BillRunStatus.PENDING and r.scheduled_for <= now
+        ]
+        heapq.heapify(due)
+        processed: list[BillRun] = []
+        while due and len(processed) < MAX_OCCURRENCES_PER_CALL:
+            done, following = self._process(self._ledger.bill_runs[heapq.heappop(due)[2]])
+            processed.append(done)
+            if following is not None and following.scheduled_for <= now:
+                heapq.heappush(due, (following.scheduled_for, following.number, following.id))
         return processed
 
-    def _process(self, run: BillRun) -> BillRun:
+    def _process(self, run: BillRun) -> tuple[BillRun, BillRun | None]:
+        """Run ``run``; return it as it ended and its schedule's next occurrence, if queued."""
         running = self._move(run, BillRunAction.START_PROCESSING)
         accounts, failure = self._accounts_in_scope(running)
         if failure is not None:
@@ -123,9 +140,7 @@ class BillRunOps(Invoicing):
                 self._bill_account(running, account)
             done = self._move(running, BillRunAction.COMPLETE_PROCESSING)
         self._ledger.bill_runs[done.id] = done
-        if done.schedule is not None:
-            self._schedule_next(done)
-        return done
+        return done, self._schedule_next(done) if done.schedule is not None else None
 
     def _find_and_move(self, key: str, action: BillRunAction) -> tuple[BillRun, BillRun] | Rejection:
         """The bill run ``key`` as it is, and as ``action`` would leave it; or why it cannot be."""

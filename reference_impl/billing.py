@@ -20,7 +20,11 @@ class Billing(OrderOps):
     """
 
     def advance_clock(self, to: datetime) -> list[BillRun]:
-        """Move the clock forward to ``to`` and process every bill run that became due."""
+        """Move the clock forward to ``to`` and process the bill runs that became due.
+
+        At most :data:`~reference_impl.bill_run_ops.MAX_OCCURRENCES_PER_CALL` are processed; after
+        a jump that makes more due, :meth:`process_due_bill_runs` goes on with the rest.
+        """
         set_time = getattr(self._clock, "set", None)
         if set_time is None:
             msg = "advance_clock needs a clock that can be set (ManualClock)"
