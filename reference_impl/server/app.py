@@ -17,9 +17,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
-from billing_conformance.contract import schema_id
 from reference_impl.billing import Billing
 from reference_impl.rejection import Category, Rejection
+from reference_impl.server.openapi import openapi_document
 from reference_impl.server.routes import ROUTES, Call, Route
 from reference_impl.server.strict import strip
 from reference_impl.server.tenants import TENANT_HEADER, TenantRegistry
@@ -139,20 +139,7 @@ def _mount(
             reply = Reply(reply.status, strip(operation, reply.body))
         return _json(reply)
 
-    extra = None
-    if route.body is not None:
-        content = {"application/json": {"schema": {"$ref": schema_id(route.body)}}}
-        extra = {"requestBody": {"required": True, "content": content}}
-    tag = "control" if route.path.startswith("/conformance") else "zuora-v1"
-    app.add_api_route(
-        route.path,
-        endpoint,
-        methods=[route.method],
-        summary=route.summary,
-        openapi_extra=extra,
-        tags=[tag],
-        name=f"{route.method} {route.path}",
-    )
+    app.add_api_route(route.path, endpoint, methods=[route.method], name=operation)
 
 
 def _mount_tenants(app: FastAPI, tenants: TenantRegistry, auth: AuthSettings) -> None:
@@ -207,12 +194,16 @@ def create_app(
     """
     tenants = TenantRegistry(implementation)
     settings = auth or AuthSettings()
-    app = FastAPI(
-        title="billing-conformance reference server",
-        version="1",
-        description="Zuora v1 shapes for bill runs, orders and billing documents over the reference "
-        "implementation, and the conformance control API under /conformance/v1 and /conformance/v2.",
+    title = "billing-conformance reference server"
+    description = (
+        "Zuora v1 shapes for bill runs, orders and billing documents over the reference "
+        "implementation, and the conformance control API under /conformance/v1 and /conformance/v2."
     )
+    app = FastAPI(title=title, version="1", description=description)
+    document = openapi_document(
+        ROUTES, title=title, version="1", description=description, isolated_tenants=isolated_tenants
+    )
+    app.openapi = lambda: document  # type: ignore[method-assign] # made from the route table
     app.state.tenant = tenants.default
     app.state.tenants = tenants
     for route in ROUTES:

@@ -43,11 +43,17 @@ class Call:
 
 @dataclass(frozen=True)
 class Route:
+    """One operation. ``body`` is the schema stem of its request body, when it has one;
+    ``answer`` the schema (``stem`` or ``stem#anchor``) of its success answer, sent with
+    ``status``. The served OpenAPI document is made from these (:mod:`.openapi`)."""
+
     method: str
     path: str
     summary: str
     handle: Callable[[Call], Reply]
-    body: str | None = None  # the schema stem of the request body, when there is one
+    body: str | None = None
+    answer: str = "control-ok-response"
+    status: int = 200
 
 
 ROUTES: tuple[Route, ...] = (
@@ -57,13 +63,21 @@ ROUTES: tuple[Route, ...] = (
         "Create an account",
         lambda c: billing_api.create_account(c.billing, c.body),
         "create-account-request",
+        answer="create-account-response",
     ),
-    Route("GET", "/v1/accounts/{key}", "Get an account", lambda c: billing_api.get_account(c.billing, c.key)),
+    Route(
+        "GET",
+        "/v1/accounts/{key}",
+        "Get an account",
+        lambda c: billing_api.get_account(c.billing, c.key),
+        answer="account-response",
+    ),
     Route(
         "GET",
         "/v1/catalog/products",
         "List the product catalog",
         lambda c: billing_api.get_catalog(c.billing),
+        answer="catalog-response",
     ),
     Route(
         "POST",
@@ -71,6 +85,7 @@ ROUTES: tuple[Route, ...] = (
         "Create an order",
         lambda c: api.create_order(c.billing, c.body, zuora_version=c.zuora_version),
         "create-order-request",
+        answer="create-order-response",
     ),
     Route(
         "POST",
@@ -78,19 +93,29 @@ ROUTES: tuple[Route, ...] = (
         "Create an order asynchronously",
         lambda c: api.create_order_async(c.billing, c.body),
         "create-order-async-request",
+        answer="async-job-response#submitted",
+        status=202,
     ),
     Route(
         "GET",
         "/v1/async-jobs/{key}",
         "Get an asynchronous job",
         lambda c: api.get_async_job(c.billing, c.key, zuora_version=c.zuora_version),
+        answer="async-job-response",
     ),
-    Route("GET", "/v1/orders/{key}", "Get an order", lambda c: api.get_order(c.billing, c.key)),
+    Route(
+        "GET",
+        "/v1/orders/{key}",
+        "Get an order",
+        lambda c: api.get_order(c.billing, c.key),
+        answer="get-order-response",
+    ),
     Route(
         "GET",
         "/v1/subscriptions/{key}",
         "Get a subscription",
         lambda c: billing_api.get_subscription(c.billing, c.key),
+        answer="subscription-response",
     ),
     Route(
         "POST",
@@ -98,9 +123,14 @@ ROUTES: tuple[Route, ...] = (
         "Create a bill run",
         lambda c: billing_api.create_bill_run(c.billing, c.body),
         "create-bill-run-request",
+        answer="bill-run-response",
     ),
     Route(
-        "GET", "/v1/bill-runs/{key}", "Get a bill run", lambda c: billing_api.get_bill_run(c.billing, c.key)
+        "GET",
+        "/v1/bill-runs/{key}",
+        "Get a bill run",
+        lambda c: billing_api.get_bill_run(c.billing, c.key),
+        answer="bill-run-response",
     ),
     Route(
         "PUT",
@@ -108,6 +138,7 @@ ROUTES: tuple[Route, ...] = (
         "Cancel a bill run",
         lambda c: billing_api.cancel_bill_run(c.billing, c.key, c.body),
         "cancel-bill-run-request",
+        answer="bill-run-response#cancel",
     ),
     Route(
         "PUT",
@@ -115,38 +146,50 @@ ROUTES: tuple[Route, ...] = (
         "Post a bill run",
         lambda c: billing_api.post_bill_run(c.billing, c.key, c.body),
         "post-bill-run-request",
+        answer="bill-run-response",
     ),
     Route(
         "DELETE",
         "/v1/bill-runs/{key}",
         "Delete a bill run",
         lambda c: billing_api.delete_bill_run(c.billing, c.key),
+        answer="bill-run-response",
     ),
-    Route("GET", "/v1/invoices/{key}", "Get an invoice", lambda c: billing_api.get_invoice(c.billing, c.key)),
+    Route(
+        "GET",
+        "/v1/invoices/{key}",
+        "Get an invoice",
+        lambda c: billing_api.get_invoice(c.billing, c.key),
+        answer="invoice-response",
+    ),
     Route(
         "PUT",
         "/v1/invoices/{key}/post",
         "Post an invoice",
         lambda c: billing_api.post_invoice(c.billing, c.key),
         "post-invoice-request",
+        answer="async-operation-response",
     ),
     Route(
         "GET",
         "/v1/credit-memos/{key}",
         "Get a credit memo",
         lambda c: billing_api.get_credit_memo(c.billing, c.key),
+        answer="credit-memo-response",
     ),
     Route(
         "GET",
         "/v1/credit-memos/{key}/items",
         "List a credit memo's items",
         lambda c: billing_api.get_credit_memo_items(c.billing, c.key),
+        answer="credit-memo-items-response",
     ),
     Route(
         "PUT",
         "/v1/credit-memos/{key}/post",
         "Post a credit memo",
         lambda c: billing_api.post_credit_memo(c.billing, c.key),
+        answer="credit-memo-response",
     ),
     Route(
         "POST",
@@ -154,12 +197,14 @@ ROUTES: tuple[Route, ...] = (
         "Create a payment",
         lambda c: billing_api.create_payment(c.billing, c.body),
         "create-payment-request",
+        answer="payment-response",
     ),
     Route(
         "GET",
         "/object-query/invoices",
         "Query invoices (filter[]=field.EQ:value)",
         lambda c: billing_api.query(c.billing, "invoices", c.filters, c.first("pageSize"), c.first("cursor")),
+        answer="query-invoices-response",
     ),
     Route(
         "GET",
@@ -168,27 +213,52 @@ ROUTES: tuple[Route, ...] = (
         lambda c: billing_api.query(
             c.billing, "credit-memos", c.filters, c.first("pageSize"), c.first("cursor")
         ),
+        answer="query-credit-memos-response",
     ),
     # The conformance control API, version 1.
-    Route("GET", "/conformance/v1", "Control API version and operations", lambda c: c.tenant.info()),
     Route(
-        "POST", "/conformance/v1/reset", "Start over with an empty tenant", lambda c: c.tenant.reset()
+        "GET",
+        "/conformance/v1",
+        "Control API version and operations",
+        lambda c: c.tenant.info(),
+        answer="control-info-response",
+    ),
+    Route(
+        "POST",
+        "/conformance/v1/reset",
+        "Start over with an empty tenant",
+        lambda c: c.tenant.reset(),
+        answer="control-ok-response",
     ),  # no body
-    Route("GET", "/conformance/v1/features", "Tenant features", lambda c: c.tenant.get_features()),
+    Route(
+        "GET",
+        "/conformance/v1/features",
+        "Tenant features",
+        lambda c: c.tenant.get_features(),
+        answer="control-features-response",
+    ),
     Route(
         "PUT",
         "/conformance/v1/features",
         "Switch tenant features",
         lambda c: c.tenant.put_features(c.body),
         "control-features",
+        answer="control-features-response",
     ),
-    Route("GET", "/conformance/v1/clock", "The tenant's clock", lambda c: c.tenant.get_clock()),
+    Route(
+        "GET",
+        "/conformance/v1/clock",
+        "The tenant's clock",
+        lambda c: c.tenant.get_clock(),
+        answer="control-clock-response",
+    ),
     Route(
         "PUT",
         "/conformance/v1/clock",
         "Set the tenant's clock",
         lambda c: c.tenant.put_clock(c.body),
         "control-clock-request",
+        answer="control-clock-response",
     ),
     Route(
         "POST",
@@ -196,29 +266,34 @@ ROUTES: tuple[Route, ...] = (
         "Move the clock forward; due bill runs run",
         lambda c: c.tenant.advance_clock(c.body),
         "control-clock-advance-request",
+        answer="control-clock-response",
     ),
     Route(
         "POST",
         "/conformance/v1/bill-runs/{key}/pause",
         "Pause a scheduled bill run",
         lambda c: c.tenant.pause(c.key),
+        answer="bill-run-response",
     ),
     Route(
         "POST",
         "/conformance/v1/bill-runs/{key}/resume",
         "Resume a paused bill run",
         lambda c: c.tenant.resume(c.key),
+        answer="bill-run-response",
     ),
     Route(
         "GET",
         "/conformance/v1/bill-runs/{key}/pending-occurrence",
         "The schedule's waiting occurrence",
         lambda c: c.tenant.pending_occurrence(c.key),
+        answer="control-pending-occurrence-response",
     ),
     Route(
         "POST",
         "/conformance/v1/accounts/{key}/close",
         "Close an account",
         lambda c: c.tenant.close_account(c.key),
+        answer="control-close-account-response",
     ),
 )

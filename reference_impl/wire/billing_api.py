@@ -251,7 +251,7 @@ def create_payment(billing: Billing, body: object) -> Reply:
     paid = request.invoices[0]
     invoice = billing.invoice(paid.invoice_id)
     if isinstance(invoice, Rejection):
-        return refusal(Rejection("payment-invoice-unknown", Category.INVALID_VALUE, invoice.message), 400)
+        return refusal(Rejection("payment-invoice-unknown", Category.NOT_FOUND, invoice.message), 404)
     payment = billing.collect_payment(
         invoice_number=invoice.number,
         amount=paid.amount,

@@ -131,7 +131,7 @@ class ReferenceTenant:
                     Category.INVALID_VALUE,
                     f"The clock cannot go back from {self.clock.now()} to {target}.",
                 ),
-                400,
+                409,
             )
         processed = self.billing.advance_clock(target)
         return self._clock_body([run.number for run in processed])
