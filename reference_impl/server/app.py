@@ -1,16 +1,15 @@
 """A thin FastAPI adapter: it routes, decodes and authenticates; :mod:`reference_impl.wire` does the rest.
 
 Bad input never reaches the domain as anything but a Zuora error envelope: a body over
-:data:`MAX_BODY` bytes (413), a body that is not JSON (400), an unknown path (404) or method
-(405), a missing or wrong bearer token (401, Zuora's ``{"message"}`` shape). A fault of the
-reference itself is a 500 with an envelope, and is a bug.
+:data:`MAX_BODY` bytes (413), a body that is not JSON or goes past a limit of :mod:`.intake`
+(400), an unknown path (404) or method (405), a missing or wrong bearer token (401, Zuora's
+``{"message"}`` shape). A fault of the reference itself is a 500 with an envelope, and is a bug.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from json import JSONDecodeError
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,12 +18,13 @@ from starlette.exceptions import HTTPException
 
 from reference_impl.billing import Billing
 from reference_impl.rejection import Category, Rejection
+from reference_impl.server.intake import Refused, decode
 from reference_impl.server.openapi import openapi_document
 from reference_impl.server.routes import ROUTES, Call, Route
 from reference_impl.server.strict import strip
 from reference_impl.server.tenants import TENANT_HEADER, TenantRegistry
 from reference_impl.wire.api import Reply, checked, refusal
-from reference_impl.wire.codec import dumps, loads
+from reference_impl.wire.codec import dumps
 
 __all__ = ["MAX_BODY", "AuthSettings", "create_app"]
 
@@ -83,7 +83,8 @@ def _unauthorized() -> Response:
 
 
 async def _read_body(request: Request) -> object:
-    """The decoded JSON body (``{}`` when empty); ``_BadBody`` when too large or not JSON."""
+    """The decoded JSON body (``{}`` when empty); ``_BadBody`` when too large, not JSON or past
+    one of the limits of :mod:`.intake`."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY:
         raise _BadBody(413, f"The request body is larger than {MAX_BODY} bytes.")
@@ -97,10 +98,10 @@ async def _read_body(request: Request) -> object:
     raw = b"".join(chunks)
     if not raw.strip():
         return {}
-    try:
-        return loads(raw)
-    except (JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
-        raise _BadBody(400, f"The request body is not valid JSON: {error}") from None
+    body = decode(raw)
+    if isinstance(body, Refused):
+        raise _BadBody(400, body.message)
+    return body
 
 
 def _unknown_tenant(tenant_id: str) -> Response:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
@@ -132,6 +133,25 @@ def parse(model: type[C], body: object, resource: str) -> C | Reply:
         return invalid(error, resource)
 
 
+def _scalar(value: object) -> bool:
+    return value is None or isinstance(value, str | int | Decimal | bool)
+
+
+def _custom_field_fault(request: CreateOrderRequest | CreateOrderAsyncRequest) -> Reply | None:
+    """A refusal when a custom field of the order or of an order action holds an object or an
+    array: Zuora's custom fields are text, numbers, dates, picklists or booleans, each one value."""
+    places = [("customFields", request.custom_fields)]
+    for s, subscription in enumerate(request.subscriptions or ()):
+        for a, action in enumerate(subscription.order_actions):
+            places.append((f"subscriptions.{s}.orderActions.{a}.customFields", action.custom_fields))
+    for where, fields in places:
+        for name, value in (fields or {}).items():
+            if not _scalar(value):
+                message = f"{where}.{name}: a custom field holds one text, number, boolean or null value"
+                return refusal(Rejection("order-invalid", Category.INVALID_VALUE, message), 400)
+    return None
+
+
 def _action(action: CreateOrderAction) -> OrderAction:
     triggers: dict[str, date] = {t.name: t.trigger_date for t in action.trigger_dates or () if t.trigger_date}
     create, cancel = action.create_subscription, action.cancel_subscription
@@ -206,6 +226,9 @@ def create_order(billing: Billing, body: object, *, zuora_version: str | None = 
     request = parse(_models(billing).order, body, "order")
     if isinstance(request, Reply):
         return request
+    fault = _custom_field_fault(request)
+    if fault is not None:
+        return fault
     order = billing.create_order(_command(request))
     if isinstance(order, Rejection):
         return refusal(order, 404 if order.category is Category.NOT_FOUND else 200)
@@ -220,6 +243,9 @@ def create_order_async(billing: Billing, body: object) -> Reply:
     request = parse(_models(billing).async_order, body, "order")
     if isinstance(request, Reply):
         return request
+    fault = _custom_field_fault(request)
+    if fault is not None:
+        return fault
     job = billing.create_order_async(_command(request))
     if isinstance(job, Rejection):
         return refusal(job, 400)

@@ -13,6 +13,7 @@ from reference_impl.rejection import Category, Rejection
 from reference_impl.wire import views
 from reference_impl.wire.api import Reply, checked, parse, refusal
 from reference_impl.wire.requests import (
+    MAX_AMOUNT,
     CancelBillRunRequest,
     CreateAccountRequest,
     CreateBillRunRequest,
@@ -239,6 +240,10 @@ def create_payment(billing: Billing, body: object) -> Reply:
     request = parse(CreatePaymentRequest, body, "payment")
     if isinstance(request, Reply):
         return request
+    amounts = (request.amount, *(paid.amount for paid in request.invoices or ()))
+    if any(abs(amount) >= MAX_AMOUNT for amount in amounts):
+        message = f"A payment amount must be less than {MAX_AMOUNT:,f} either way."
+        return refusal(Rejection("payment-amount-invalid", Category.INVALID_VALUE, message), 400)
     if not request.invoices or len(request.invoices) != 1:
         return refusal(
             Rejection(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Literal
 
 from reference_impl.wire.types import (
@@ -15,12 +16,17 @@ from reference_impl.wire.types import (
 )
 
 __all__ = [
+    "MAX_AMOUNT",
     "CancelBillRunRequest",
     "CreateAccountRequest",
     "CreateBillRunRequest",
     "CreatePaymentRequest",
     "PostBillRunRequest",
 ]
+
+#: Amounts are refused from this size on: far beyond any real payment, and small enough that
+#: rounding to the cent stays within the 28 digits of the Decimal context.
+MAX_AMOUNT = Decimal(10) ** 18
 
 
 class Schedule(OpenWire):

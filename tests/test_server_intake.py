@@ -1,0 +1,140 @@
+"""What the reference server decodes: bounded numbers, strings and nesting, no NaN, scalar custom
+fields, known currencies, integral numbers as integers, and refusals that quote little of the input."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from billing_conformance.contract import violations
+from reference_impl.server import RunningServer
+from reference_impl.server.intake import MAX_DEPTH, MAX_NUMBER_DIGITS, MAX_STRING_LENGTH
+from tests.honest_proxy import bill_customer
+from tests.servers import running_server
+
+JSON = {"Content-Type": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[RunningServer]:
+    with running_server() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def invoice_id(server: RunningServer) -> str:
+    """A posted invoice with a balance, billed through the public API."""
+    number = bill_customer(server.url, "Intake")
+    found: str = requests.get(f"{server.url}/v1/invoices/{number}", timeout=10).json()["id"]
+    return found
+
+
+def _post(server: RunningServer, path: str, text: str) -> requests.Response:
+    return requests.post(server.url + path, data=text.encode(), headers=JSON, timeout=30)
+
+
+def _refused(reply: requests.Response, status: int = 400) -> str:
+    """The message of a refusal in Zuora's envelope with ``status``."""
+    assert reply.status_code == status, reply.text[:500]
+    body = reply.json()
+    assert not violations("error-response", body), body
+    message: str = body["reasons"][0]["message"]
+    return message
+
+
+def _order(**extra: Any) -> dict[str, Any]:
+    return {"orderDate": "2026-03-01", "existingAccountNumber": "A00000001", "subscriptions": [], **extra}
+
+
+def _payment(invoice: str, amount: str, currency: str = "USD") -> str:
+    return (
+        f'{{"accountNumber": "A00000001", "amount": {amount}, "currency": "{currency}", '
+        f'"type": "External", "invoices": [{{"invoiceId": "{invoice}", "amount": {amount}}}]}}'
+    )
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "9" * 5000,
+        "-" + "1" * (MAX_NUMBER_DIGITS + 1),
+        "1e400",
+        "1E+999999",
+        "1e50000000",
+        "1e-400",
+        "1e" + "9" * 5000,
+    ],
+)
+def test_an_oversized_number_anywhere_is_refused(server: RunningServer, number: str) -> None:
+    """Numbers past the limits get 400 and an envelope, wherever they are; the message quotes none."""
+    for path in ("/v1/orders", "/v1/accounts", "/v1/bill-runs"):
+        text = json.dumps(_order(customFields={"x": "@"})).replace('"@"', number)
+        message = _refused(_post(server, path, text))
+        assert "digits" in message or "exponent" in message
+        assert len(message) < 200
+
+
+@pytest.mark.parametrize("amount", ["1e400", "1E+999999", "99999999999999999999999999999.99", "1e30"])
+def test_an_oversized_payment_amount_is_refused(server: RunningServer, invoice_id: str, amount: str) -> None:
+    _refused(_post(server, "/v1/payments", _payment(invoice_id, amount)))
+
+
+def test_a_payment_in_range_still_works(server: RunningServer, invoice_id: str) -> None:
+    reply = _post(server, "/v1/payments", _payment(invoice_id, "0.01"))
+    assert reply.status_code == 200, reply.text
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_refused(server: RunningServer, constant: str) -> None:
+    text = json.dumps(_order(customFields={"x": "@"})).replace('"@"', constant)
+    assert constant in _refused(_post(server, "/v1/orders", text))
+
+
+def test_nesting_past_the_limit_is_refused(server: RunningServer) -> None:
+    """A body nesting deeper than the limit is refused; at the limit it is decoded (and then judged)."""
+    deep = json.dumps(_order(description=None)).replace("null", "[" * MAX_DEPTH + "]" * MAX_DEPTH)
+    assert "nest" in _refused(_post(server, "/v1/orders", deep))
+    very_deep = "[" * 100_000 + "]" * 100_000
+    assert "nest" in _refused(_post(server, "/v1/orders", very_deep))
+    at_limit = "[" * MAX_DEPTH + "]" * MAX_DEPTH
+    assert "nest" not in _refused(_post(server, "/v1/orders", at_limit))
+
+
+def test_a_string_past_the_limit_is_refused(server: RunningServer) -> None:
+    long = "x" * (MAX_STRING_LENGTH + 1)
+    for order in (_order(description=long), _order(customFields={long: 1})):
+        message = _refused(_post(server, "/v1/orders", json.dumps(order)))
+        assert "string" in message
+        assert "xxxxx" not in message
+
+
+@pytest.fixture(scope="module")
+def account(server: RunningServer) -> str:
+    body = {"name": "Custom", "currency": "USD", "billToContact": {"firstName": "C", "lastName": "F"}}
+    number: str = requests.post(server.url + "/v1/accounts", json=body, timeout=10).json()["accountNumber"]
+    return number
+
+
+@pytest.mark.parametrize("value", [{"a": 1}, [1, 2], {"deep": {"er": []}}])
+def test_custom_fields_hold_scalars_only(server: RunningServer, account: str, value: object) -> None:
+    """An object or array as a custom field value, on the order or an order action, is invalid."""
+    order = _order(existingAccountNumber=account, customFields={"Region__c": value})
+    assert "customFields" in _refused(_post(server, "/v1/orders", json.dumps(order)))
+    action = {"type": "CancelSubscription", "customFields": {"Why__c": value}}
+    action["cancelSubscription"] = {"cancellationPolicy": "EndOfCurrentTerm"}
+    with_action = _order(existingAccountNumber=account, subscriptions=[{"orderActions": [action]}])
+    assert "customFields" in _refused(_post(server, "/v1/orders", json.dumps(with_action)))
+
+
+def test_scalar_custom_fields_come_back_from_the_order(server: RunningServer, account: str) -> None:
+    fields = {"Text__c": "a", "Number__c": 1.50, "Count__c": 7, "Flag__c": True, "Empty__c": None}
+    order = _order(existingAccountNumber=account, customFields=fields)
+    reply = _post(server, "/v1/orders", json.dumps(order))
+    assert reply.json()["success"] is True, reply.text
+    found = requests.get(f"{server.url}/v1/orders/{reply.json()['orderNumber']}", timeout=10)
+    assert found.status_code == 200, found.text
+    assert found.json()["order"]["customFields"] == fields
