@@ -24,18 +24,25 @@ A profile is a TOML file::
     workflow = true
 
     [timeouts]
-    request_seconds = 30
+    request_seconds = 30               # connecting, and each wait for more of an answer
+    exchange_seconds = 60              # one whole exchange, however the bytes trickle in
     poll_seconds = 60
+    run_seconds = 3600                 # the whole run (default: no limit)
 
-Secrets are never written in a profile: only the names of the environment variables that hold
-them. A target on a loopback address needs no profile: it is taken to be a test target with
-the control API (the reference server, typically).
+    [limits]
+    answer_bytes = 16777216            # the largest answer the kit reads (16 MiB)
+
+The run's deadline can also be given in the environment variable ``BILLING_CONFORMANCE_RUN_SECONDS``
+(it wins over the profile's). Secrets are never written in a profile: only the names of the
+environment variables that hold them. A target on a loopback address needs no profile: it is
+taken to be a test target with the control API (the reference server, typically).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
+import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,16 +52,60 @@ from steps.targets.errors import TargetSpecError
 from steps.targets.protocol import TenantFeatures
 
 __all__ = [
+    "DEFAULT_ANSWER_BYTES",
+    "DEFAULT_EXCHANGE_SECONDS",
+    "RUN_SECONDS_ENV",
+    "RUN_STARTED_ENV",
     "SAFE_ENVIRONMENTS",
     "Capabilities",
     "Credentials",
     "Profile",
     "is_production_host",
+    "known_secrets",
     "load_profile",
+    "remember_secret",
+    "run_started",
 ]
 
 SAFE_ENVIRONMENTS = frozenset({"sandbox", "test"})
 _NON_PRODUCTION_LABELS = frozenset({"sandbox", "apisandbox", "test", "pt1", "stg", "staging"})
+DEFAULT_EXCHANGE_SECONDS = 60.0
+DEFAULT_ANSWER_BYTES = 16 * 1024 * 1024
+#: Seconds the whole run may take; wins over the profile's ``run_seconds``.
+RUN_SECONDS_ENV = "BILLING_CONFORMANCE_RUN_SECONDS"
+#: When the run started (seconds since the epoch): set by the first process that needs it, and
+#: inherited by the processes it starts (pytest-xdist workers), so they share the run's deadline.
+RUN_STARTED_ENV = "BILLING_CONFORMANCE_RUN_STARTED"
+#: Shortest text taken for a secret (shorter ones would blank out ordinary words).
+MIN_SECRET = 4
+
+# Every secret this process has met, for a last scan of what the kit writes: the variables
+# named by any profile's credentials (read when asked, so a value set later is found too), and
+# values met at run time (an OAuth access token).
+_SECRET_VARIABLES: set[str] = set()
+_SECRET_VALUES: set[str] = set()
+
+
+def run_started() -> float:
+    """When the run started: :data:`RUN_STARTED_ENV`, set to now if no process has set it."""
+    try:
+        return float(os.environ[RUN_STARTED_ENV])
+    except (KeyError, ValueError):
+        now = time.time()
+        os.environ[RUN_STARTED_ENV] = f"{now:.3f}"
+        return now
+
+
+def remember_secret(value: str) -> None:
+    """Note a secret met at run time, such as an access token, for :func:`known_secrets`."""
+    if len(value) >= MIN_SECRET:
+        _SECRET_VALUES.add(value)
+
+
+def known_secrets() -> list[str]:
+    """Every secret this process knows of, longest first (so no part of one is left behind)."""
+    found = {os.environ.get(name, "") for name in _SECRET_VARIABLES} | _SECRET_VALUES
+    return sorted((s for s in found if len(s) >= MIN_SECRET), key=lambda s: (-len(s), s))
 
 
 @dataclass(frozen=True)
@@ -73,6 +124,9 @@ class Credentials:
     client_secret_env: str | None = None
     token_path: str = "/oauth/token"
 
+    def __post_init__(self) -> None:
+        _SECRET_VARIABLES.update(v for v in (self.token_env, self.client_id_env, self.client_secret_env) if v)
+
     def secret(self, variable: str | None) -> str:
         if not variable or not os.environ.get(variable):
             raise TargetSpecError("profile", f"the environment variable {variable!r} holds no credential")
@@ -88,6 +142,13 @@ class Profile:
     features: TenantFeatures = field(default_factory=TenantFeatures)
     request_seconds: float = 30.0
     poll_seconds: float = 60.0
+    #: The most one exchange may take, from connecting to the answer's last byte.
+    exchange_seconds: float = DEFAULT_EXCHANGE_SECONDS
+    #: The largest answer body read; a larger one is a protocol error, not read to its end.
+    max_answer_bytes: int = DEFAULT_ANSWER_BYTES
+    #: The most the whole run may take (None: no limit), counted from its start, which
+    #: pytest-xdist workers inherit (see :mod:`steps.targets.transport`).
+    run_seconds: float | None = None
 
     @classmethod
     def for_loopback(cls, base_url: str) -> Profile:
@@ -97,7 +158,15 @@ class Profile:
             capabilities=Capabilities(control_api=True),
             request_seconds=10.0,
             poll_seconds=10.0,
+            exchange_seconds=30.0,
+            run_seconds=_run_seconds_from_environment(None),
         )
+
+    def run_seconds_left(self) -> float | None:
+        """Seconds left before the run's deadline (negative once past; None without a deadline)."""
+        if self.run_seconds is None:
+            return None
+        return run_started() + self.run_seconds - time.time()
 
     def check_safety(self, *, allow_production: bool = False) -> None:
         """Refuse a target not marked as a test or sandbox tenant, and Zuora's production hosts."""
@@ -178,7 +247,24 @@ def load_profile(path: Path | None, base_url: str) -> Profile:
         ),
         request_seconds=read.seconds("request_seconds", 30.0),
         poll_seconds=read.seconds("poll_seconds", 60.0),
+        exchange_seconds=read.seconds("exchange_seconds", DEFAULT_EXCHANGE_SECONDS),
+        max_answer_bytes=read.count("limits", "answer_bytes", DEFAULT_ANSWER_BYTES),
+        run_seconds=_run_seconds_from_environment(read.optional_seconds("run_seconds")),
     )
+
+
+def _run_seconds_from_environment(default: float | None) -> float | None:
+    """The run's deadline from :data:`RUN_SECONDS_ENV` if set, else ``default``."""
+    text = os.environ.get(RUN_SECONDS_ENV, "").strip()
+    if not text:
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise TargetSpecError(RUN_SECONDS_ENV, f"must be a positive number of seconds, not {text!r}")
+    return seconds
 
 
 class _Reader:
@@ -214,7 +300,19 @@ class _Reader:
         return value
 
     def seconds(self, key: str, default: float) -> float:
-        value = self._section("timeouts").get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        found = self.optional_seconds(key)
+        return default if found is None else found
+
+    def optional_seconds(self, key: str) -> float | None:
+        value = self._section("timeouts").get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < float("inf"):
             raise self._refuse("timeouts", key, "a positive number of seconds", value)
         return float(value)
+
+    def count(self, section: str, key: str, default: int) -> int:
+        value = self._section(section).get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise self._refuse(section, key, "a positive whole number", value)
+        return value
