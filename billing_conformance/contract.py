@@ -9,6 +9,7 @@ invalid value), so that a refusal or a protocol error can name the field.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,12 +21,16 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 __all__ = [
+    "ECHO_LIMIT",
+    "MESSAGE_LIMIT",
     "SCHEMAS_DIR",
     "SCHEMA_BASE_URI",
     "Violation",
+    "clip",
     "load_schemas",
     "registry",
     "schema_id",
+    "shorten",
     "validator",
     "violations",
 ]
@@ -42,6 +47,29 @@ _CATEGORY_BY_KEYWORD = {
     "required": MISSING_FIELD,
     "dependentRequired": MISSING_FIELD,
 }
+
+#: Characters of one input value a message may quote; a longer one is cut and ends in "…".
+ECHO_LIMIT = 200
+#: Characters of a whole message, whatever it quotes.
+MESSAGE_LIMIT = 1000
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+def shorten(text: str, limit: int = ECHO_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters and an ellipsis when longer."""
+    return text if len(text) <= limit else text[:limit] + "\u2026"
+
+
+def _cut(quoted: re.Match[str]) -> str:
+    text = quoted.group(0)
+    return text[0] + shorten(text[1:-1]) + text[0]
+
+
+def clip(message: str) -> str:
+    """``message`` with every quoted value (``'…'`` or ``"…"``, as ``repr`` writes input) cut to
+    :data:`ECHO_LIMIT` characters, and the whole to :data:`MESSAGE_LIMIT`: a refusal never sends
+    a large input back."""
+    return shorten(_QUOTED.sub(_cut, message), MESSAGE_LIMIT)
 
 
 def schema_id(stem: str) -> str:
@@ -94,7 +122,7 @@ class Violation:
 
 def _violation(error: ValidationError) -> Violation:
     category = _CATEGORY_BY_KEYWORD.get(str(error.validator), INVALID_VALUE)
-    return Violation(error.json_path, error.message, category)
+    return Violation(shorten(error.json_path), clip(error.message), category)
 
 
 def violations(stem: str, instance: object, anchor: str | None = None) -> list[Violation]:

@@ -138,3 +138,33 @@ def test_scalar_custom_fields_come_back_from_the_order(server: RunningServer, ac
     found = requests.get(f"{server.url}/v1/orders/{reply.json()['orderNumber']}", timeout=10)
     assert found.status_code == 200, found.text
     assert found.json()["order"]["customFields"] == fields
+
+
+LONG = "y" * 60_000
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/orders", _order(category=LONG)),
+        ("/v1/orders", _order(existingAccountNumber=LONG)),
+        ("/v1/orders", _order(**{LONG: 1})),
+        ("/v1/orders", _order(customFields={LONG: {"a": 1}})),
+        ("/v1/orders", _order(subscriptions=[{"orderActions": [{"type": LONG}]}])),
+        ("/v1/accounts", {"name": "n", "currency": LONG, "billToContact": {"firstName": "a"}}),
+        ("/v1/bill-runs", {"targetDate": LONG}),
+        ("/v1/payments", json.loads(_payment(LONG, "1.00"))),
+        ("/v1/orders", _order(description="z" * 900_000)),
+    ],
+    ids=["enum", "too-long", "unknown", "custom-key", "action", "currency", "date", "invoice", "huge"],
+)
+def test_refusals_quote_little_of_the_input(server: RunningServer, path: str, body: object) -> None:
+    """A refusal's message echoes at most 200 characters of any one input, cut with an ellipsis."""
+    reply = _post(server, path, json.dumps(body))
+    assert 400 <= reply.status_code < 500 or reply.json()["success"] is False, reply.text[:300]
+    message = reply.json()["reasons"][0]["message"]
+    assert len(message) < 1000, message[:300]
+    assert "y" * 201 not in message
+    assert "z" * 201 not in message
+    if path != "/v1/orders" or "z" * 201 not in json.dumps(body):
+        assert "y" * 200 + "\u2026" in message, "the input is quoted, cut short"

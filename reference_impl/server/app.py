@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
+from billing_conformance.contract import clip
 from reference_impl.billing import Billing
 from reference_impl.rejection import Category, Rejection
 from reference_impl.server.intake import Refused, decode
@@ -228,11 +229,12 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def request_fault(_: Request, error: RequestValidationError) -> Response:
-        return _fault(400, Category.INVALID_VALUE, str(error))
+        return _fault(400, Category.INVALID_VALUE, clip(str(error)))
 
     @app.exception_handler(Exception)
     async def internal_fault(_: Request, error: Exception) -> Response:
-        body = {"success": False, "reasons": [{"code": 90000099, "message": f"Internal error: {error!r}"}]}
+        message = clip(f"Internal error: {error!r}")
+        body = {"success": False, "reasons": [{"code": 90000099, "message": message}]}
         return Response(dumps(body), 500, media_type="application/json")
 
     return app

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from billing_conformance.contract import violations
+from billing_conformance.contract import clip, shorten, violations
 from reference_impl.billing import Billing
 from reference_impl.document import FinanceInformation
 from reference_impl.order import (
@@ -103,10 +103,12 @@ def _dump(model: Wire) -> dict[str, Any]:
 
 def refusal(rejection: Rejection, status: int | None = None) -> Reply:
     """A domain refusal as Zuora reports it: 404 when something is not found, otherwise
-    ``status`` (create-order refusals come back as HTTP 200, the rest as 400)."""
+    ``status`` (create-order refusals come back as HTTP 200, the rest as 400). Input the message
+    quotes is cut short (:func:`~billing_conformance.contract.clip`)."""
     if status is None:
         status = 404 if rejection.category is Category.NOT_FOUND else 400
-    return Reply(status, _dump(ErrorResponse.of(rejection)))
+    clipped = Rejection(rejection.code, rejection.category, clip(rejection.message))
+    return Reply(status, _dump(ErrorResponse.of(clipped)))
 
 
 def invalid(error: ValidationError, resource: str) -> Reply:
@@ -114,9 +116,10 @@ def invalid(error: ValidationError, resource: str) -> Reply:
     first = error.errors()[0]
     category = _CATEGORY_OF_ERROR.get(first["type"], Category.INVALID_VALUE)
     faults = "; ".join(
-        f"{'.'.join(str(part) for part in e['loc']) or 'body'}: {e['msg']}" for e in error.errors()[:5]
+        f"{shorten('.'.join(str(part) for part in e['loc'])) or 'body'}: {clip(e['msg'])}"
+        for e in error.errors()[:5]
     )
-    return Reply(400, _dump(ErrorResponse.of(Rejection(f"{resource}-invalid", category, faults))))
+    return refusal(Rejection(f"{resource}-invalid", category, faults), 400)
 
 
 def parse(model: type[C], body: object, resource: str) -> C | Reply:
@@ -126,9 +129,7 @@ def parse(model: type[C], body: object, resource: str) -> C | Reply:
     except ContractViolation as error:
         first = error.violations[0]
         faults = "; ".join(str(v) for v in error.violations[:5])
-        return Reply(
-            400, _dump(ErrorResponse.of(Rejection(f"{resource}-invalid", Category(first.category), faults)))
-        )
+        return refusal(Rejection(f"{resource}-invalid", Category(first.category), faults), 400)
     except ValidationError as error:
         return invalid(error, resource)
 
@@ -147,7 +148,7 @@ def _custom_field_fault(request: CreateOrderRequest | CreateOrderAsyncRequest) -
     for where, fields in places:
         for name, value in (fields or {}).items():
             if not _scalar(value):
-                message = f"{where}.{name}: a custom field holds one text, number, boolean or null value"
+                message = f"{where}.{shorten(name)}: a custom field holds one text, number, boolean or null"
                 return refusal(Rejection("order-invalid", Category.INVALID_VALUE, message), 400)
     return None
 
