@@ -168,3 +168,24 @@ def test_refusals_quote_little_of_the_input(server: RunningServer, path: str, bo
     assert "z" * 201 not in message
     if path != "/v1/orders" or "z" * 201 not in json.dumps(body):
         assert "y" * 200 + "\u2026" in message, "the input is quoted, cut short"
+
+
+@pytest.mark.parametrize("currency", ["ZZZ", "usd", "ABC", "XYZ"])
+def test_a_currency_outside_iso_4217_is_refused(
+    server: RunningServer, invoice_id: str, currency: str
+) -> None:
+    """Accounts, new accounts in an order and payments take active ISO 4217 codes only."""
+    contact = {"firstName": "C", "lastName": "Z"}
+    account = {"name": "Zed", "currency": currency, "billToContact": contact}
+    assert "currency" in _refused(_post(server, "/v1/accounts", json.dumps(account)))
+    new = {"name": "Zed", "currency": currency, "billCycleDay": 1, "billToContact": contact}
+    order = {"orderDate": "2026-03-01", "newAccount": new, "subscriptions": []}
+    assert "currency" in _refused(_post(server, "/v1/orders", json.dumps(order)))
+    assert "currency" in _refused(_post(server, "/v1/payments", _payment(invoice_id, "0.01", currency)))
+
+
+@pytest.mark.parametrize("currency", ["EUR", "JPY", "CHF"])
+def test_an_iso_4217_currency_opens_an_account(server: RunningServer, currency: str) -> None:
+    account = {"name": "Iso", "currency": currency, "billToContact": {"firstName": "I", "lastName": "S"}}
+    reply = _post(server, "/v1/accounts", json.dumps(account))
+    assert reply.status_code == 200, reply.text

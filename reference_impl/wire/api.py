@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from billing_conformance.contract import clip, shorten, violations
 from reference_impl.billing import Billing
+from reference_impl.currency import is_currency
 from reference_impl.document import FinanceInformation
 from reference_impl.order import (
     CancellationPolicy,
@@ -43,6 +44,7 @@ __all__ = [
     "WireModels",
     "create_order",
     "create_order_async",
+    "currency_fault",
     "get_async_job",
     "get_order",
     "invalid",
@@ -134,13 +136,26 @@ def parse(model: type[C], body: object, resource: str) -> C | Reply:
         return invalid(error, resource)
 
 
+def currency_fault(code: str | None, resource: str, where: str = "currency") -> Reply | None:
+    """A refusal when ``code`` is given but is not an active ISO 4217 currency code."""
+    if code is None or is_currency(code):
+        return None
+    message = f"{where}: {shorten(code)!r} is not an active ISO 4217 currency code"
+    return refusal(Rejection(f"{resource}-invalid", Category.INVALID_VALUE, message), 400)
+
+
 def _scalar(value: object) -> bool:
     return value is None or isinstance(value, str | int | Decimal | bool)
 
 
-def _custom_field_fault(request: CreateOrderRequest | CreateOrderAsyncRequest) -> Reply | None:
-    """A refusal when a custom field of the order or of an order action holds an object or an
-    array: Zuora's custom fields are text, numbers, dates, picklists or booleans, each one value."""
+def _order_fault(request: CreateOrderRequest | CreateOrderAsyncRequest) -> Reply | None:
+    """A refusal when the new account's currency is not ISO 4217's, or a custom field of the
+    order or of an order action holds an object or an array: Zuora's custom fields are text,
+    numbers, dates, picklists or booleans, each one value."""
+    if request.new_account is not None:
+        fault = currency_fault(request.new_account.currency, "order", "newAccount.currency")
+        if fault is not None:
+            return fault
     places = [("customFields", request.custom_fields)]
     for s, subscription in enumerate(request.subscriptions or ()):
         for a, action in enumerate(subscription.order_actions):
@@ -227,7 +242,7 @@ def create_order(billing: Billing, body: object, *, zuora_version: str | None = 
     request = parse(_models(billing).order, body, "order")
     if isinstance(request, Reply):
         return request
-    fault = _custom_field_fault(request)
+    fault = _order_fault(request)
     if fault is not None:
         return fault
     order = billing.create_order(_command(request))
@@ -244,7 +259,7 @@ def create_order_async(billing: Billing, body: object) -> Reply:
     request = parse(_models(billing).async_order, body, "order")
     if isinstance(request, Reply):
         return request
-    fault = _custom_field_fault(request)
+    fault = _order_fault(request)
     if fault is not None:
         return fault
     job = billing.create_order_async(_command(request))

@@ -11,7 +11,7 @@ from reference_impl.billing import Billing
 from reference_impl.credit_memo import CreditMemo
 from reference_impl.rejection import Category, Rejection
 from reference_impl.wire import views
-from reference_impl.wire.api import Reply, checked, parse, refusal
+from reference_impl.wire.api import Reply, checked, currency_fault, parse, refusal
 from reference_impl.wire.requests import (
     MAX_AMOUNT,
     CancelBillRunRequest,
@@ -55,6 +55,9 @@ def create_account(billing: Billing, body: object) -> Reply:
     request = parse(CreateAccountRequest, body, "account")
     if isinstance(request, Reply):
         return request
+    fault = currency_fault(request.currency, "account")
+    if fault is not None:
+        return fault
     account = billing.create_account(
         name=request.name,
         currency=request.currency,
@@ -240,6 +243,9 @@ def create_payment(billing: Billing, body: object) -> Reply:
     request = parse(CreatePaymentRequest, body, "payment")
     if isinstance(request, Reply):
         return request
+    fault = currency_fault(_currency(request), "payment")
+    if fault is not None:
+        return fault
     amounts = (request.amount, *(paid.amount for paid in request.invoices or ()))
     if any(abs(amount) >= MAX_AMOUNT for amount in amounts):
         message = f"A payment amount must be less than {MAX_AMOUNT:,f} either way."
