@@ -21,6 +21,7 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from billing_conformance import FEATURES_DIR, PROJECT_ROOT
 from billing_conformance.jsonio import dumps
+from steps.targets.profile import MIN_SECRET, known_secrets
 
 __all__ = ["RECORD_KEY", "Recorder", "failed_step", "failed_step_type", "features_root", "redact"]
 
@@ -34,23 +35,27 @@ MAX_MESSAGE = 2000
 
 
 def _secrets(target: object) -> list[str]:
+    """The target's credentials and access token, and every other secret this process knows of,
+    longest first (so that a secret containing another is replaced whole)."""
     profile = getattr(target, "profile", None)
     credentials = getattr(profile, "credentials", None)
     names = [getattr(credentials, n, None) for n in ("token_env", "client_id_env", "client_secret_env")]
     found = [os.environ.get(name, "") for name in names if name]
     client = getattr(target, "client", None)
     token = getattr(client, "_token", None)
-    return [s for s in (*found, token or "") if len(s) >= 4]
+    every = {s for s in (*found, token or "", *known_secrets()) if len(s) >= MIN_SECRET}
+    return sorted(every, key=lambda s: (-len(s), s))
 
 
 def redact(value: object, secrets: list[str]) -> object:
-    """``value`` with every secret replaced by ``***``, in strings at any depth."""
+    """``value`` with every secret replaced by ``***``, in strings at any depth, the keys of
+    objects included (a target may echo a credential as a key)."""
     if isinstance(value, str):
         for secret in secrets:
             value = value.replace(secret, "***")
         return value
     if isinstance(value, dict):
-        return {k: redact(v, secrets) for k, v in value.items()}
+        return {redact(k, secrets): redact(v, secrets) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [redact(v, secrets) for v in value]
     return value

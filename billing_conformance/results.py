@@ -20,6 +20,7 @@ Severity (see :mod:`billing_conformance.verdicts`) is shown everywhere, apart fr
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections import Counter
@@ -33,6 +34,7 @@ from xml.etree import ElementTree as ET
 from billing_conformance import FEATURES_DIR, __version__
 from billing_conformance.catalog import MUST, SHOULD, Catalog, RuleEntry, load_catalog
 from billing_conformance.verdicts import rule_verdict, run_verdict, warnings, wire_contract
+from steps.targets.profile import known_secrets
 
 __all__ = [
     "SCENARIO_VOLATILE",
@@ -40,6 +42,7 @@ __all__ = [
     "build_results",
     "document_of",
     "requests_per_scenario",
+    "scrub",
     "stable",
     "write_results",
 ]
@@ -274,10 +277,28 @@ def write_results(
     results = build_results(records, target=target, started=started, catalog=catalog, complete=complete)
     # That the results keep to schemas/conformance-results is proven by the tests, over real runs
     # in-process and over HTTP; it is not checked again on every run (a third of writing them).
+    files = {
+        "conformance.json": json.dumps(results, indent=2) + "\n",
+        "cucumber.json": json.dumps(_cucumber(results), indent=2) + "\n",
+        "junit.xml": _junit(results).decode("utf-8"),
+        "report.html": render_html(catalog, [results]),
+        "report.md": render_markdown(catalog, [results]),
+    }
+    secrets = known_secrets()
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "conformance.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    (folder / "cucumber.json").write_text(json.dumps(_cucumber(results), indent=2) + "\n", encoding="utf-8")
-    (folder / "junit.xml").write_bytes(_junit(results))
-    (folder / "report.html").write_text(render_html(catalog, [results]), encoding="utf-8")
-    (folder / "report.md").write_text(render_markdown(catalog, [results]), encoding="utf-8")
+    for name, text in files.items():
+        (folder / name).write_text(scrub(text, secrets), encoding="utf-8")
     return results
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """``text`` without any of ``secrets``, as written plainly, escaped in JSON, or escaped in
+    HTML or XML: the last guard before a file of the results folder is written, behind the
+    redaction of each record (which should have left nothing for it to find)."""
+    for secret in secrets:
+        for form in dict.fromkeys(
+            (secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1])
+        ):
+            for shown in dict.fromkeys((form, html.escape(form), html.escape(form, quote=False))):
+                text = text.replace(shown, "***")
+    return text

@@ -8,11 +8,12 @@ play; :func:`answer` is a well-formed answer, for the exchanges around a fault.
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import json
 import socket
 import socketserver
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -88,12 +89,15 @@ class HostileServer:
         self.behaviour = behaviour
         self.tally = Tally()
         self.stopping = threading.Event()
+        #: The connections being served, cut when the server stops.
+        self.open: set[socket.socket] = set()
         outer = self
 
         class Handler(socketserver.BaseRequestHandler):
             def handle(self) -> None:
                 conn: socket.socket = self.request
                 outer.tally.add(connections=1)
+                outer.open.add(conn)
                 try:
                     while not outer.stopping.is_set():
                         request = _read_request(conn)
@@ -102,6 +106,8 @@ class HostileServer:
                         outer.behaviour(conn, request, outer)
                 except OSError:
                     return
+                finally:
+                    outer.open.discard(conn)
 
         socketserver.ThreadingTCPServer.allow_reuse_address = True
         self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
@@ -112,10 +118,13 @@ class HostileServer:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop listening: later connections are refused."""
+        """Stop listening and cut the connections being served: a server gone away."""
         self.stopping.set()
         self._server.shutdown()
         self._server.server_close()
+        for conn in list(self.open):
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
 
 
 @contextmanager
@@ -204,9 +213,29 @@ def silent(_conn: socket.socket, _request: Request, server: HostileServer) -> No
     server.stopping.wait()
 
 
-def echo_token_as_key(conn: socket.socket, request: Request, _server: HostileServer) -> None:
-    """Answers every request with the bearer token it was sent as a JSON key, at two depths."""
-    token = request.headers.get("authorization", "").removeprefix("Bearer ")
-    payload = json.dumps({"success": True, token: {token: time.time()}}).encode()
-    head = {"Content-Type": "application/json", "Content-Length": str(len(payload))}
-    conn.sendall(_head(200, head) + payload)
+def echo_token_as_key(upstream: str) -> Behaviour:
+    """A proxy to the server at ``upstream`` that adds the bearer token it was sent as a key to
+    every JSON object answer (at the top, and nested under itself)."""
+    host, _, port = upstream.removeprefix("http://").partition(":")
+
+    def play(conn: socket.socket, request: Request, _server: HostileServer) -> None:
+        token = request.headers.get("authorization", "").removeprefix("Bearer ")
+        forwarded = {k: v for k, v in request.headers.items() if k not in ("host", "connection")}
+        client = http.client.HTTPConnection(host, int(port), timeout=30)
+        try:
+            client.request(request.method, request.path, body=request.body or None, headers=forwarded)
+            reply = client.getresponse()
+            status, payload = reply.status, reply.read()
+        finally:
+            client.close()
+        try:
+            body = json.loads(payload)
+        except ValueError:
+            body = None
+        if isinstance(body, dict):
+            body[token] = {token: True}
+            payload = json.dumps(body).encode()
+        head = {"Content-Type": "application/json", "Content-Length": str(len(payload))}
+        conn.sendall(_head(status, head) + payload)
+
+    return play

@@ -4,20 +4,36 @@ the kit's credentials into the results: each fault is played by a real loopback 
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import resource
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from billing_conformance.recording import redact
+from billing_conformance.results import write_results
+from reference_impl.server import AuthSettings
 from steps.targets import transport
 from steps.targets.errors import ProtocolError, TransportError
-from steps.targets.profile import RUN_SECONDS_ENV, RUN_STARTED_ENV, Profile, load_profile
+from steps.targets.profile import RUN_SECONDS_ENV, RUN_STARTED_ENV, Profile, load_profile, remember_secret
 from steps.targets.transport import MAX_CONSECUTIVE_FAILURES, HttpClient
-from tests.hostile_server import answer, endless_body, garbage, hostile_server, silent, trickle
+from tests.hostile_server import (
+    answer,
+    echo_token_as_key,
+    endless_body,
+    garbage,
+    hostile_server,
+    silent,
+    trickle,
+)
 from tests.profile_support import write
+from tests.servers import running_server
+from tests.suite_runner import run_suite
 
 CATALOG = "/v1/catalog/products"
 CATALOG_BODY = {"success": True, "products": []}
@@ -226,3 +242,82 @@ def test_the_runs_deadline_comes_from_the_profile_or_the_environment(
     monkeypatch.setenv(RUN_SECONDS_ENV, "120")
     assert load_profile(write(tmp_path, text), "").run_seconds == 120.0
     assert load_profile(None, "http://127.0.0.1:1").run_seconds == 120.0
+
+
+# -- 6. secrets echoed as JSON keys ----------------------------------------------------------------
+
+ECHO_TOKEN_ENV = "BC_HOSTILE_TOKEN"
+ECHO_TOKEN = "tok-ECHOED-9b27e4d0"
+
+
+def test_a_token_echoed_as_a_json_key_appears_in_no_results_file(
+    pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The target (the reference server behind a proxy) adds the bearer token as a key to every
+    answer, at two depths: the evidence is kept, the token appears in no file of the results folder."""
+    monkeypatch.setenv(ECHO_TOKEN_ENV, ECHO_TOKEN)
+    out = tmp_path / "out"
+    with (
+        running_server(auth=AuthSettings(token=ECHO_TOKEN)) as upstream,
+        hostile_server(echo_token_as_key(upstream.url)) as server,
+    ):
+        profile = write(
+            tmp_path,
+            f'[target]\nbase_url = "{server.url}"\nenvironment = "test"\n[auth]\nkind = "bearer"\n'
+            f'token_env = "{ECHO_TOKEN_ENV}"\n[capabilities]\ncontrol_api = true\n',
+        )
+        result = run_suite(
+            pytester, server.url, f"--profile={profile}", "--rule=BR-DELETE", f"--results={out}"
+        )
+    assert result.outcomes["BR-DELETE"], "the scenarios ran"
+    written = {path.name: path.read_text(encoding="utf-8") for path in out.iterdir()}
+    assert set(written) >= {"conformance.json", "cucumber.json", "junit.xml", "report.html", "report.md"}
+    leaks = {name: text.count(ECHO_TOKEN) for name, text in written.items() if ECHO_TOKEN in text}
+    assert leaks == {}
+    assert '"***"' in written["conformance.json"], "the echoed keys are kept, redacted"
+
+
+def test_redaction_rewrites_keys_as_well_as_values() -> None:
+    secret = "s3cr3t-value"
+    value = {secret: {"nested": [f"a {secret} b", {f"x-{secret}": 1}]}, "plain": 2}
+    assert redact(value, [secret]) == {"***": {"nested": ["a *** b", {"x-***": 1}]}, "plain": 2}
+
+
+def test_the_results_writer_scans_every_file_for_the_known_secrets(tmp_path: Path) -> None:
+    """The last guard: a record that reaches the writer with a secret still in it (here, one no
+    redaction saw) is written without it, in every file, in plain, JSON-escaped or HTML form."""
+    secret = 'zz-Last<Guard>"Secret"-71c3'
+    remember_secret(secret)
+    record = {
+        "id": "x.feature::s",
+        "nodeId": "n",
+        "rule": "BR-DELETE",
+        "feature": "x.feature",
+        "scenario": "s",
+        "example": {},
+        "outcome": "errored",
+        "severity": "MUST",
+        "steps": [{"keyword": "Given", "text": secret, "line": 1, "status": "failed"}],
+        "failedStep": {"keyword": "Given", "text": secret, "line": 1},
+        "message": f"boom {secret}",
+        "tenant": None,
+        "requests": 1,
+        "exchanges": [
+            {
+                "operation": "o",
+                "method": "GET",
+                "url": f"http://t/{secret}",
+                "request_body": None,
+                "status": 200,
+                "response_body": {secret: secret},
+                "deliberate": None,
+            }
+        ],
+        "contractViolation": None,
+        "rerun": "r",
+    }
+    write_results(tmp_path, [record], target=f"http://t/{secret}", started=datetime.now(UTC))
+    for path in tmp_path.iterdir():
+        text = path.read_text(encoding="utf-8")
+        for form in (secret, json.dumps(secret)[1:-1], html.escape(secret), "Last<Guard>", "Last&lt;Guard"):
+            assert form not in text, (path.name, form)
