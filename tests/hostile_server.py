@@ -13,6 +13,7 @@ import http.client
 import json
 import socket
 import socketserver
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -85,7 +86,7 @@ def _read_request(conn: socket.socket) -> Request | None:
 class HostileServer:
     """A threading TCP server on 127.0.0.1 playing ``behaviour`` on every connection."""
 
-    def __init__(self, behaviour: Behaviour) -> None:
+    def __init__(self, behaviour: Behaviour, tls: ssl.SSLContext | None = None) -> None:
         self.behaviour = behaviour
         self.tally = Tally()
         self.stopping = threading.Event()
@@ -99,6 +100,8 @@ class HostileServer:
                 outer.tally.add(connections=1)
                 outer.open.add(conn)
                 try:
+                    if tls is not None:
+                        conn = tls.wrap_socket(conn, server_side=True)
                     while not outer.stopping.is_set():
                         request = _read_request(conn)
                         if request is None:
@@ -113,7 +116,7 @@ class HostileServer:
         self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.port = int(self._server.server_address[1])
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
@@ -128,8 +131,9 @@ class HostileServer:
 
 
 @contextmanager
-def hostile_server(behaviour: Behaviour) -> Iterator[HostileServer]:
-    server = HostileServer(behaviour)
+def hostile_server(behaviour: Behaviour, tls: ssl.SSLContext | None = None) -> Iterator[HostileServer]:
+    """A :class:`HostileServer` for the ``with`` block (over TLS with ``tls``)."""
+    server = HostileServer(behaviour, tls)
     try:
         yield server
     finally:

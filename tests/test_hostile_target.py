@@ -8,6 +8,9 @@ import html
 import json
 import os
 import resource
+import shutil
+import ssl
+import subprocess
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -72,6 +75,27 @@ def test_a_target_trickling_its_answer_is_cut_off_at_the_exchange_deadline(part:
         elapsed = time.monotonic() - started
     assert str(raised.value) == "list catalog: no complete answer within the exchange deadline of 1 s"
     assert DEADLINE <= elapsed < DEADLINE + 2
+
+
+def test_a_target_trickling_over_tls_is_cut_off_too(tmp_path: Path) -> None:
+    """The watchdog cuts a TLS connection the same way (its socket is shut down under TLS)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    command = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
+    command += " -addext subjectAltName=IP:127.0.0.1"
+    subprocess.run(
+        [*command.split(), "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True
+    )
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    with hostile_server(trickle("headers", every=0.4), tls) as server:
+        client = _client(server.url)
+        client.session.verify = str(cert)
+        started = time.monotonic()
+        with pytest.raises(TransportError, match="exchange deadline of 1 s"):
+            _list_catalog(client)
+        assert time.monotonic() - started < DEADLINE + 2
 
 
 def test_an_answer_in_time_is_not_cut_off() -> None:

@@ -79,9 +79,6 @@ class _Answer:
     content: bytes
 
 
-# -- the watchdog: an exchange's overall deadline --------------------------------------------------
-
-
 class _Watch:
     """The socket of the exchange in flight in one thread, shut down when its deadline passes."""
 
@@ -103,8 +100,7 @@ class _Watch:
 
 
 def _shut(sock: socket.socket | None) -> None:
-    """Shut ``sock`` down both ways: a read blocked on it returns at once. (The plain socket's
-    method, so a TLS socket is cut the same way, without its TLS bookkeeping.)"""
+    """Shut ``sock`` down both ways (as a plain socket, even under TLS): a blocked read returns."""
     if sock is not None:
         with contextlib.suppress(OSError):  # already closed
             socket.socket.shutdown(sock, socket.SHUT_RDWR)
@@ -130,8 +126,13 @@ class _WatchedHTTPConnection(HTTPConnection):
 
 
 class _WatchedHTTPSConnection(HTTPSConnection):
-    connect = _WatchedHTTPConnection.connect
-    request = _WatchedHTTPConnection.request
+    def connect(self) -> None:
+        super().connect()
+        _attach(self.sock)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - urllib3's arguments
+        _attach(self.sock)
+        super().request(*args, **kwargs)
 
 
 class _WatchedHTTPPool(HTTPConnectionPool):
@@ -290,8 +291,7 @@ class HttpClient:
         )
 
     def _admit(self, operation: str) -> float:
-        """Fail at once if the run's deadline has passed or the target stopped answering; else
-        the seconds this exchange may take."""
+        """The seconds this exchange may take, or a failure at once (run over, target gone)."""
         profile, left = self.profile, self.profile.run_seconds_left()
         if left is not None and left <= 0:
             raise self._too_late(operation)
@@ -303,8 +303,7 @@ class HttpClient:
         return profile.exchange_seconds if left is None else min(profile.exchange_seconds, left)
 
     def _exchange(self, operation: str, method: str, url: str, **options: Any) -> _Answer:  # noqa: ANN401
-        """One request and its whole answer, within the exchange's and the run's deadlines and the
-        answer's size limit, or the harness error that says why not."""
+        """One request and its whole answer, within the deadlines and the size limit, or why not."""
         allowed, profile = self._admit(operation), self.profile
         watch, started = _Watch(), monotonic()
         timer = threading.Timer(allowed, watch.fire)
@@ -376,7 +375,7 @@ def _fault(operation: str, error: BaseException, profile: Profile) -> ProtocolEr
 
 
 def _causes(error: BaseException, depth: int = 0) -> Iterator[BaseException]:
-    """``error`` and what it wraps, as requests and urllib3 wrap it (arguments, ``reason``, cause)."""
+    """``error`` and what it wraps (as arguments, ``reason``, cause or context)."""
     yield error
     for inner in (*error.args, getattr(error, "reason", None), error.__cause__, error.__context__):
         if isinstance(inner, BaseException) and inner is not error and depth < 6:
@@ -384,8 +383,7 @@ def _causes(error: BaseException, depth: int = 0) -> Iterator[BaseException]:
 
 
 def _not_http(error: BaseException) -> bool:
-    """Whether the target answered, but with something other than an HTTP status line and headers
-    (a connection closed before any answer is not that: it is a connection failure)."""
+    """Whether the target answered, but not in HTTP (not a connection closed before any answer)."""
     return any(
         isinstance(e, HTTPException) and not isinstance(e, RemoteDisconnected | IncompleteRead)
         for e in _causes(error)
