@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, TypeChecker, validators
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -92,20 +93,47 @@ def load_schemas() -> dict[str, dict[str, Any]]:
 
 @cache
 def registry() -> Registry[Any]:
+    # Every schema is draft 2020-12, and is registered as such without its "$schema": following a
+    # $ref into a schema that names its dialect would swap the kit's validator (numbers as Decimal)
+    # for jsonschema's own.
     resources: list[tuple[str, Resource[Any]]] = [
-        (schema["$id"], DRAFT202012.create_resource(schema)) for schema in load_schemas().values()
+        (schema["$id"], DRAFT202012.create_resource({k: v for k, v in schema.items() if k != "$schema"}))
+        for schema in load_schemas().values()
     ]
     # Crawled once: an uncrawled registry is crawled again by every validator made from it.
     return Registry().with_resources(resources).crawl()
 
 
+def _is_integer(_: TypeChecker, instance: object) -> bool:
+    """JSON Schema's integer is a number with no fraction, ``1.0`` included; the kit decodes
+    such a number as a Decimal."""
+    if isinstance(instance, Decimal):
+        return instance.is_finite() and instance == instance.to_integral_value()
+    return bool(Draft202012Validator.TYPE_CHECKER.is_type(instance, "integer"))
+
+
+def _is_number(_: TypeChecker, instance: object) -> bool:
+    if isinstance(instance, Decimal):
+        return instance.is_finite()
+    return bool(Draft202012Validator.TYPE_CHECKER.is_type(instance, "number"))
+
+
+#: Draft 2020-12 with numbers as the kit decodes them: a Decimal is a number, an integral one an integer.
+# jsonschema's extend is untyped; what it makes has Draft202012Validator's interface.
+_DecimalValidator: type[Draft202012Validator] = validators.extend(  # type: ignore[no-untyped-call]
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine_many(
+        {"integer": _is_integer, "number": _is_number}
+    ),
+)
+
+
 @cache
 def validator(stem: str, anchor: str | None = None) -> Draft202012Validator:
-    """A validator for schema ``stem`` (or one of its ``$anchor``s) that also checks formats."""
+    """A validator for schema ``stem`` (or one of its ``$anchor``s) that also checks formats and
+    takes numbers as the kit decodes them (:func:`_is_integer`)."""
     schema: dict[str, Any] = {"$ref": schema_id(stem) + (f"#{anchor}" if anchor else "")}
-    return Draft202012Validator(
-        schema, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
+    return _DecimalValidator(schema, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 @dataclass(frozen=True)

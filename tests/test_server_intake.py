@@ -4,6 +4,7 @@ fields, known currencies, integral numbers as integers, and refusals that quote 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from collections.abc import Iterator
 from typing import Any
 
@@ -189,3 +190,33 @@ def test_an_iso_4217_currency_opens_an_account(server: RunningServer, currency: 
     account = {"name": "Iso", "currency": currency, "billToContact": {"firstName": "I", "lastName": "S"}}
     reply = _post(server, "/v1/accounts", json.dumps(account))
     assert reply.status_code == 200, reply.text
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [(Decimal("1.0"), True), (Decimal("31.00"), True), (Decimal("1E+1"), True), (Decimal("1.5"), False)],
+)
+def test_the_contract_counts_an_integral_decimal_as_an_integer(value: Decimal, valid: bool) -> None:
+    """JSON Schema counts 1.0 an integer; the kit decodes it as Decimal and must agree."""
+    contact = {"firstName": "a", "lastName": "b"}
+    account = {"name": "n", "currency": "USD", "billToContact": contact, "billCycleDay": value}
+    assert (not violations("create-account-request", account)) is valid
+    payment = {"accountNumber": "A1", "amount": value, "currency": "USD", "type": "External"}
+    assert not violations("create-payment-request", payment), "any Decimal is a number"
+
+
+def test_integral_numbers_are_integers_on_the_wire(server: RunningServer) -> None:
+    """billCycleDay 1.0 opens an account and an order's new account; a term of 12.0 months is 12."""
+    contact = {"firstName": "I", "lastName": "N"}
+    text = '{"name": "Int", "currency": "USD", "billCycleDay": 1.0, "billToContact": {"firstName": "I"}}'
+    reply = _post(server, "/v1/accounts", text.replace('"I"}', '"I", "lastName": "N"}'))
+    assert reply.status_code == 200, reply.text
+    number = reply.json()["accountNumber"]
+    got = requests.get(f"{server.url}/v1/accounts/{number}", timeout=10).json()
+    assert got["billingAndPayment"]["billCycleDay"] == 1
+    new = {"name": "Int", "currency": "USD", "billCycleDay": "@", "billToContact": contact}
+    order = json.dumps({"orderDate": "2026-03-01", "newAccount": new, "subscriptions": []})
+    reply = _post(server, "/v1/orders", order.replace('"@"', "2.0"))
+    assert reply.json()["success"] is True, reply.text
+    assert "billCycleDay" in _refused(_post(server, "/v1/orders", order.replace('"@"', "1.5")))
+    assert "billCycleDay" in _refused(_post(server, "/v1/accounts", text.replace("1.0", "1.5")))

@@ -6,11 +6,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from reference_impl.wire.requests import WireInteger
 from reference_impl.wire.types import (
     Contracted,
     OpenWire,
     StrictBool,
-    StrictInt,
     StrictStr,
     Wire,
     WireDate,
@@ -72,7 +72,7 @@ class RatePlan(OpenWire):
 
 
 class InitialTerm(OpenWire):
-    period: StrictInt | None = None
+    period: WireInteger | None = None
     period_type: Literal["Month", "Year", "Day", "Week"] | None = None
     term_type: Literal["TERMED", "EVERGREEN"] | None = None
     start_date: WireDate | None = None
@@ -203,7 +203,7 @@ class AsyncProcessingOptions(_CommonProcessing):
 class NewAccount(OpenWire):
     name: Annotated[StrictStr, Field(min_length=1, max_length=255)]
     currency: Annotated[StrictStr, Field(min_length=3, max_length=3)]
-    bill_cycle_day: Annotated[StrictInt, Field(ge=0, le=31)]
+    bill_cycle_day: Annotated[WireInteger, Field(ge=0, le=31)]
     bill_to_contact: dict[str, Any]
     account_number: Annotated[StrictStr, Field(max_length=70)] | None = None
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, StrictInt
 
 from reference_impl.wire.types import (
     Contracted,
     OpenWire,
     StrictBool,
-    StrictInt,
     StrictStr,
     WireDate,
     WireNumber,
@@ -22,6 +23,7 @@ __all__ = [
     "CreateBillRunRequest",
     "CreatePaymentRequest",
     "PostBillRunRequest",
+    "WireInteger",
 ]
 
 #: Amounts are refused from this size on: far beyond any real payment, and small enough that
@@ -29,11 +31,23 @@ __all__ = [
 MAX_AMOUNT = Decimal(10) ** 18
 
 
+def _integer(value: object) -> object:
+    """An integral number as an int: JSON Schema counts ``1.0`` an integer, and the decoder makes
+    it a Decimal. Anything else is passed on for the strict int check to refuse."""
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+#: An integer field: an int, or a number with no fraction (``1.0``); never a bool or ``1.5``.
+WireInteger = Annotated[StrictInt, BeforeValidator(_integer)]
+
+
 class Schedule(OpenWire):
     repeat_type: Literal["None", "Daily", "Weekly", "Monthly"]
     repeat_from: WireDate
     repeat_to: WireDate | None = None
-    run_time: StrictInt
+    run_time: WireInteger
     weekly_on_day: list[StrictStr] | None = None
     monthly_on_end_of_month: StrictBool | None = None
 
@@ -73,7 +87,7 @@ class CreateAccountRequest(OpenWire, Contracted):
     name: StrictStr
     currency: StrictStr
     bill_to_contact: Contact
-    bill_cycle_day: StrictInt | None = None
+    bill_cycle_day: WireInteger | None = None
     account_number: StrictStr | None = None
 
 
