@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from billing_conformance.contract import SCHEMA_BASE_URI, load_schemas
+from reference_impl.currency import ISO_4217
 from reference_impl.server.routes import Route
 from reference_impl.server.tenants import TENANT_HEADER
 
@@ -100,7 +101,24 @@ def bundled_schemas() -> dict[str, Any]:
         bundled[stem]["properties"][name] |= keywords
     for stem, names in _REFERENCE_REQUIRED.items():
         bundled[stem]["required"] = sorted({*bundled[stem].get("required", ()), *names})
+    for stem, schema in bundled.items():
+        if stem.endswith("-request"):
+            _currencies_by_code(schema)
     return bundled
+
+
+def _currencies_by_code(node: Any) -> None:  # noqa: ANN401 - JSON Schema
+    """Every ``currency`` property of a request narrowed to ISO 4217's codes, as the reference
+    checks them (Zuora's shape says only: three characters)."""
+    if isinstance(node, list):
+        for item in node:
+            _currencies_by_code(item)
+    elif isinstance(node, dict):
+        found = node.get("properties", {}).get("currency")
+        if isinstance(found, dict) and found.get("type") == "string":
+            found["enum"] = sorted(ISO_4217)
+        for value in node.values():
+            _currencies_by_code(value)
 
 
 def _schema_ref(answer: str, components: dict[str, Any]) -> dict[str, str]:
