@@ -4,8 +4,8 @@ fields, known currencies, integral numbers as integers, and refusals that quote 
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -13,7 +13,7 @@ import requests
 
 from billing_conformance.contract import violations
 from reference_impl.server import RunningServer
-from reference_impl.server.intake import MAX_DEPTH, MAX_NUMBER_DIGITS, MAX_STRING_LENGTH
+from reference_impl.server.intake import MAX_DEPTH, MAX_EXPONENT, MAX_NUMBER_DIGITS, MAX_STRING_LENGTH
 from tests.honest_proxy import bill_customer
 from tests.servers import running_server
 
@@ -63,10 +63,10 @@ def _payment(invoice: str, amount: str, currency: str = "USD") -> str:
     [
         "9" * 5000,
         "-" + "1" * (MAX_NUMBER_DIGITS + 1),
-        "1e400",
+        "1e401",
         "1E+999999",
         "1e50000000",
-        "1e-400",
+        "1e-401",
         "1e" + "9" * 5000,
     ],
 )
@@ -82,6 +82,14 @@ def test_an_oversized_number_anywhere_is_refused(server: RunningServer, number: 
 @pytest.mark.parametrize("amount", ["1e400", "1E+999999", "99999999999999999999999999999.99", "1e30"])
 def test_an_oversized_payment_amount_is_refused(server: RunningServer, invoice_id: str, amount: str) -> None:
     _refused(_post(server, "/v1/payments", _payment(invoice_id, amount)))
+
+
+def test_every_double_passes_intake(server: RunningServer) -> None:
+    """The limits are above what a double holds: such numbers reach the schema check."""
+    assert MAX_EXPONENT >= 324
+    for number in ("5e-324", "1.7976931348623157e308", "-2.2250738585072014e-308", str(2**128)):
+        text = json.dumps({"name": "n", "currency": "USD", "customFields": "@"}).replace('"@"', number)
+        assert "body is refused" not in _refused(_post(server, "/v1/accounts", text))
 
 
 def test_a_payment_in_range_still_works(server: RunningServer, invoice_id: str) -> None:
@@ -122,13 +130,14 @@ def account(server: RunningServer) -> str:
 
 @pytest.mark.parametrize("value", [{"a": 1}, [1, 2], {"deep": {"er": []}}])
 def test_custom_fields_hold_scalars_only(server: RunningServer, account: str, value: object) -> None:
-    """An object or array as a custom field value, on the order or an order action, is invalid."""
+    """An object or array as a custom field value, on the order or an order action, is invalid
+    (a refused order is an HTTP 200 with the envelope, as Zuora answers)."""
     order = _order(existingAccountNumber=account, customFields={"Region__c": value})
-    assert "customFields" in _refused(_post(server, "/v1/orders", json.dumps(order)))
+    assert "customFields" in _refused(_post(server, "/v1/orders", json.dumps(order)), 200)
     action = {"type": "CancelSubscription", "customFields": {"Why__c": value}}
     action["cancelSubscription"] = {"cancellationPolicy": "EndOfCurrentTerm"}
     with_action = _order(existingAccountNumber=account, subscriptions=[{"orderActions": [action]}])
-    assert "customFields" in _refused(_post(server, "/v1/orders", json.dumps(with_action)))
+    assert "customFields" in _refused(_post(server, "/v1/orders", json.dumps(with_action)), 200)
 
 
 def test_scalar_custom_fields_come_back_from_the_order(server: RunningServer, account: str) -> None:
@@ -181,7 +190,7 @@ def test_a_currency_outside_iso_4217_is_refused(
     assert "currency" in _refused(_post(server, "/v1/accounts", json.dumps(account)))
     new = {"name": "Zed", "currency": currency, "billCycleDay": 1, "billToContact": contact}
     order = {"orderDate": "2026-03-01", "newAccount": new, "subscriptions": []}
-    assert "currency" in _refused(_post(server, "/v1/orders", json.dumps(order)))
+    assert "currency" in _refused(_post(server, "/v1/orders", json.dumps(order)), 200)
     assert "currency" in _refused(_post(server, "/v1/payments", _payment(invoice_id, "0.01", currency)))
 
 
@@ -220,3 +229,49 @@ def test_integral_numbers_are_integers_on_the_wire(server: RunningServer) -> Non
     assert reply.json()["success"] is True, reply.text
     assert "billCycleDay" in _refused(_post(server, "/v1/orders", order.replace('"@"', "1.5")))
     assert "billCycleDay" in _refused(_post(server, "/v1/accounts", text.replace("1.0", "1.5")))
+
+
+def test_a_wrong_method_names_the_allowed_ones(server: RunningServer) -> None:
+    reply = requests.patch(server.url + "/v1/orders", timeout=10)
+    assert reply.status_code == 405
+    assert reply.headers["Allow"] == "POST"
+    _refused(reply, 405)
+    reply = requests.delete(server.url + "/v1/accounts/A00000001", timeout=10)
+    assert reply.status_code == 405
+    assert reply.headers["Allow"] == "GET"
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]
+)
+def test_a_body_that_is_not_declared_json_gets_415(server: RunningServer, content_type: str) -> None:
+    """A body posted as anything but JSON is refused with 415 and the envelope."""
+    body = json.dumps({"name": "T", "currency": "USD", "billToContact": {"firstName": "a", "lastName": "b"}})
+    reply = requests.post(
+        server.url + "/v1/accounts", data=body, headers={"Content-Type": content_type}, timeout=10
+    )
+    assert "application/json" in _refused(reply, 415)
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json", "application/json; charset=utf-8", "application/vnd.zuora+json", None],
+)
+def test_json_content_types_are_accepted(server: RunningServer, content_type: str | None) -> None:
+    """JSON media types with parameters or a +json suffix are fine; no content type with no body too."""
+    body = {"name": "J", "currency": "USD", "billToContact": {"firstName": "a", "lastName": "b"}}
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    data = json.dumps(body) if content_type is not None else None
+    if content_type is None:
+        reply = requests.put(server.url + "/v1/bill-runs/BR-0/cancel", data=data, headers=headers, timeout=10)
+        assert reply.status_code == 404, reply.text
+        return
+    reply = requests.post(server.url + "/v1/accounts", data=data, headers=headers, timeout=10)
+    assert reply.status_code == 200, reply.text
+
+
+def test_allow_names_every_method_of_the_path(server: RunningServer) -> None:
+    """GET and DELETE share /v1/bill-runs/{key}; a PATCH there is told both."""
+    reply = requests.patch(server.url + "/v1/bill-runs/BR-1", timeout=10)
+    assert reply.status_code == 405
+    assert reply.headers["Allow"] == "DELETE, GET"

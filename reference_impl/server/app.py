@@ -2,8 +2,9 @@
 
 Bad input never reaches the domain as anything but a Zuora error envelope: a body over
 :data:`MAX_BODY` bytes (413), a body that is not JSON or goes past a limit of :mod:`.intake`
-(400), an unknown path (404) or method (405), a missing or wrong bearer token (401, Zuora's
-``{"message"}`` shape). A fault of the reference itself is a 500 with an envelope, and is a bug.
+(400), a body not sent as JSON (415), an unknown path (404) or method (405, with ``Allow``), a
+missing or wrong bearer token (401, Zuora's ``{"message"}`` shape). A fault of the reference
+itself is a 500 with an envelope, and is a bug.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Match
 
 from billing_conformance.contract import clip
 from reference_impl.billing import Billing
@@ -83,9 +85,21 @@ def _unauthorized() -> Response:
     return Response(dumps({"message": "Authentication error"}), 401, media_type="application/json")
 
 
+_NOT_JSON = "The request body must be sent as Content-Type application/json."
+
+
+def _is_json(media_type: str) -> bool:
+    """Whether a Content-Type is JSON's: application/json or application/*+json, with parameters."""
+    essence = media_type.partition(";")[0].strip().lower()
+    return essence == "application/json" or (essence.startswith("application/") and essence.endswith("+json"))
+
+
 async def _read_body(request: Request) -> object:
-    """The decoded JSON body (``{}`` when empty); ``_BadBody`` when too large, not JSON or past
-    one of the limits of :mod:`.intake`."""
+    """The decoded JSON body (``{}`` when empty); ``_BadBody`` when too large, not declared as
+    JSON (415: a body needs a JSON Content-Type), not JSON or past a limit of :mod:`.intake`."""
+    media = request.headers.get("content-type")
+    if media is not None and not _is_json(media):
+        raise _BadBody(415, _NOT_JSON)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY:
         raise _BadBody(413, f"The request body is larger than {MAX_BODY} bytes.")
@@ -99,10 +113,21 @@ async def _read_body(request: Request) -> object:
     raw = b"".join(chunks)
     if not raw.strip():
         return {}
+    if media is None:
+        raise _BadBody(415, _NOT_JSON)
     body = decode(raw)
     if isinstance(body, Refused):
         raise _BadBody(400, body.message)
     return body
+
+
+def _allowed(app: FastAPI, request: Request) -> str:
+    """The methods of every route on the request's path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        if isinstance(route, BaseRoute) and route.matches(request.scope)[0] is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods))
 
 
 def _unknown_tenant(tenant_id: str) -> Response:
@@ -223,9 +248,13 @@ def create_app(
         return Response(dumps(body), media_type="application/json")
 
     @app.exception_handler(HTTPException)
-    async def http_fault(_: Request, error: HTTPException) -> Response:
+    async def http_fault(request: Request, error: HTTPException) -> Response:
         category = Category.NOT_FOUND if error.status_code == 404 else Category.INVALID_VALUE
-        return _fault(error.status_code, category, str(error.detail))
+        response = _fault(error.status_code, category, str(error.detail))
+        response.headers.update(error.headers or {})
+        if error.status_code == 405:
+            response.headers["Allow"] = _allowed(app, request)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def request_fault(_: Request, error: RequestValidationError) -> Response:

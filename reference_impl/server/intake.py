@@ -5,9 +5,10 @@ into answers. So the server decodes with limits, each stated below, and refuses 
 exceeds one before anything else sees it:
 
 * a number has at most :data:`MAX_NUMBER_DIGITS` digits as written (integer and fraction part
-  together) and an exponent of at most :data:`MAX_EXPONENT` either way; Python's own cut-off of
-  4,300 digits for an integer, the work of formatting ``1e50000000`` and the Decimal context's
-  overflow are then never reached;
+  together) and an exponent of at most :data:`MAX_EXPONENT` either way: every number a double can
+  hold passes (``5e-324`` to ``1.7976931348623157e308``), and Python's cut-off of 4,300 digits for
+  an integer or the 50 MB of writing out ``1e50000000`` are never reached (amounts have a bound
+  of their own in the wire layer);
 * ``NaN``, ``Infinity`` and ``-Infinity`` are not JSON and are refused;
 * objects and arrays nest at most :data:`MAX_DEPTH` levels;
 * a string (a value or a key) has at most :data:`MAX_STRING_LENGTH` characters.
@@ -31,10 +32,10 @@ __all__ = [
     "decode",
 ]
 
-#: Digits a number may have as written; no amount, count or day in Zuora's API needs more.
-MAX_NUMBER_DIGITS = 40
+#: Digits a number may have as written; a 128-bit integer has 39, a double 17.
+MAX_NUMBER_DIGITS = 50
 #: How far the exponent of ``1e…`` may move the decimal point, up or down.
-MAX_EXPONENT = 40
+MAX_EXPONENT = 400
 #: Levels of objects and arrays inside each other, the body itself being level 1.
 MAX_DEPTH = 32
 #: Characters in one string; Zuora's longest text fields hold 64 KiB.

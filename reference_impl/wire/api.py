@@ -136,26 +136,33 @@ def parse(model: type[C], body: object, resource: str) -> C | Reply:
         return invalid(error, resource)
 
 
-def currency_fault(code: str | None, resource: str, where: str = "currency") -> Reply | None:
-    """A refusal when ``code`` is given but is not an active ISO 4217 currency code."""
+def currency_fault(code: str | None, resource: str, where: str = "currency") -> Rejection | None:
+    """The refusal when ``code`` is given but is not an active ISO 4217 currency code."""
     if code is None or is_currency(code):
         return None
     message = f"{where}: {shorten(code)!r} is not an active ISO 4217 currency code"
-    return refusal(Rejection(f"{resource}-invalid", Category.INVALID_VALUE, message), 400)
+    return Rejection(f"{resource}-invalid", Category.INVALID_VALUE, message)
 
 
 def _scalar(value: object) -> bool:
     return value is None or isinstance(value, str | int | Decimal | bool)
 
 
-def _order_fault(request: CreateOrderRequest | CreateOrderAsyncRequest) -> Reply | None:
-    """A refusal when the new account's currency is not ISO 4217's, or a custom field of the
-    order or of an order action holds an object or an array: Zuora's custom fields are text,
-    numbers, dates, picklists or booleans, each one value."""
+def _order_fault(
+    request: CreateOrderRequest | CreateOrderAsyncRequest, *, custom_fields: bool = True
+) -> Rejection | None:
+    """The refusal when the new account's currency is not ISO 4217's, or (with ``custom_fields``)
+    a custom field of the order or of an order action holds an object or an array: Zuora's custom
+    fields are text, numbers, dates, picklists or booleans, each one value.
+
+    The asynchronous operation does not check custom fields: its order refusals end a job as
+    Failed (202), which only the domain makes, and the schema lets any value through."""
     if request.new_account is not None:
         fault = currency_fault(request.new_account.currency, "order", "newAccount.currency")
-        if fault is not None:
+        if fault is not None or not custom_fields:
             return fault
+    if not custom_fields:
+        return None
     places = [("customFields", request.custom_fields)]
     for s, subscription in enumerate(request.subscriptions or ()):
         for a, action in enumerate(subscription.order_actions):
@@ -164,7 +171,7 @@ def _order_fault(request: CreateOrderRequest | CreateOrderAsyncRequest) -> Reply
         for name, value in (fields or {}).items():
             if not _scalar(value):
                 message = f"{where}.{shorten(name)}: a custom field holds one text, number, boolean or null"
-                return refusal(Rejection("order-invalid", Category.INVALID_VALUE, message), 400)
+                return Rejection("order-invalid", Category.INVALID_VALUE, message)
     return None
 
 
@@ -244,7 +251,7 @@ def create_order(billing: Billing, body: object, *, zuora_version: str | None = 
         return request
     fault = _order_fault(request)
     if fault is not None:
-        return fault
+        return refusal(fault, 200)
     order = billing.create_order(_command(request))
     if isinstance(order, Rejection):
         return refusal(order, 404 if order.category is Category.NOT_FOUND else 200)
@@ -259,9 +266,9 @@ def create_order_async(billing: Billing, body: object) -> Reply:
     request = parse(_models(billing).async_order, body, "order")
     if isinstance(request, Reply):
         return request
-    fault = _order_fault(request)
+    fault = _order_fault(request, custom_fields=False)
     if fault is not None:
-        return fault
+        return refusal(fault, 400)
     job = billing.create_order_async(_command(request))
     if isinstance(job, Rejection):
         return refusal(job, 400)

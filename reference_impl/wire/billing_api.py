@@ -57,7 +57,7 @@ def create_account(billing: Billing, body: object) -> Reply:
         return request
     fault = currency_fault(request.currency, "account")
     if fault is not None:
-        return fault
+        return refusal(fault, 400)
     account = billing.create_account(
         name=request.name,
         currency=request.currency,
@@ -243,13 +243,6 @@ def create_payment(billing: Billing, body: object) -> Reply:
     request = parse(CreatePaymentRequest, body, "payment")
     if isinstance(request, Reply):
         return request
-    fault = currency_fault(_currency(request), "payment")
-    if fault is not None:
-        return fault
-    amounts = (request.amount, *(paid.amount for paid in request.invoices or ()))
-    if any(abs(amount) >= MAX_AMOUNT for amount in amounts):
-        message = f"A payment amount must be less than {MAX_AMOUNT:,f} either way."
-        return refusal(Rejection("payment-amount-invalid", Category.INVALID_VALUE, message), 400)
     if not request.invoices or len(request.invoices) != 1:
         return refusal(
             Rejection(
@@ -263,6 +256,9 @@ def create_payment(billing: Billing, body: object) -> Reply:
     invoice = billing.invoice(paid.invoice_id)
     if isinstance(invoice, Rejection):
         return refusal(Rejection("payment-invoice-unknown", Category.NOT_FOUND, invoice.message), 404)
+    fault = _payment_fault(request)
+    if fault is not None:
+        return refusal(fault, 400)
     payment = billing.collect_payment(
         invoice_number=invoice.number,
         amount=paid.amount,
@@ -273,6 +269,15 @@ def create_payment(billing: Billing, body: object) -> Reply:
         return refusal(payment, 400)
     owner = _owner(billing, invoice.account_number)
     return Reply(200, checked("payment-response", views.payment(payment, owner, invoice.id, payment.amount)))
+
+
+def _payment_fault(request: CreatePaymentRequest) -> Rejection | None:
+    """The refusal of a currency outside ISO 4217 or of an amount the domain cannot round."""
+    amounts = (request.amount, *(paid.amount for paid in request.invoices or ()))
+    if any(abs(amount) >= MAX_AMOUNT for amount in amounts):
+        message = f"A payment amount must be less than {MAX_AMOUNT:,f} either way."
+        return Rejection("payment-amount-invalid", Category.INVALID_VALUE, message)
+    return currency_fault(_currency(request), "payment")
 
 
 def _currency(request: CreatePaymentRequest) -> str | None:
