@@ -10,6 +10,8 @@ itself is a 500 with an envelope, and is a bug.
 from __future__ import annotations
 
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI, Request
@@ -36,16 +38,39 @@ MAX_BODY = 1024 * 1024
 
 @dataclass
 class AuthSettings:
-    """Who may call. With neither a token nor client credentials, every caller is let in."""
+    """Who may call. With neither a token nor client credentials, every caller is let in.
+
+    A token from ``/oauth/token`` lets its holder in for ``lifetime`` seconds of the ``now``
+    clock (monotonic; a test passes its own). At most ``limit`` issued tokens are kept: granting
+    one more drops the oldest, so a client that asks again and again cannot grow the store.
+    """
 
     token: str | None = None
     client_id: str | None = None
     client_secret: str | None = None
-    issued: set[str] = field(default_factory=set)
+    lifetime: float = 3599.0
+    limit: int = 1_000
+    now: Callable[[], float] = time.monotonic
+    _expiry: dict[str, float] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def required(self) -> bool:
         return self.token is not None or self.client_id is not None
+
+    @property
+    def issued(self) -> frozenset[str]:
+        """The issued tokens still alive."""
+        now = self.now()
+        return frozenset(token for token, until in self._expiry.items() if until > now)
+
+    def _drop_expired(self) -> None:
+        """Forget the tokens whose time is up; they were issued in order, so they come first."""
+        now = self.now()
+        while self._expiry:
+            oldest = next(iter(self._expiry))
+            if self._expiry[oldest] > now:
+                return
+            del self._expiry[oldest]
 
     def allows(self, header: str | None) -> bool:
         if not self.required:
@@ -53,7 +78,10 @@ class AuthSettings:
         if not header or not header.startswith("Bearer "):
             return False
         given = header.removeprefix("Bearer ")
-        return given == self.token or given in self.issued
+        if self.token is not None and secrets.compare_digest(given.encode(), self.token.encode()):
+            return True
+        self._drop_expired()
+        return given in self._expiry
 
     def grant(self, grant_type: object, client_id: object, client_secret: object) -> str | None:
         """A new access token for valid client credentials, else None."""
@@ -61,8 +89,11 @@ class AuthSettings:
             return None
         if client_id != self.client_id or client_secret != self.client_secret:
             return None
+        self._drop_expired()
+        while len(self._expiry) >= self.limit:
+            del self._expiry[next(iter(self._expiry))]
         issued = secrets.token_hex(16)
-        self.issued.add(issued)
+        self._expiry[issued] = self.now() + self.lifetime
         return issued
 
 
@@ -244,7 +275,7 @@ def create_app(
         issued = settings.grant(form.get("grant_type"), form.get("client_id"), form.get("client_secret"))
         if issued is None:
             return _unauthorized()
-        body = {"access_token": issued, "token_type": "bearer", "expires_in": 3599}
+        body = {"access_token": issued, "token_type": "bearer", "expires_in": int(settings.lifetime)}
         return Response(dumps(body), media_type="application/json")
 
     @app.exception_handler(HTTPException)
