@@ -82,6 +82,7 @@ def test_the_server_refuses_a_schedule_from_1945_with_the_envelope() -> None:
             timeout=30,
         )
         body = reply.json()
+        assert reply.status_code == 409  # a conflict with the tenant's clock
         assert body["success"] is False
         assert "repeatFrom" in body["reasons"][0]["message"]
 

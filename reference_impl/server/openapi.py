@@ -34,7 +34,10 @@ _BODY_STATUSES: dict[int, str] = {
     415: "Refused: the body is not declared as JSON",
 }
 #: Operations that refuse with 409 when the tenant's state forbids the request.
-_CONFLICTS: dict[str, str] = {"/conformance/v1/clock/advance": "Refused: the clock cannot go back"}
+_CONFLICTS: dict[str, str] = {
+    "/conformance/v1/clock/advance": "Refused: the clock cannot go back",
+    "/v1/bill-runs": "Refused: a schedule cannot start before the tenant's today",
+}
 _UNAUTHORIZED = "Authentication error: a bearer token is required and was missing or wrong"
 
 
@@ -83,6 +86,8 @@ def _pointer(ref: str, stem: str, anchors: dict[tuple[str, str], str]) -> str:
 REFERENCE_NARROWING: dict[tuple[str, str], dict[str, Any]] = {
     # The reference applies a payment to exactly one invoice.
     ("create-payment-request", "invoices"): {"minItems": 1, "maxItems": 1},
+    # An account's name must say something: blank names are refused.
+    ("create-account-request", "name"): {"pattern": r"\S"},
 }
 _REFERENCE_REQUIRED: dict[str, tuple[str, ...]] = {"create-payment-request": ("invoices",)}
 

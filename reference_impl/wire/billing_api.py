@@ -116,9 +116,7 @@ def create_bill_run(billing: Billing, body: object) -> Reply:
             )
         account = billing.account(bill_run_filter.account_id)
         if isinstance(account, Rejection):
-            return refusal(
-                Rejection("bill-run-account-unknown", Category.INVALID_VALUE, account.message), 400
-            )
+            return refusal(Rejection("bill-run-account-unknown", Category.NOT_FOUND, account.message), 404)
         account_number = account.number
     schedule = None
     if request.schedule is not None:
@@ -137,6 +135,8 @@ def create_bill_run(billing: Billing, body: object) -> Reply:
         account_number=account_number,
         schedule=schedule,
     )
+    if isinstance(outcome, Rejection) and outcome.code == "bill-run-schedule-starts-in-the-past":
+        return refusal(outcome, 409)  # a conflict with the tenant's clock, not a malformed request
     return _bill_run_reply(billing, outcome)
 
 
