@@ -31,6 +31,7 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import MUST, RULE_ID, SHOULD, SHOULD_TAG, load_catalog
+from billing_conformance.progress import Progress
 from billing_conformance.recording import RECORD_KEY, Recorder, failed_step, failed_step_type, features_root
 from billing_conformance.results import requests_per_scenario, write_results
 from billing_conformance.verdicts import (
@@ -350,8 +351,9 @@ def pytest_configure(config: pytest.Config) -> None:
             signal.signal(signal.SIGTERM, _interrupt)
             config.add_cleanup(_default_sigterm)
     folder = config.getoption("--results", default=None)
-    if folder:  # until the run ends, the folder says so: a killed run leaves it marked incomplete
-        write_results(Path(folder), [], target=_target(config), started=summary.started, complete=False)
+    if folder:  # written now and as scenarios finish, marked incomplete until the run ends
+        progress = Progress(Path(folder), target=_target(config), started=summary.started, summary=summary)
+        config.pluginmanager.register(progress, "conformance-progress")
 
 
 def _interrupt(*_: object) -> None:
