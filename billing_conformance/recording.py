@@ -9,7 +9,6 @@ workers. Secrets are redacted before a record leaves the scenario.
 from __future__ import annotations
 
 import json
-import os
 import shlex
 from dataclasses import asdict
 from pathlib import Path
@@ -21,7 +20,7 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from billing_conformance import FEATURES_DIR, PROJECT_ROOT
 from billing_conformance.jsonio import dumps
-from steps.targets.profile import MIN_SECRET, known_secrets
+from billing_conformance.secret_store import known_secrets
 
 __all__ = ["RECORD_KEY", "Recorder", "failed_step", "failed_step_type", "features_root", "redact"]
 
@@ -32,19 +31,6 @@ _FAILED_TYPE = pytest.StashKey[str]()
 _EXCHANGES_FROM = pytest.StashKey[int]()
 _TARGET = pytest.StashKey[object]()
 MAX_MESSAGE = 2000
-
-
-def _secrets(target: object) -> list[str]:
-    """The target's credentials and access token, and every other secret this process knows of,
-    longest first (so that a secret containing another is replaced whole)."""
-    profile = getattr(target, "profile", None)
-    credentials = getattr(profile, "credentials", None)
-    names = [getattr(credentials, n, None) for n in ("token_env", "client_id_env", "client_secret_env")]
-    found = [os.environ.get(name, "") for name in names if name]
-    client = getattr(target, "client", None)
-    token = getattr(client, "_token", None)
-    every = {s for s in (*found, token or "", *known_secrets()) if len(s) >= MIN_SECRET}
-    return sorted(every, key=lambda s: (-len(s), s))
 
 
 def redact(value: object, secrets: list[str]) -> object:
@@ -140,7 +126,7 @@ class Recorder:
         tenant: str | None = None
         if _TARGET in item.stash:
             target = item.stash[_TARGET]
-            secrets = _secrets(target)
+            secrets = known_secrets()  # the target's credentials and tokens among them
             tenant = getattr(target, "tenant", None)
             client = getattr(target, "client", None)
             for exchange in getattr(client, "exchanges", [])[item.stash.get(_EXCHANGES_FROM, 0) :]:

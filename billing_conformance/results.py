@@ -33,8 +33,8 @@ from xml.etree import ElementTree as ET
 
 from billing_conformance import FEATURES_DIR, __version__
 from billing_conformance.catalog import MUST, SHOULD, Catalog, RuleEntry, load_catalog
+from billing_conformance.secret_store import known_secrets
 from billing_conformance.verdicts import rule_verdict, run_verdict, warnings, wire_contract
-from steps.targets.profile import known_secrets
 
 __all__ = [
     "SCENARIO_VOLATILE",

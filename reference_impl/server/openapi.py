@@ -33,11 +33,6 @@ _BODY_STATUSES: dict[int, str] = {
     413: "Refused: the body is larger than the server takes",
     415: "Refused: the body is not declared as JSON",
 }
-#: Operations that refuse with 409 when the tenant's state forbids the request.
-_CONFLICTS: dict[str, str] = {
-    "/conformance/v1/clock/advance": "Refused: the clock cannot go back",
-    "/v1/bill-runs": "Refused: a schedule cannot start before the tenant's today",
-}
 _UNAUTHORIZED = "Authentication error: a bearer token is required and was missing or wrong"
 
 
@@ -182,14 +177,14 @@ def _tenant_header() -> dict[str, Any]:
 def _operation(route: Route, components: dict[str, Any]) -> dict[str, Any]:
     error = {"$ref": _COMPONENTS + "error-response"}
     answer: dict[str, Any] = _schema_ref(route.answer, components)
-    if route.path == "/v1/orders":  # Zuora refuses an order with HTTP 200 and success: false
+    if route.refused_as_answered:
         answer = {"anyOf": [answer, error]}
     responses: dict[str, Any] = {str(route.status): _json("Done", answer)}
     statuses = dict(ERROR_STATUSES)
     if route.body is not None:
         statuses |= _BODY_STATUSES
-    if route.path in _CONFLICTS:
-        statuses[409] = _CONFLICTS[route.path]
+    if route.conflict is not None:
+        statuses[409] = route.conflict
     responses |= {str(status): _json(why, error) for status, why in sorted(statuses.items())}
     responses["401"] = _json(_UNAUTHORIZED, _schema_ref("error-response#unauthorized", components))
     operation: dict[str, Any] = {
@@ -241,7 +236,7 @@ def _tenant_operations(components: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _token_operation() -> dict[str, Any]:
+def _token_operation(components: dict[str, Any]) -> dict[str, Any]:
     form = {
         "type": "object",
         "required": ["grant_type", "client_id", "client_secret"],
@@ -273,7 +268,7 @@ def _token_operation() -> dict[str, Any]:
                 "200": _json("A bearer token", token),
                 "401": _json(
                     "Unknown client or wrong secret",
-                    {"$ref": _COMPONENTS + "error-response/$defs/unauthorized"},
+                    _schema_ref("error-response#unauthorized", components),
                 ),
             },
         }
@@ -290,7 +285,7 @@ def openapi_document(
         paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, components)
     if isolated_tenants:
         paths |= _tenant_operations(components)
-    paths["/oauth/token"] = _token_operation()
+    paths["/oauth/token"] = _token_operation(components)
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version, "description": description},

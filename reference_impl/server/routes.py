@@ -45,7 +45,9 @@ class Call:
 class Route:
     """One operation. ``body`` is the schema stem of its request body, when it has one;
     ``answer`` the schema (``stem`` or ``stem#anchor``) of its success answer, sent with
-    ``status``. The served OpenAPI document is made from these (:mod:`.openapi`)."""
+    ``status``; ``refused_as_answered`` when refusals come with that status too (Zuora's create
+    order); ``conflict`` why it may answer 409, if it may. The served OpenAPI document is made
+    from these (:mod:`.openapi`)."""
 
     method: str
     path: str
@@ -54,6 +56,8 @@ class Route:
     body: str | None = None
     answer: str = "control-ok-response"
     status: int = 200
+    refused_as_answered: bool = False
+    conflict: str | None = None
 
 
 ROUTES: tuple[Route, ...] = (
@@ -86,6 +90,7 @@ ROUTES: tuple[Route, ...] = (
         lambda c: api.create_order(c.billing, c.body, zuora_version=c.zuora_version),
         "create-order-request",
         answer="create-order-response",
+        refused_as_answered=True,
     ),
     Route(
         "POST",
@@ -124,6 +129,7 @@ ROUTES: tuple[Route, ...] = (
         lambda c: billing_api.create_bill_run(c.billing, c.body),
         "create-bill-run-request",
         answer="bill-run-response",
+        conflict="Refused: a schedule cannot start before the tenant's today",
     ),
     Route(
         "GET",
@@ -267,6 +273,7 @@ ROUTES: tuple[Route, ...] = (
         lambda c: c.tenant.advance_clock(c.body),
         "control-clock-advance-request",
         answer="control-clock-response",
+        conflict="Refused: the clock cannot go back",
     ),
     Route(
         "POST",

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from billing_conformance.secret_store import remember_secret_variables
 from steps.targets.errors import TargetSpecError
 from steps.targets.protocol import TenantFeatures
 
@@ -61,9 +62,7 @@ __all__ = [
     "Credentials",
     "Profile",
     "is_production_host",
-    "known_secrets",
     "load_profile",
-    "remember_secret",
     "run_started",
 ]
 
@@ -76,14 +75,6 @@ RUN_SECONDS_ENV = "BILLING_CONFORMANCE_RUN_SECONDS"
 #: When the run started (seconds since the epoch): set by the first process that needs it, and
 #: inherited by the processes it starts (pytest-xdist workers), so they share the run's deadline.
 RUN_STARTED_ENV = "BILLING_CONFORMANCE_RUN_STARTED"
-#: Shortest text taken for a secret (shorter ones would blank out ordinary words).
-MIN_SECRET = 4
-
-# Every secret this process has met, for a last scan of what the kit writes: the variables
-# named by any profile's credentials (read when asked, so a value set later is found too), and
-# values met at run time (an OAuth access token).
-_SECRET_VARIABLES: set[str] = set()
-_SECRET_VALUES: set[str] = set()
 
 
 def run_started() -> float:
@@ -94,18 +85,6 @@ def run_started() -> float:
         now = time.time()
         os.environ[RUN_STARTED_ENV] = f"{now:.3f}"
         return now
-
-
-def remember_secret(value: str) -> None:
-    """Note a secret met at run time, such as an access token, for :func:`known_secrets`."""
-    if len(value) >= MIN_SECRET:
-        _SECRET_VALUES.add(value)
-
-
-def known_secrets() -> list[str]:
-    """Every secret this process knows of, longest first (so no part of one is left behind)."""
-    found = {os.environ.get(name, "") for name in _SECRET_VARIABLES} | _SECRET_VALUES
-    return sorted((s for s in found if len(s) >= MIN_SECRET), key=lambda s: (-len(s), s))
 
 
 @dataclass(frozen=True)
@@ -125,7 +104,7 @@ class Credentials:
     token_path: str = "/oauth/token"
 
     def __post_init__(self) -> None:
-        _SECRET_VARIABLES.update(v for v in (self.token_env, self.client_id_env, self.client_secret_env) if v)
+        remember_secret_variables((self.token_env, self.client_id_env, self.client_secret_env))
 
     def secret(self, variable: str | None) -> str:
         if not variable or not os.environ.get(variable):

@@ -27,7 +27,6 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from http.client import HTTPException, IncompleteRead, RemoteDisconnected
 from time import monotonic  # apart from the module: tests stand in for time.sleep
 from typing import Any
@@ -40,9 +39,10 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from billing_conformance.contract import violations
-from billing_conformance.jsonio import dumps
+from billing_conformance.jsonio import dumps, loads
+from billing_conformance.secret_store import remember_secret
 from steps.targets.errors import AuthenticationError, ContractViolationError, ProtocolError, TransportError
-from steps.targets.profile import Profile, remember_secret
+from steps.targets.profile import Profile
 
 __all__ = ["MAX_CONSECUTIVE_FAILURES", "Exchange", "HttpClient", "forget_failures"]
 
@@ -116,6 +116,9 @@ def _attach(sock: socket.socket | None) -> None:
 
 
 class _WatchedHTTPConnection(HTTPConnection):
+    """A connection that hands its socket to the thread's watch, when it connects and when it is
+    used again (kept alive). The TLS connection below inherits both from it."""
+
     def connect(self) -> None:
         super().connect()
         _attach(self.sock)
@@ -125,14 +128,8 @@ class _WatchedHTTPConnection(HTTPConnection):
         super().request(*args, **kwargs)
 
 
-class _WatchedHTTPSConnection(HTTPSConnection):
-    def connect(self) -> None:
-        super().connect()
-        _attach(self.sock)
-
-    def request(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - urllib3's arguments
-        _attach(self.sock)
-        super().request(*args, **kwargs)
+class _WatchedHTTPSConnection(_WatchedHTTPConnection, HTTPSConnection):
+    pass
 
 
 class _WatchedHTTPPool(HTTPConnectionPool):
@@ -254,7 +251,7 @@ class HttpClient:
         url = self.profile.base_url + path
         reply = self._send(operation, method, url, body, params)
         try:
-            decoded = json.loads(reply.content, parse_float=Decimal) if reply.content else {}
+            decoded = loads(reply.content) if reply.content else {}
         except (ValueError, UnicodeDecodeError):
             raise ProtocolError(operation, f"HTTP {reply.status} with a body that is not JSON") from None
         self.exchanges.append(
