@@ -1,4 +1,5 @@
-"""A small product catalog: monthly plans billed in advance, and one-time charges."""
+"""A small product catalog: monthly plans billed in advance, and one-time charges, priced in US
+dollars and in euros."""
 
 from __future__ import annotations
 
@@ -38,7 +39,11 @@ class Plan:
 
 @dataclass(frozen=True)
 class Catalog:
+    """The plans on sale. Every plan is priced alike in each of ``currencies``: an account pays
+    the plan's price in its own currency."""
+
     plans: Mapping[str, Plan]
+    currencies: tuple[str, ...] = ("USD", "EUR")
 
     def plan(self, name: str) -> Plan | None:
         return self.plans.get(name)

@@ -15,11 +15,13 @@ __all__ = ["CreditMemo"]
 
 @dataclass(frozen=True)
 class CreditMemo:
-    """A credit for an account; ``amount`` is positive. ``applied_amount`` went to invoices."""
+    """A credit for an account, in the account's currency; ``amount`` is positive.
+    ``applied_amount`` went to invoices."""
 
     id: str
     number: str
     account_number: str
+    currency: str
     memo_date: date
     items: tuple[DocumentItem, ...]
     reason_code: str

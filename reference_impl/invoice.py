@@ -15,11 +15,13 @@ __all__ = ["Invoice"]
 
 @dataclass(frozen=True)
 class Invoice:
-    """A bill for an account. Its balance is what is still owed after payments and credits."""
+    """A bill for an account, in the account's currency. Its balance is what is still owed after
+    payments and credits."""
 
     id: str
     number: str
     account_number: str
+    currency: str
     invoice_date: date
     target_date: date
     items: tuple[DocumentItem, ...]

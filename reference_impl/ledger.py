@@ -16,7 +16,7 @@ from reference_impl.account import Account
 from reference_impl.bill_run import BillRun
 from reference_impl.credit_memo import CreditMemo
 from reference_impl.invoice import Invoice
-from reference_impl.order import AsyncJob, Order
+from reference_impl.order import AsyncJob, Order, OrderRequest
 from reference_impl.payment import Payment
 from reference_impl.rejection import Rejection
 from reference_impl.subscription import Subscription
@@ -63,6 +63,8 @@ class Ledger:
     orders: dict[str, Order] = field(default_factory=dict)
     jobs: dict[str, AsyncJob] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
+    #: idempotency key -> the order request first sent with it, and the number of its order
+    retries: dict[str, tuple[OrderRequest, str]] = field(default_factory=dict)
 
     def snapshot(self) -> Ledger:
         return Ledger(
@@ -76,6 +78,7 @@ class Ledger:
             orders=dict(self.orders),
             jobs=dict(self.jobs),
             counters=dict(self.counters),
+            retries=dict(self.retries),
         )
 
     def _next(self, kind: str) -> int:

@@ -71,7 +71,8 @@ class NewAccount:
 
 @dataclass(frozen=True)
 class Processing:
-    """What to do once the actions are applied: bill, collect, write off."""
+    """What to do once the actions are applied: bill, collect, write off. ``unstated`` names the
+    options (by their wire names) the order left out rather than set."""
 
     run_billing: bool = False
     collect_payment: bool = False
@@ -80,6 +81,7 @@ class Processing:
     target_date: date | None = None
     generate_draft_invoice: bool = False
     write_off_finance: FinanceInformation | None = None
+    unstated: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,26 @@ class OrderOps(WriteOffOps):
     # -- entry points -----------------------------------------------------------------------------
 
     @atomic
-    def create_order(self, request: OrderRequest) -> Order | Rejection:
-        """Process an order at once (Zuora's "Create an order")."""
-        return self._process_order(request)
+    def create_order(self, request: OrderRequest, *, idempotency_key: str | None = None) -> Order | Rejection:
+        """Process an order at once (Zuora's "Create an order").
+
+        A retry (the same request with the same idempotency key) gets the first order back and
+        changes nothing; the key given with another request is refused.
+        """
+        earlier = self._ledger.retries.get(idempotency_key) if idempotency_key is not None else None
+        if earlier is not None:
+            first, number = earlier
+            if first != request:
+                return _rule(
+                    "idempotency-key-reused",
+                    "This idempotency key was already used for a different order.",
+                    Category.INVALID_VALUE,
+                )
+            return self._ledger.orders[number]
+        order = self._process_order(request)
+        if idempotency_key is not None and not isinstance(order, Rejection):
+            self._ledger.retries[idempotency_key] = (request, order.number)
+        return order
 
     @atomic
     def create_order_async(self, request: OrderRequest) -> AsyncJob | Rejection:
@@ -141,6 +158,16 @@ class OrderOps(WriteOffOps):
         if processing.write_off and processing.collect_payment:
             return _rule(
                 "write-off-with-payment", "To write off unpaid invoices, collectPayment must be false."
+            )
+        return self._unstated_refusal(processing)
+
+    def _unstated_refusal(self, processing: Processing) -> Rejection | None:
+        """Rule (SHOULD): a write-off order states the options the document marks as required."""
+        if processing.write_off and processing.unstated:
+            return _rule(
+                "write-off-options-unstated",
+                "To write off unpaid invoices, the order must give " + ", ".join(sorted(processing.unstated)),
+                Category.MISSING_FIELD,
             )
         return None
 

@@ -134,6 +134,7 @@ class WriteOffOps(BillRunOps, DocumentOps):
             id=self._ledger.new_id("credit_memo"),
             number=self._ledger.new_number("credit_memo"),
             account_number=invoice.account_number,
+            currency=invoice.currency,
             memo_date=processing.document_date or self._today(),
             items=tuple(items),
             reason_code=WRITE_OFF_REASON,

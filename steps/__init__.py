@@ -16,6 +16,7 @@ PLUGINS = [
     "steps.credit_memos",
     "steps.subscriptions",
     "steps.orders",
+    "steps.order_results",
 ]
 
 __all__ = ["PLUGINS"]

@@ -26,6 +26,12 @@ def _(target: Target, name: str, plan: str, start: date) -> None:
     arranged(target.subscribe(name, plan, start))
 
 
+@given(step('the customer "{name}" pays in {currency:Currency} and subscribes to "{plan}" from {start:Date}'))
+def _(target: Target, name: str, currency: str, plan: str, start: date) -> None:
+    arranged(target.create_account(name, currency))
+    arranged(target.subscribe(name, plan, start))
+
+
 @given(step('the customer "{name}" has nothing to bill'))
 def _(target: Target, name: str) -> None:
     _ensure_account(target, name)

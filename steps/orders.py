@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
-from pytest_bdd import then, when
+from pytest_bdd import given, then, when
 
 from steps.parsing import money, step
 from steps.support import accepted, arranged, business_refusal
-from steps.targets import BillRunView, CancellationOrder, Money, OrderView, Outcome, Target, WriteOffView
+from steps.targets import (
+    PROCESSING_OPTIONS,
+    BillRunView,
+    CancellationOrder,
+    Money,
+    OrderView,
+    Outcome,
+    Target,
+    WriteOffView,
+)
 
 __all__: list[str] = []
 
@@ -18,6 +28,23 @@ _POLICIES = {
     "at the end of the current term": "EndOfCurrentTerm",
     "at the end of the last invoiced period": "EndOfLastInvoicePeriod",
 }
+
+
+#: How a scenario names a processing option the order leaves out.
+_UNSTATED = {
+    "whether to bill a final invoice": "final invoice",
+    "whether to collect a payment": "payment collection",
+    "the document date": "document date",
+    "the target date": "target date",
+}
+assert set(_UNSTATED.values()) == set(PROCESSING_OPTIONS)
+
+
+def _cancellation(name: str, plan: str, when: str) -> CancellationOrder:
+    """A write-off cancellation taking effect ``when`` ("as of <date>", or a policy's words)."""
+    if when.startswith("as of "):
+        return CancellationOrder(name, plan, effective_date=date.fromisoformat(when.removeprefix("as of ")))
+    return CancellationOrder(name, plan, policy=_POLICIES[when])
 
 
 def _order(outcome: Outcome[OrderView]) -> OrderView:
@@ -41,10 +68,7 @@ def _write_off_of(target: Target, order: OrderView, day: date, name: str | None 
     target_fixture="order",
 )
 def _(target: Target, name: str, plan: str, when: str) -> Outcome[OrderView]:
-    if when.startswith("as of "):
-        effective = date.fromisoformat(when.removeprefix("as of "))
-        return target.cancel_subscription(CancellationOrder(name, plan, effective_date=effective))
-    return target.cancel_subscription(CancellationOrder(name, plan, policy=_POLICIES[when]))
+    return target.cancel_subscription(_cancellation(name, plan, when))
 
 
 @when(
@@ -73,24 +97,48 @@ def _(target: Target, name: str, plan: str, day: date, code: str) -> Outcome[Ord
 
 
 @when(
-    step('"{name}" cancels the "{plan}" subscription as of {day:Date} without writing off unpaid invoices'),
+    step('"{name}" cancels the "{plan}" subscription {when:When} without writing off unpaid invoices'),
+    target_fixture="order",
+)
+def _(target: Target, name: str, plan: str, when: str) -> Outcome[OrderView]:
+    return target.cancel_subscription(replace(_cancellation(name, plan, when), write_off=False))
+
+
+@given(
+    step('"{name}" has canceled the "{plan}" subscription as of {day:Date}, writing off unpaid invoices'),
     target_fixture="order",
 )
 def _(target: Target, name: str, plan: str, day: date) -> Outcome[OrderView]:
-    return target.cancel_subscription(CancellationOrder(name, plan, effective_date=day, write_off=False))
+    return arranged(target.cancel_subscription(CancellationOrder(name, plan, effective_date=day)))
+
+
+@when(
+    step(
+        '"{name}" cancels the "{plan}" subscription as of {day:Date} and writes off unpaid invoices, without '
+        "stating {option}"
+    ),
+    target_fixture="order",
+)
+def _(target: Target, name: str, plan: str, day: date, option: str) -> Outcome[OrderView]:
+    unstated = frozenset({_UNSTATED[option]})
+    return target.cancel_subscription(CancellationOrder(name, plan, effective_date=day, unstated=unstated))
 
 
 @when(
     step(
         '"{name}" cancels the "{plan}" subscription as of {day:Date} and writes off unpaid invoices, noting '
-        '"{value}" in the order field "{field}"'
+        '"{value}" in the {owner:FieldOwner} field "{field}"'
     ),
     target_fixture="order",
 )
-def _(target: Target, name: str, plan: str, day: date, value: str, field: str) -> Outcome[OrderView]:
-    return target.cancel_subscription(
-        CancellationOrder(name, plan, effective_date=day, order_custom_fields={field: value})
-    )
+def _(
+    target: Target, name: str, plan: str, day: date, value: str, owner: str, field: str
+) -> Outcome[OrderView]:
+    fields = {field: value}
+    order = CancellationOrder(name, plan, effective_date=day)
+    if owner == "order":
+        return target.cancel_subscription(replace(order, order_custom_fields=fields))
+    return target.cancel_subscription(replace(order, action_custom_fields=fields))
 
 
 @when(step('"{name}" cancels the "{plan}" subscription with these options:'), target_fixture="order")

@@ -37,6 +37,10 @@ def money(text: str) -> Money:
 TYPES: dict[str, Callable[[str], object]] = {
     "Date": _Type(r"\d{4}-\d{2}-\d{2}", date.fromisoformat),
     "Money": _Type(r"-?\d+\.\d{2} [A-Z]{3}", money),
+    "Currency": _Type(r"[A-Z]{3}", str),
+    "FieldOwner": _Type(r"order|cancellation", str),
+    "InvoiceCount": _Type(r"no invoice|one invoice", str),
+    "MemoCount": _Type(r"no credit memo|one credit memo", str),
     "Switch": _Type(r"enabled|disabled", lambda text: text == "enabled"),
     "Feature": _Type(r"Orders|Workflow", str.lower),
     "YesNo": _Type(r"yes|no", lambda text: text == "yes"),

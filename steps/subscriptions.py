@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from pytest_bdd import given, then
+from pytest_bdd import given, then, when
 
 from steps.parsing import step
 from steps.support import accepted, arranged, invoice_dated, invoice_of
-from steps.targets import BillRunView, Money, Target
+from steps.targets import BillRunView, Money, Outcome, PaymentView, Target
 
 __all__: list[str] = []
 
@@ -35,6 +35,14 @@ def _(target: Target, name: str, amount: Money, day: date) -> None:
 @given(step('"{name}" has paid {amount:Money} of the invoice dated {day:Date}'))
 def _(target: Target, name: str, amount: Money, day: date) -> None:
     arranged(target.collect_payment(invoice_dated(target, name, day).number, amount))
+
+
+@when(
+    step('a payment of {amount:Money} is collected on the invoice of "{name}" dated {day:Date}'),
+    target_fixture="payment",
+)
+def _(target: Target, amount: Money, name: str, day: date) -> Outcome[PaymentView]:
+    return target.collect_payment(invoice_dated(target, name, day).number, amount)
 
 
 @then(step('the "{plan}" subscription of "{name}" is still active'))
@@ -69,3 +77,10 @@ def _(target: Target, bill_run: BillRunView, amount: Money, name: str) -> None:
     account = target.account_id(name)
     memos = [m for m in arranged(target.bill_run_credit_memos(bill_run.id)) if m.account_id == account]
     assert [m.amount for m in memos] == [amount], f"the bill run produced these credit memos: {memos}"
+
+
+@then(step('the bill run produced an invoice of {amount:Money} for "{name}"'))
+def _(target: Target, bill_run: BillRunView, amount: Money, name: str) -> None:
+    account = target.account_id(name)
+    invoices = [i for i in arranged(target.bill_run_invoices(bill_run.id)) if i.account_id == account]
+    assert [i.amount for i in invoices] == [amount], f"the bill run produced these invoices: {invoices}"

@@ -22,7 +22,7 @@ class RefusesEverySubscription(Billing):
     ) -> Subscription | Rejection:
         return Rejection("subscription-refused", Category.RULE_RESTRICTION, "This tenant sells nothing.")
 
-    def create_order(self, request: OrderRequest) -> Order | Rejection:
+    def create_order(self, request: OrderRequest, *, idempotency_key: str | None = None) -> Order | Rejection:
         return Rejection("order-refused", Category.RULE_RESTRICTION, "This tenant takes no orders.")
 
 

@@ -52,3 +52,11 @@ Feature: The final invoice of a cancellation, and what is written off with it
         | 2026-03-01    | 30.00 USD | Success | yes         |
         | 2026-04-01    | 30.00 USD | Success | yes         |
       And the bill run produced a credit memo of 15.00 USD for "Acme"
+
+    Example: The days used but not yet billed come with the next bill run
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-04-16 and writes off unpaid invoices
+      And a bill run for "Acme" completes with target date 2026-05-01
+      Then the order reports these write-offs:
+        | invoice dated | amount    | status  | credit memo |
+        | 2026-03-01    | 30.00 USD | Success | yes         |
+      And the bill run produced an invoice of 15.00 USD for "Acme"

@@ -131,3 +131,23 @@ Feature: When unpaid invoices can be written off while canceling a subscription
         | write off       | no         |
       Then the order is completed
       And the final invoice of the order has a balance of 0.00 USD
+
+  @WO-OPTIONS-STATED @should
+  Rule: An order that writes off unpaid invoices states whether to bill and collect, and the document and target dates
+    Source: "Cancel subscriptions and write off all unpaid invoices", "... using the REST API" (the table of processing options)
+    Decision (SHOULD): the document marks these options as required for a write-off, while Zuora's
+    published API models leave them optional. The kit expects an order without one of them to be
+    refused with nothing changed, and only warns when a target fills in a default instead.
+
+    Scenario Outline: The order does not state <option>
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices, without stating <option>
+      Then the order is refused
+      And the "Basic Monthly" subscription of "Acme" is still active
+      And the invoice of "Acme" dated 2026-03-01 still has a balance of 30.00 USD
+
+      Examples:
+        | option                           |
+        | whether to bill a final invoice  |
+        | whether to collect a payment     |
+        | the document date                |
+        | the target date                  |

@@ -33,6 +33,46 @@ Feature: Writing off the unpaid invoices of a canceled subscription
         | invoice dated | amount    | status  | credit memo |
         | 2026-04-01    | 30.00 USD | Success | yes         |
 
+  @WO-ONLY-THIS-SUBSCRIPTION
+  Rule: Only the invoices of the canceled subscription are written off; the customer's other subscriptions and other customers keep their balances
+    Source: "Cancel subscriptions and write off all unpaid invoices", introduction (the invoices of the subscription being canceled)
+
+    Example: The customer's other subscription is invoiced on its own
+      Given the customer "Acme" subscribes to "Pro Monthly" from 2026-03-15
+      And "Acme" has been issued an invoice of 30.00 USD on 2026-03-01
+      And "Acme" has been issued an invoice of 100.00 USD on 2026-03-15
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices
+      Then the order reports these write-offs:
+        | invoice dated | amount    | status  | credit memo |
+        | 2026-03-01    | 30.00 USD | Success | yes         |
+      And the invoice of "Acme" dated 2026-03-15 still has a balance of 100.00 USD
+
+    Example: Another customer's unpaid invoice
+      Given the customer "Globex" subscribes to "Basic Monthly" from 2026-03-01
+      And "Acme" has been issued an invoice of 30.00 USD on 2026-03-01
+      And "Globex" has been issued an invoice of 30.00 USD on 2026-03-01
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices
+      Then the invoice of "Globex" dated 2026-03-01 still has a balance of 30.00 USD
+      And "Globex" has no write-off credit memo
+
+  @WO-WRITTEN-OFF-NOT-PAYABLE
+  Rule: A written-off invoice takes no further payment
+    Source: "Cancel subscriptions and write off all unpaid invoices", introduction (writing off stops the customer from paying further)
+    Decision (MUST): the payment is refused by a business rule (Zuora refuses a payment larger
+    than the invoice's balance), and the invoice keeps a balance of zero.
+
+    Scenario Outline: A payment of <paid> after the write-off
+      Given "Acme" has been issued an invoice of 30.00 USD on 2026-03-01
+      And "Acme" has canceled the "Basic Monthly" subscription as of 2026-03-16, writing off unpaid invoices
+      When a payment of <paid> is collected on the invoice of "Acme" dated 2026-03-01
+      Then the payment is refused because a business rule forbids it
+      And the invoice of "Acme" dated 2026-03-01 has a balance of 0.00 USD
+
+      Examples:
+        | paid      |
+        | 30.00 USD |
+        | 0.01 USD  |
+
   @WO-PARTLY-PAID
   Rule: A partly paid invoice has only its remaining balance written off
     Source: "Cancel subscriptions and write off all unpaid invoices", introduction

@@ -191,6 +191,7 @@ def _mount(
             payload,
             {name: request.query_params.getlist(name) for name in request.query_params},
             request.headers.get("zuora-version"),
+            request.headers.get("idempotency-key"),
         )
         reply = route.handle(call)
         if zuora_strict:

@@ -22,6 +22,7 @@ class Call:
     body: object
     query: Mapping[str, list[str]]
     zuora_version: str | None
+    idempotency_key: str | None = None
 
     @property
     def filters(self) -> list[str]:
@@ -87,7 +88,9 @@ ROUTES: tuple[Route, ...] = (
         "POST",
         "/v1/orders",
         "Create an order",
-        lambda c: api.create_order(c.billing, c.body, zuora_version=c.zuora_version),
+        lambda c: api.create_order(
+            c.billing, c.body, zuora_version=c.zuora_version, idempotency_key=c.idempotency_key
+        ),
         "create-order-request",
         answer="create-order-response",
         refused_as_answered=True,

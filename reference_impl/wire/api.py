@@ -52,6 +52,15 @@ __all__ = [
 ]
 
 C = TypeVar("C", bound=Contracted)
+#: The processing options an order leaves out when it has no ``processingOptions`` at all.
+UNSTATED_WHEN_ABSENT = (
+    "runBilling",
+    "collectPayment",
+    "billingOptions.documentDate",
+    "billingOptions.targetDate",
+)
+#: Zuora's limit on the ``Idempotency-Key`` header.
+MAX_IDEMPOTENCY_KEY = 255
 
 _CATEGORY_OF_ERROR = {"extra_forbidden": Category.UNKNOWN_FIELD, "missing": Category.MISSING_FIELD}
 
@@ -203,7 +212,7 @@ def _action(action: CreateOrderAction) -> OrderAction:
 
 def _processing(options: Any) -> Processing:  # noqa: ANN401 - either kind of processing options
     if options is None:
-        return Processing()
+        return Processing(unstated=frozenset(UNSTATED_WHEN_ABSENT))
     billing = options.billing_options
     finance = None
     if isinstance(options, ProcessingOptions) and options.write_off_behavior is not None:
@@ -215,7 +224,14 @@ def _processing(options: Any) -> Processing:  # noqa: ANN401 - either kind of pr
                 info.recognized_revenue_accounting_code,
                 info.revenue_recognition_rule_name,
             )
+    stated = {
+        "runBilling": options.run_billing,
+        "collectPayment": options.collect_payment,
+        "billingOptions.documentDate": billing.document_date if billing else None,
+        "billingOptions.targetDate": billing.target_date if billing else None,
+    }
     return Processing(
+        unstated=frozenset(name for name, value in stated.items() if value is None),
         run_billing=bool(options.run_billing),
         collect_payment=bool(options.collect_payment),
         write_off=bool(getattr(options, "write_off", False)),
@@ -244,15 +260,21 @@ def _command(request: CreateOrderRequest | CreateOrderAsyncRequest) -> OrderRequ
     )
 
 
-def create_order(billing: Billing, body: object, *, zuora_version: str | None = None) -> Reply:
-    """``POST /v1/orders``."""
+def create_order(
+    billing: Billing, body: object, *, zuora_version: str | None = None, idempotency_key: str | None = None
+) -> Reply:
+    """``POST /v1/orders``; with an ``Idempotency-Key``, a retry gets the first order back."""
     request = parse(_models(billing).order, body, "order")
     if isinstance(request, Reply):
         return request
     fault = _order_fault(request)
+    if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
+        fault = Rejection(
+            "order-idempotency-key", Category.INVALID_VALUE, "An Idempotency-Key has 1 to 255 characters."
+        )
     if fault is not None:
         return refusal(fault, 200)
-    order = billing.create_order(_command(request))
+    order = billing.create_order(_command(request), idempotency_key=idempotency_key)
     if isinstance(order, Rejection):
         return refusal(order, 404 if order.category is Category.NOT_FOUND else 200)
     style = response_style(zuora_version)

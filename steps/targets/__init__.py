@@ -25,6 +25,7 @@ from steps.targets.errors import (
     TransportError,
 )
 from steps.targets.protocol import (
+    PROCESSING_OPTIONS,
     BillRunView,
     CancellationOrder,
     CancelView,
@@ -46,6 +47,7 @@ from steps.targets.protocol import (
 
 __all__ = [
     "DEFAULT_TARGET",
+    "PROCESSING_OPTIONS",
     "ArrangementError",
     "AuthenticationError",
     "BillRunView",

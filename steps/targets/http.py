@@ -297,6 +297,8 @@ class HttpTarget(BillingOverHttp):
         # marked as deliberate in the evidence.
         broken = violations(stem, loads(dumps(payload)))
         deliberate = f"the scenario's negative case: {broken[0]}" if broken else None
+        if order.idempotency_key is not None and not self.profile.capabilities.idempotency_keys:
+            raise NotApplicableError("the target does not take idempotency keys (its profile says so)")
         if not order.asynchronous:
             status, body = self.client.call(
                 "create order",
@@ -306,6 +308,7 @@ class HttpTarget(BillingOverHttp):
                 request_schema=stem,
                 response_schema="create-order-response",
                 deliberate=deliberate,
+                headers=None if order.idempotency_key is None else {"Idempotency-Key": order.idempotency_key},
             )
             return self._outcome("create order", status, body, lambda f: views.order_view(f, currency))
         status, body = self.client.call(
@@ -356,11 +359,20 @@ class HttpTarget(BillingOverHttp):
         def view(b: views.Fields) -> OrderView:
             found = views.Fields("get order", b.need("order"), "$.order")
             subs = tuple(s.text("subscriptionNumber") for s in found.items("subscriptions"))
+            cancellations = [
+                action
+                for s in found.items("subscriptions")
+                for action in s.items("orderActions")
+                if action.get("type") == "CancelSubscription"
+            ]
             return OrderView(
                 found.text("orderNumber"),
                 found.text("status"),
                 subs,
                 custom_fields=dict(found.get("customFields") or {}),
+                action_custom_fields={
+                    k: v for action in cancellations for k, v in (action.get("customFields") or {}).items()
+                },
             )
 
         return self._outcome("get order", status, body, view)

@@ -79,14 +79,14 @@ class InProcessTarget:
 
     # domain values as views ---------------------------------------------------------------------
 
-    def _account(self, number: str) -> tuple[str, str]:
-        """The id and currency of the account numbered ``number``."""
+    def _account_id(self, number: str) -> str:
+        """The id of the account numbered ``number``."""
         account = self._billing.account(number)
         assert not isinstance(account, Rejection), account
-        return account.id, account.currency
+        return account.id
 
     def _invoice(self, invoice: Invoice) -> InvoiceView:
-        account_id, currency = self._account(invoice.account_number)
+        account_id, currency = self._account_id(invoice.account_number), invoice.currency
         return InvoiceView(
             invoice.number,
             account_id,
@@ -97,7 +97,7 @@ class InProcessTarget:
         )
 
     def _credit_memo(self, memo: CreditMemo) -> CreditMemoView:
-        account_id, currency = self._account(memo.account_number)
+        account_id, currency = self._account_id(memo.account_number), memo.currency
         items = tuple(
             MemoItemView(
                 item.amount,
@@ -165,10 +165,12 @@ class InProcessTarget:
         return self._accounts[name]
 
     def account_id(self, name: str) -> str:
-        return self._account(self.account_number(name))[0]
+        return self._account_id(self.account_number(name))
 
     def account_currency(self, name: str) -> str:
-        return self._account(self.account_number(name))[1]
+        account = self._billing.account(self.account_number(name))
+        assert not isinstance(account, Rejection), account
+        return account.currency
 
     def close_account(self, name: str) -> Outcome[None]:
         closed = self._billing.close_account(self.account_number(name))
@@ -210,7 +212,7 @@ class InProcessTarget:
             self._clock.now().date(),
         )
         if not order.asynchronous:
-            reply = api.create_order(self._billing, payload)
+            reply = api.create_order(self._billing, payload, idempotency_key=order.idempotency_key)
             return (
                 self._order_view("create order", reply.body, order.customer)
                 if reply.body.get("success")
@@ -235,6 +237,12 @@ class InProcessTarget:
             found.invoice_numbers,
             found.credit_memo_numbers,
             custom_fields=dict(found.custom_fields),
+            action_custom_fields={
+                name: value
+                for (kind, _), fields in zip(found.actions, found.action_custom_fields, strict=False)
+                if kind == "CancelSubscription"
+                for name, value in fields.items()
+            },
         )
 
     # bill runs ---------------------------------------------------------------------------------

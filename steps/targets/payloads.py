@@ -9,6 +9,14 @@ from steps.targets.protocol import CancellationOrder
 
 __all__ = ["cancellation_payload", "subscription_payload"]
 
+#: Zuora's processing option -> its business name in :data:`PROCESSING_OPTIONS`.
+_WIRE = {
+    "runBilling": "final invoice",
+    "collectPayment": "payment collection",
+    "documentDate": "document date",
+    "targetDate": "target date",
+}
+
 
 def _triggers(day: date) -> list[dict[str, str]]:
     return [
@@ -49,11 +57,15 @@ def cancellation_payload(
     cancel: dict[str, Any] = {"cancellationPolicy": order.policy}
     if order.policy == "SpecificDate":
         cancel["cancellationEffectiveDate"] = effective.isoformat()
+    dates = {"documentDate": effective.isoformat(), "targetDate": effective.isoformat()}
     processing: dict[str, Any] = {
         "runBilling": order.final_invoice,
         "collectPayment": order.collect_payment,
-        "billingOptions": {"documentDate": effective.isoformat(), "targetDate": effective.isoformat()},
+        "billingOptions": {name: day for name, day in dates.items() if _WIRE[name] not in order.unstated},
     }
+    for name in ("runBilling", "collectPayment"):
+        if _WIRE[name] in order.unstated:
+            del processing[name]
     if order.write_off:
         processing["writeOff"] = True
         if order.finance is not None:

@@ -16,6 +16,7 @@ A profile is a TOML file::
     [capabilities]                     # what the target offers beyond Zuora's public API
     control_api = false                # reset, clock, feature switches, pause/resume, ...
     scheduled_bill_runs = true
+    idempotency_keys = true            # Zuora's Idempotency-Key on "Create an order"
 
     [features]                         # the tenant features it runs with (without control_api)
     invoice_settlement = true
@@ -91,6 +92,8 @@ def run_started() -> float:
 class Capabilities:
     control_api: bool = False
     scheduled_bill_runs: bool = True
+    #: Zuora's ``Idempotency-Key`` on "Create an order": a retry gets the first answer back.
+    idempotency_keys: bool = True
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,7 @@ def load_profile(path: Path | None, base_url: str) -> Profile:
         capabilities=Capabilities(
             read.flag("capabilities", "control_api", default=False),
             read.flag("capabilities", "scheduled_bill_runs", default=True),
+            idempotency_keys=read.flag("capabilities", "idempotency_keys", default=True),
         ),
         features=TenantFeatures(
             read.flag("features", "invoice_settlement", default=True),

@@ -16,6 +16,7 @@ from enum import Enum
 from typing import Protocol, TypeAlias, TypeVar, runtime_checkable
 
 __all__ = [
+    "PROCESSING_OPTIONS",
     "BillRunView",
     "CancelView",
     "CancellationOrder",
@@ -151,7 +152,9 @@ class CancellationOrder:
     """An order that cancels one subscription of a customer, with its processing options.
 
     ``final_invoice`` is Zuora's ``runBilling`` (billed through the effective date);
-    ``finance`` uses the wire names of ``writeOffBehavior.financeInformation``.
+    ``finance`` uses the wire names of ``writeOffBehavior.financeInformation``; ``unstated``
+    names processing options the order leaves out (of :data:`PROCESSING_OPTIONS`); an order
+    with an ``idempotency_key`` may be sent again as a retry of the same request.
     """
 
     customer: str
@@ -165,6 +168,12 @@ class CancellationOrder:
     finance: Mapping[str, str] | None = None
     order_custom_fields: Mapping[str, str] = field(default_factory=dict)
     action_custom_fields: Mapping[str, str] = field(default_factory=dict)
+    unstated: frozenset[str] = frozenset()
+    idempotency_key: str | None = None
+
+
+#: The processing options a write-off order states, by their business names.
+PROCESSING_OPTIONS = ("final invoice", "payment collection", "document date", "target date")
 
 
 @dataclass(frozen=True)
@@ -190,6 +199,8 @@ class OrderView:
     credit_memo_numbers: tuple[str, ...] = ()
     write_offs: tuple[WriteOffView, ...] | None = None
     custom_fields: Mapping[str, object] = field(default_factory=dict)
+    #: the custom fields of its cancellation order action (known when the order is looked up)
+    action_custom_fields: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,7 @@ and returns the decoded body of a response that fits its schema, or raises the h
 that says what went wrong: :class:`TransportError` (unreachable, timed out, rate-limited past
 the retries), :class:`AuthenticationError` (401/403), :class:`ProtocolError` (5xx, not JSON, a
 body that breaks its schema, naming the field). A business refusal is not an error: the caller
-gets the error envelope, whether it came with HTTP 200 (``success: false``) or 4xx.
-Credentials never appear in a message.
+gets the error envelope (HTTP 200 with ``success: false``, or 4xx). Secrets never appear.
 
 Hostile or dying targets are cut short. An exchange has an overall deadline (the profile's
 ``exchange_seconds``) that bytes trickling in do not extend: a watchdog timer shuts its socket
@@ -50,6 +49,8 @@ MAX_RATE_LIMIT_RETRIES = 3
 MAX_RETRY_AFTER_SECONDS = 10.0
 MAX_CONSECUTIVE_FAILURES = 3
 _CHUNK = 65536
+#: Headers an operation adds to its request (Zuora's ``Idempotency-Key``).
+Headers = dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -242,14 +243,15 @@ class HttpClient:
         anchor: str | None = None,
         params: dict[str, Any] | None = None,
         deliberate: str | None = None,
+        headers: Headers | None = None,
     ) -> tuple[int, Any]:
-        """One exchange. ``deliberate`` names why the body is sent unchecked (a negative case)."""
+        """One exchange; ``deliberate`` names why the body goes unchecked (a negative case)."""
         if request_schema is not None and body is not None and deliberate is None:
             found = violations(request_schema, json.loads(dumps(body)))
             if found:
                 raise ProtocolError(operation, f"the kit built an invalid request: {found[0]}", found[0].path)
         url = self.profile.base_url + path
-        reply = self._send(operation, method, url, body, params)
+        reply = self._send(operation, method, url, body, params, headers or {})
         try:
             decoded = loads(reply.content) if reply.content else {}
         except (ValueError, UnicodeDecodeError):
@@ -267,9 +269,9 @@ class HttpClient:
         return reply.status, decoded
 
     def _send(
-        self, operation: str, method: str, url: str, body: object, params: dict[str, Any] | None
+        self, operation: str, method: str, url: str, body: object, params: dict[str, Any] | None, own: Headers
     ) -> _Answer:
-        headers = {"Accept": "application/json", **self.headers, **self._authorization()}
+        headers = {"Accept": "application/json", **self.headers, **own, **self._authorization()}
         data = None
         if body is not None:
             headers["Content-Type"] = "application/json"

@@ -8,17 +8,18 @@ suite against every variant and checks that exactly the rule in ``breaks`` (plus
 
 from __future__ import annotations
 
-from tests.known_bad import bill_runs, orders
+from tests.known_bad import bill_runs, orders, write_offs
 from tests.known_bad.base import KnownBad
 
 KNOWN_BAD: tuple[type[KnownBad], ...] = tuple(
     value
-    for module in (bill_runs, orders)
+    for module in (bill_runs, orders, write_offs)
     for value in vars(module).values()
     if isinstance(value, type)
     and issubclass(value, KnownBad)
     and value is not KnownBad
     and value.__module__ == module.__name__
+    and not value.__name__.startswith("_")
 )
 globals().update({variant.__name__: variant for variant in KNOWN_BAD})
 

@@ -210,13 +210,13 @@ class WritesOffUnasked(KnownBad):
 
     breaks = "WO-ONLY-WHEN-ASKED"
 
-    def create_order(self, request: OrderRequest) -> Order | Rejection:
+    def create_order(self, request: OrderRequest, *, idempotency_key: str | None = None) -> Order | Rejection:
         cancels = any(
             a.kind == "CancelSubscription" for change in request.subscriptions for a in change.actions
         )
         if cancels and not request.processing.collect_payment:
             request = replace(request, processing=replace(request.processing, write_off=True))
-        return super().create_order(request)
+        return super().create_order(request, idempotency_key=idempotency_key)
 
 
 class UndoesTheCancellationWhenAWriteOffFails(KnownBad):

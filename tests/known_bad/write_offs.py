@@ -1,0 +1,170 @@
+"""Known-bad variants for the deeper rules of a cancellation with write-off: its scope, its
+amounts, its currency, what it leaves behind and how it takes a retry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from reference_impl import Account, CreditMemo, Invoice, Rejection
+from reference_impl.document import DocumentItem
+from reference_impl.money import money
+from reference_impl.order import CancellationPolicy, Order, OrderRequest, Processing, WriteOff
+from tests.known_bad.base import KnownBad
+
+_UNUSED = "(unused)"
+
+
+class WritesOffTheWholeAccount(KnownBad):
+    """Writes off every unpaid invoice of the account, whichever subscription it bills."""
+
+    breaks = "WO-ONLY-THIS-SUBSCRIPTION"
+    also_breaks = frozenset({"WO-FAILURE-REPORTED"})  # the shared invoice is then written off whole
+
+    def _write_off_unpaid(
+        self, account: Account, canceled: set[str], final: Invoice | CreditMemo | None, processing: Processing
+    ) -> tuple[WriteOff, ...]:
+        every = {s.number for s in self._ledger.subscriptions.values() if s.account_number == account.number}
+        return super()._write_off_unpaid(account, every, final, processing)
+
+
+def _whole_units(item: DocumentItem) -> DocumentItem:
+    return replace(item, amount=item.amount.quantize(Decimal(1)))
+
+
+def _one_day_short(item: DocumentItem) -> DocumentItem:
+    days = (item.service_end - item.service_start).days
+    return replace(item, amount=money(item.amount * (days - 1) / days))
+
+
+def _reworked(
+    items: list[DocumentItem], rework: Callable[[DocumentItem], DocumentItem]
+) -> list[DocumentItem]:
+    """``items`` with each credit for unused service reworked."""
+    return [rework(i) if i.charge_name.endswith(_UNUSED) else i for i in items]
+
+
+class RoundsProrationToWholeUnits(KnownBad):
+    """Credits the unused part of a month rounded to whole units of the currency."""
+
+    breaks = "WO-PRORATED-BY-DAY"
+
+    def _due_items(
+        self, account: Account, target_date: date, subscriptions: set[str] | None = None
+    ) -> list[DocumentItem]:
+        return _reworked(super()._due_items(account, target_date, subscriptions), _whole_units)
+
+
+class CreditsOneUnusedDayTooFew(KnownBad):
+    """Counts the effective date as a day in service, so one unused day goes uncredited."""
+
+    breaks = "WO-PRORATED-BY-DAY"
+    also_breaks = frozenset({"WO-FINAL-CREDIT-MEMO-FIRST", "WO-NO-FINAL-INVOICE", "WO-ACCOUNT-CURRENCY"})
+
+    def _due_items(
+        self, account: Account, target_date: date, subscriptions: set[str] | None = None
+    ) -> list[DocumentItem]:
+        return _reworked(super()._due_items(account, target_date, subscriptions), _one_day_short)
+
+
+class WritesOffInTheDefaultCurrency(KnownBad):
+    """Issues every write-off credit memo in US dollars, whatever the account pays in."""
+
+    breaks = "WO-ACCOUNT-CURRENCY"
+
+    def _write_off(
+        self, invoice: Invoice, processing: Processing, only: set[str] | None = None
+    ) -> CreditMemo:
+        memo = replace(super()._write_off(invoice, processing, only), currency="USD")
+        self._ledger.credit_memos[memo.number] = memo
+        return memo
+
+
+class AcceptsPaymentsOnWrittenOffInvoices(KnownBad):
+    """Lets a written-off invoice take payments beyond its balance, as if the write-off were undone."""
+
+    breaks = "WO-WRITTEN-OFF-NOT-PAYABLE"
+
+    def _payment_refusal(self, invoice: Invoice, amount: Decimal) -> Rejection | None:
+        written_off = any(
+            m.referred_invoice_number == invoice.number for m in self._ledger.credit_memos.values()
+        )
+        return None if written_off else super()._payment_refusal(invoice, amount)
+
+
+class FillsInUnstatedWriteOffOptions(KnownBad):
+    """Takes a write-off order that leaves out the options the document marks as required."""
+
+    breaks = "WO-OPTIONS-STATED"
+    should_only = True
+
+    def _unstated_refusal(self, processing: Processing) -> Rejection | None:
+        return None
+
+
+class _RewritesOrders(KnownBad):
+    """A variant that changes the order it has just processed, as stored and as answered."""
+
+    def _rewrite(self, order: Order) -> Order:
+        raise NotImplementedError
+
+    def create_order(self, request: OrderRequest, *, idempotency_key: str | None = None) -> Order | Rejection:
+        order = super().create_order(request, idempotency_key=idempotency_key)
+        if isinstance(order, Rejection):
+            return order
+        order = self._rewrite(order)
+        self._ledger.orders[order.number] = order
+        return order
+
+
+class DropsCancellationCustomFields(_RewritesOrders):
+    """Keeps the order's custom fields but forgets those of its order actions."""
+
+    breaks = "WO-CUSTOM-FIELDS-KEPT"
+
+    def _rewrite(self, order: Order) -> Order:
+        return replace(order, action_custom_fields=())
+
+
+class LeavesTheFinalDocumentOutOfTheResult(_RewritesOrders):
+    """Generates the final invoice or credit memo but does not name it in the order's answer."""
+
+    breaks = "WO-RESULT-NAMES-DOCUMENTS"
+    also_breaks = frozenset(
+        {
+            "WO-FINAL-CREDIT-MEMO-FIRST",
+            "WO-FINAL-INVOICE-WRITTEN-OFF",
+            "WO-FINANCE-INFORMATION",
+            "WO-COLLECT-NEEDS-BILLING",
+            "WO-PRORATED-BY-DAY",
+            "WO-ACCOUNT-CURRENCY",
+        }
+    )
+
+    def _rewrite(self, order: Order) -> Order:
+        return replace(order, invoice_numbers=(), credit_memo_numbers=())
+
+
+class WritesOffOnlyOnSpecificDates(KnownBad):
+    """Drops the write-off when the cancellation follows a policy instead of a given date."""
+
+    breaks = "WO-ANY-POLICY"
+
+    def create_order(self, request: OrderRequest, *, idempotency_key: str | None = None) -> Order | Rejection:
+        policies = {
+            a.policy for change in request.subscriptions for a in change.actions if a.policy is not None
+        }
+        if policies - {CancellationPolicy.SPECIFIC_DATE}:
+            request = replace(request, processing=replace(request.processing, write_off=False))
+        return super().create_order(request, idempotency_key=idempotency_key)
+
+
+class IgnoresIdempotencyKeys(KnownBad):
+    """Processes a retried order again, as a new order."""
+
+    breaks = "WO-IDEMPOTENT-RETRY"
+
+    def create_order(self, request: OrderRequest, *, idempotency_key: str | None = None) -> Order | Rejection:
+        return super().create_order(request)
