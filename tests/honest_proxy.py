@@ -62,8 +62,15 @@ __all__ = [
     "running_proxy",
 ]
 
-#: Request headers passed upstream: credentials, content, version, and the scenario's tenant.
-_FORWARDED = ("authorization", "content-type", "accept", "zuora-version", "x-conformance-tenant")
+#: Request headers passed upstream: credentials, content, version, the scenario's tenant, retries.
+_FORWARDED = (
+    "authorization",
+    "content-type",
+    "accept",
+    "zuora-version",
+    "x-conformance-tenant",
+    "idempotency-key",
+)
 _MAX_UPSTREAM_PAGES = 200
 _MAX_CURSORS = 10_000
 
