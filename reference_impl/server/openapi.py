@@ -160,6 +160,16 @@ def _parameters(route: Route) -> list[dict[str, Any]]:
                 "description": "The previous page's nextPage, as it was given",
             },
         ]
+    if route.idempotent:
+        found.append(
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                "description": "A retry with the same key and body gets the first answer back.",
+            }
+        )
     found.append(_tenant_header())
     return found
 

@@ -47,7 +47,8 @@ class Route:
     """One operation. ``body`` is the schema stem of its request body, when it has one;
     ``answer`` the schema (``stem`` or ``stem#anchor``) of its success answer, sent with
     ``status``; ``refused_as_answered`` when refusals come with that status too (Zuora's create
-    order); ``conflict`` why it may answer 409, if it may. The served OpenAPI document is made
+    order); ``conflict`` why it may answer 409, if it may; ``idempotent`` when it takes an
+    ``Idempotency-Key``. The served OpenAPI document is made
     from these (:mod:`.openapi`)."""
 
     method: str
@@ -59,6 +60,7 @@ class Route:
     status: int = 200
     refused_as_answered: bool = False
     conflict: str | None = None
+    idempotent: bool = False
 
 
 ROUTES: tuple[Route, ...] = (
@@ -94,6 +96,7 @@ ROUTES: tuple[Route, ...] = (
         "create-order-request",
         answer="create-order-response",
         refused_as_answered=True,
+        idempotent=True,
     ),
     Route(
         "POST",

@@ -267,11 +267,10 @@ def create_order(
     request = parse(_models(billing).order, body, "order")
     if isinstance(request, Reply):
         return request
-    fault = _order_fault(request)
     if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
-        fault = Rejection(
-            "order-idempotency-key", Category.INVALID_VALUE, "An Idempotency-Key has 1 to 255 characters."
-        )
+        message = "An Idempotency-Key has 1 to 255 characters."
+        return refusal(Rejection("order-idempotency-key", Category.INVALID_VALUE, message), 400)
+    fault = _order_fault(request)
     if fault is not None:
         return refusal(fault, 200)
     order = billing.create_order(_command(request), idempotency_key=idempotency_key)

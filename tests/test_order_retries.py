@@ -1,0 +1,94 @@
+"""A create-order retried with Zuora's Idempotency-Key: processed once, and only for the same order."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+import requests
+
+from reference_impl import Billing, BillRun, FeatureSettings, ManualClock, Rejection
+from reference_impl.wire import api
+from steps.targets import CancellationOrder
+from steps.targets.payloads import cancellation_payload
+from tests.servers import RunningServer
+
+TODAY = date(2026, 3, 16)
+
+
+@pytest.fixture
+def billing() -> Billing:
+    """A tenant where "Acme" owes one posted invoice of its "Basic Monthly" subscription."""
+    billing = Billing(ManualClock(datetime(2026, 3, 1)))
+    billing.configure(FeatureSettings(invoice_settlement=True))
+    account = billing.create_account(name="Acme")
+    assert not isinstance(account, Rejection)
+    subscription = billing.subscribe(
+        account_number=account.number, plan_name="Basic Monthly", start_date=date(2026, 3, 1)
+    )
+    assert not isinstance(subscription, Rejection)
+    run = billing.create_bill_run(target_date=date(2026, 3, 1), account_number=account.number)
+    assert isinstance(run, BillRun)
+    billing.process_due_bill_runs()
+    assert not isinstance(billing.post_bill_run(run.id), Rejection)
+    return billing
+
+
+def _payload(billing: Billing, **changes: object) -> dict[str, object]:
+    (account,) = billing.accounts().values()
+    (subscription,) = (s for s in billing._ledger.subscriptions.values())
+    order = CancellationOrder("Acme", "Basic Monthly", effective_date=TODAY)
+    payload = cancellation_payload(order, account.number, subscription.number, TODAY)
+    payload.update(changes)
+    return payload
+
+
+def _write_off_memos(billing: Billing) -> list[str]:
+    return [m.number for m in billing.credit_memos() if m.reason_code == "Write-off"]
+
+
+def test_a_retry_gets_the_first_order_back_and_writes_off_nothing_twice(billing: Billing) -> None:
+    first = api.create_order(billing, _payload(billing), idempotency_key="k-1")
+    again = api.create_order(billing, _payload(billing), idempotency_key="k-1")
+    assert first.body["success"] is True
+    assert again.body == first.body
+    assert len(_write_off_memos(billing)) == 1
+    assert len(billing._ledger.orders) == 1
+
+
+def test_without_a_key_the_same_order_sent_twice_is_refused_the_second_time(billing: Billing) -> None:
+    """Without a key a resend is a new order: the subscription is cancelled already."""
+    assert api.create_order(billing, _payload(billing)).body["success"] is True
+    again = api.create_order(billing, _payload(billing))
+    assert again.body["success"] is False
+    assert len(_write_off_memos(billing)) == 1
+
+
+def test_the_key_of_another_order_is_refused_and_changes_nothing(billing: Billing) -> None:
+    assert api.create_order(billing, _payload(billing), idempotency_key="k-2").body["success"] is True
+    before = billing._ledger.snapshot()
+    other = api.create_order(billing, _payload(billing, description="another order"), idempotency_key="k-2")
+    assert other.body["success"] is False
+    assert str(other.body["reasons"][0]["code"]).endswith("20")
+    assert billing._ledger == before
+
+
+def test_a_refused_order_does_not_use_up_its_key(billing: Billing) -> None:
+    """Only an order that was processed is remembered: a corrected resend with the key goes through."""
+    billing.configure(FeatureSettings(invoice_settlement=False))
+    assert api.create_order(billing, _payload(billing), idempotency_key="k-3").body["success"] is False
+    billing.configure(FeatureSettings(invoice_settlement=True))
+    assert api.create_order(billing, _payload(billing), idempotency_key="k-3").body["success"] is True
+    assert len(_write_off_memos(billing)) == 1
+
+
+@pytest.mark.parametrize("key", ["", "k" * 256], ids=["empty", "256 characters"])
+def test_a_key_outside_zuoras_limits_is_refused_over_http(reference_server: RunningServer, key: str) -> None:
+    reply = requests.post(
+        reference_server.url + "/v1/orders",
+        json={"orderDate": "2026-03-01"},
+        headers={"Idempotency-Key": key},
+        timeout=10,
+    )
+    assert reply.status_code == 400
+    assert reply.json()["success"] is False
