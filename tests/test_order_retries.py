@@ -8,10 +8,10 @@ import pytest
 import requests
 
 from reference_impl import Billing, BillRun, FeatureSettings, ManualClock, Rejection
+from reference_impl.server import RunningServer
 from reference_impl.wire import api
 from steps.targets import CancellationOrder
 from steps.targets.payloads import cancellation_payload
-from tests.servers import RunningServer
 
 TODAY = date(2026, 3, 16)
 
