@@ -26,7 +26,7 @@ __all__ = [
     "rewrite",
 ]
 
-VARIATIONS = ("numbers", "reversed", "paged", "nulls", "omitted", "zuora_only", "codes")
+VARIATIONS = ("numbers", "reversed", "paged", "nulls", "omitted", "zuora_only", "codes", "memos_listed")
 ALL = "all"
 
 #: Values for string fields Zuora's answers have and the reference does not send.
@@ -153,6 +153,16 @@ def _codes(operation: str, status: int, body: Any) -> tuple[int, Any]:
     return status, body
 
 
+def _memos_listed(operation: str, body: Any) -> Any:
+    """A create-order answer that lists the write-off credit memos among ``creditMemoNumbers``
+    too (Zuora does not say whether it does)."""
+    if operation != "POST /v1/orders" or not isinstance(body, dict) or not body.get("writeOff"):
+        return body
+    written = [w.get("writeOffCreditMemoNumber") for w in body["writeOff"] if isinstance(w, dict)]
+    listed = list(body.get("creditMemoNumbers") or [])
+    return {**body, "creditMemoNumbers": listed + [n for n in written if n and n not in listed]}
+
+
 def left_out(name: str) -> bool:
     """In ``all``, whether a field without a value is left out (True) or sent as null (False)."""
     return zlib.crc32(name.encode()) % 2 == 0
@@ -167,6 +177,8 @@ def rewrite(variations: tuple[str, ...], operation: str, status: int, body: Any)
     chosen = set(VARIATIONS) if every else set(variations)
     if "codes" in chosen:
         status, body = _codes(operation, status, body)
+    if "memos_listed" in chosen:
+        body = _memos_listed(operation, body)
     model = model_of(operation, body)
     if "zuora_only" in chosen:
         body = _fill(body, model, _zuora_only)

@@ -218,3 +218,19 @@ def test_listings_come_one_record_per_page_led_on_by_next_page() -> None:
         bad = requests.get(paged.url + "/object-query/invoices", params={"cursor": "forged"}, timeout=10)
         assert bad.status_code == 400
         assert requests.get(paged.url + "/object-query/invoices?pageSize=51", timeout=10).status_code == 400
+
+
+def test_write_off_credit_memos_are_listed_among_the_order_s_credit_memos() -> None:
+    """Only a create-order answer changes, and each memo is listed once."""
+    answer = {
+        "success": True,
+        "creditMemoNumbers": ["CM1"],
+        "writeOff": [
+            {"invoiceNumber": "INV1", "status": "Success", "writeOffCreditMemoNumber": "CM2"},
+            {"invoiceNumber": "INV2", "status": "Failed"},
+        ],
+    }
+    _, body = rewrite(("memos_listed",), "POST /v1/orders", 200, answer)
+    assert body["creditMemoNumbers"] == ["CM1", "CM2"]
+    assert body["writeOff"] == answer["writeOff"]
+    assert rewrite(("memos_listed",), INVOICE, 200, _invoice()) == (200, _invoice())
