@@ -257,6 +257,8 @@ class BillRunOps(Invoicing):
         self._cancel_credit_memos(run)
         done = self._move(canceling, BillRunAction.COMPLETE_CANCELING)
         self._ledger.bill_runs[done.id] = done
+        if not cancel_once:
+            self._end_schedule(run)
         return CancelOutcome(done, self._next_after_cancel(run, cancel_once=cancel_once))
 
     def _cancel_blocker(self, run: BillRun) -> Rejection | None:
@@ -292,6 +294,15 @@ class BillRunOps(Invoicing):
         if run.status is BillRunStatus.PENDING and run.schedule is not None and cancel_once:
             return self._schedule_next(run)
         return None
+
+    def _end_schedule(self, run: BillRun) -> None:
+        """Canceling all recurrences leaves no occurrence waiting, not even the one that an
+        occurrence which already ran has queued."""
+        waiting = self.pending_occurrence(run.series) if run.series is not None else None
+        if waiting is not None and waiting.id != run.id and waiting.status is BillRunStatus.PENDING:
+            canceling = self._move(waiting, BillRunAction.START_CANCELING)
+            done = self._move(canceling, BillRunAction.COMPLETE_CANCELING)
+            self._ledger.bill_runs[done.id] = done
 
     # -- pause, resume, delete ----------------------------------------------------------------
 

@@ -123,6 +123,11 @@ def _(target: Target, bill_run: BillRunView) -> Outcome[CancelView]:
     return target.cancel_bill_run(bill_run.id, cancel_once=False)
 
 
+@when("the bill run is posted", target_fixture="posting")
+def _(target: Target, bill_run: BillRunView) -> Outcome[BillRunView]:
+    return target.post_bill_run(bill_run.id)
+
+
 @when("the bill run is deleted", target_fixture="deletion")
 def _(target: Target, bill_run: BillRunView) -> Deletion:
     invoices = target.bill_run_invoices(bill_run.id)
@@ -146,6 +151,11 @@ def _(cancellation: Outcome[CancelView]) -> None:
 @then("the cancellation is refused because a business rule forbids it")
 def _(cancellation: Outcome[CancelView]) -> None:
     refused_by_rule(cancellation, "the cancellation")
+
+
+@then("the posting is refused because a business rule forbids it")
+def _(posting: Outcome[BillRunView]) -> None:
+    refused_by_rule(posting, "the posting")
 
 
 @then(step("the bill run is still {status}"))

@@ -33,6 +33,7 @@ def _(target: Target, day: date) -> None:
     target.set_today(day)
 
 
+@given(step("time has passed until the end of {day:Date}"))
 @when(step("time passes until the end of {day:Date}"))
 def _(target: Target, day: date) -> None:
     target.advance_to(day)

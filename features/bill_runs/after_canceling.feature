@@ -31,6 +31,7 @@ Feature: What canceling a bill run does, and what can be done with it afterwards
       And the bill run has been canceled
       When a payment of 30.00 USD is collected on the invoice of "Acme"
       Then the payment is refused because a business rule forbids it
+      And the invoice of "Acme" is canceled
       And the invoice of "Acme" has a balance of 30.00 USD
 
     Example: The same payment is accepted when the bill run is posted instead
@@ -39,6 +40,61 @@ Feature: What canceling a bill run does, and what can be done with it afterwards
       When a payment of 30.00 USD is collected on the invoice of "Acme"
       Then the payment is accepted
       And the invoice of "Acme" has a balance of 0.00 USD
+
+  @BR-CANCEL-ONLY-ITS-DOCUMENTS
+  Rule: Canceling a bill run cancels only the documents it created
+    Source: "Cancel bill runs", introduction (the invoices created in the bill run, and its credit memos)
+
+    Background:
+      Given the tenant has Invoice Settlement enabled
+
+    Example: The customer's draft invoice from an earlier bill run
+      Given "Acme" has a draft invoice of 30.00 USD dated 2026-03-01
+      And a completed bill run for "Acme" with target date 2026-04-01
+      When the bill run is canceled
+      Then the invoice of "Acme" is canceled
+      And the invoice of "Acme" dated 2026-03-01 is still a draft with a balance of 30.00 USD
+
+    Example: Another customer's draft invoice
+      Given the customer "Globex" subscribes to "Basic Monthly" from 2026-03-01
+      And "Globex" has a draft invoice of 30.00 USD dated 2026-03-01
+      And a completed bill run for "Acme" with target date 2026-03-01
+      When the bill run is canceled
+      Then the invoice of "Acme" is canceled
+      And the invoice of "Globex" dated 2026-03-01 is still a draft with a balance of 30.00 USD
+
+  @BR-CANCELED-NOT-POSTED
+  Rule: A canceled bill run cannot be posted
+    Source: "Cancel bill runs", introduction (a canceled bill run can still be viewed, and deleted)
+    Decision (MUST): only a completed bill run can be posted (Zuora's "Post a bill run"); posting
+    a canceled one is refused by a business rule, and the run and its invoices stay canceled.
+
+    Background:
+      Given the tenant has Invoice Settlement enabled
+
+    Example: Posting a canceled bill run
+      Given a completed bill run for "Acme" with target date 2026-03-01
+      And the bill run has been canceled
+      When the bill run is posted
+      Then the posting is refused because a business rule forbids it
+      And the bill run is still canceled
+      And the invoice of "Acme" is still canceled
+
+  @BR-CANCELED-CHARGES-BILLED-AGAIN @should
+  Rule: The charges of a canceled bill run are billed again by a later bill run
+    Source: "Cancel bill runs", introduction (canceling keeps the invoices from being paid)
+    Decision (SHOULD): the document says what canceling does to the invoices, not to the charges
+    they billed. The kit expects them to be billable again, as if the canceled run had never
+    billed them (a canceled invoice bills nothing); a target that forgives them gets a warning.
+
+    Background:
+      Given the tenant has Invoice Settlement enabled
+
+    Example: A bill run for the same date after the cancellation
+      Given a completed bill run for "Acme" with target date 2026-03-01
+      And the bill run has been canceled
+      When a bill run for "Acme" completes with target date 2026-03-01
+      Then the bill run produced an invoice of 30.00 USD for "Acme"
 
   @BR-CANCEL-CREDIT-MEMOS
   Rule: With Invoice Settlement enabled, canceling a bill run also cancels its credit memos

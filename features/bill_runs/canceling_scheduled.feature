@@ -105,6 +105,13 @@ Feature: Canceling a scheduled bill run
         | weekly  |
         | monthly |
 
+    Example: The occurrence has already run, and the next one is waiting
+      Given a bill run scheduled monthly from 2026-04-01
+      And time has passed until the end of 2026-04-01
+      When all recurrences are canceled
+      Then the bill run ends up canceled
+      And no occurrence of the schedule is pending
+
     Example: No occurrence bills anyone afterwards
       Given a bill run scheduled monthly from 2026-04-01
       When all recurrences are canceled

@@ -16,6 +16,7 @@ from reference_impl.bill_run import Transitions
 from reference_impl.bill_run_ops import CancelOutcome
 from reference_impl.document import DocumentStatus
 from reference_impl.invoice import Invoice
+from reference_impl.rating import BilledKey
 from reference_impl.rejection import Category, Rejection
 from tests.known_bad.base import KnownBad
 
@@ -100,6 +101,9 @@ class LeavesInvoicesUncanceled(KnownBad):
     """Cancels the run but leaves its invoices as drafts."""
 
     breaks = "BR-CANCEL-INVOICES"
+    also_breaks = frozenset(
+        {"BR-CANCEL-ONLY-ITS-DOCUMENTS", "BR-CANCELED-NOT-POSTED", "BR-CANCELED-CHARGES-BILLED-AGAIN"}
+    )
 
     def _cancel_invoices(self, run: BillRun) -> None:
         return None
@@ -139,7 +143,9 @@ class HidesCanceledBillRuns(KnownBad):
     """Answers "not found" for a canceled bill run."""
 
     breaks = "BR-VIEW-CANCELED"
-    also_breaks = frozenset({"BR-CANCEL-ONLY-PENDING-OR-COMPLETED"})  # re-reads a canceled run
+    also_breaks = frozenset(
+        {"BR-CANCEL-ONLY-PENDING-OR-COMPLETED", "BR-CANCELED-NOT-POSTED"}
+    )  # re-reads a canceled run
 
     def bill_run(self, key: str) -> BillRun | Rejection:
         found = super().bill_run(key)
@@ -187,3 +193,47 @@ class KeepsScheduleWhenCancelingAll(KnownBad):
 
     def _next_after_cancel(self, run: BillRun, *, cancel_once: bool) -> BillRun | None:
         return super()._next_after_cancel(run, cancel_once=True)
+
+
+class KeepsTheQueuedOccurrenceWhenCancelingAll(KnownBad):
+    """Canceling all recurrences of an occurrence that already ran leaves the next one waiting."""
+
+    breaks = "BR-CANCEL-ALL"
+
+    def _end_schedule(self, run: BillRun) -> None:
+        return None
+
+
+class CancelsEveryDraftOfItsCustomers(KnownBad):
+    """Canceling a bill run cancels every draft invoice of the customers it billed."""
+
+    breaks = "BR-CANCEL-ONLY-ITS-DOCUMENTS"
+
+    def _cancel_invoices(self, run: BillRun) -> None:
+        billed = {invoice.account_number for invoice in self._invoices_of(run)}
+        for invoice in list(self._ledger.invoices.values()):
+            if invoice.account_number in billed and invoice.status is DocumentStatus.DRAFT:
+                self._ledger.invoices[invoice.number] = replace(invoice, status=DocumentStatus.CANCELED)
+
+
+class PostsCanceledBillRuns(KnownBad):
+    """Lets a canceled bill run be posted."""
+
+    breaks = "BR-CANCELED-NOT-POSTED"
+    transitions = _with((S.CANCELED, A.START_POSTING, S.POST_IN_PROGRESS))
+
+
+class NeverRebillsCanceledCharges(KnownBad):
+    """Counts the charges of canceled invoices as billed, so no later bill run bills them again."""
+
+    breaks = "BR-CANCELED-CHARGES-BILLED-AGAIN"
+    should_only = True
+
+    def _billed(self, account_number: str) -> dict[BilledKey, Decimal]:
+        billed = super()._billed(account_number)
+        for invoice in self._ledger.invoices.values():
+            if invoice.account_number == account_number and invoice.status is DocumentStatus.CANCELED:
+                for item in invoice.items:
+                    key = (item.subscription_number, item.charge_name, item.service_start)
+                    billed[key] = billed.get(key, Decimal(0)) + item.amount
+        return billed

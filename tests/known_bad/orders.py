@@ -141,6 +141,7 @@ class FilesWriteOffMemosAsDrafts(KnownBad):
     """Leaves the write-off credit memo a draft (though applied)."""
 
     breaks = "WO-UNPAID-INVOICES-CLEARED"
+    also_breaks = frozenset({"WO-ACCOUNT-CURRENCY"})
 
     def _write_off(
         self, invoice: Invoice, processing: Processing, only: set[str] | None = None
@@ -209,6 +210,7 @@ class WritesOffUnasked(KnownBad):
     """Writes off unpaid invoices even when the order does not ask for it."""
 
     breaks = "WO-ONLY-WHEN-ASKED"
+    also_breaks = frozenset({"WO-ANY-POLICY"})
 
     def create_order(self, request: OrderRequest, *, idempotency_key: str | None = None) -> Order | Rejection:
         cancels = any(
@@ -276,6 +278,7 @@ class WritesOffBeforeApplyingTheFinalCredit(KnownBad):
     """Writes off the full balances and leaves the final credit memo unapplied."""
 
     breaks = "WO-FINAL-CREDIT-MEMO-FIRST"
+    also_breaks = frozenset({"WO-ACCOUNT-CURRENCY", "WO-PRORATED-BY-DAY"})
 
     def _apply_final_credit(self, memo: CreditMemo, unpaid: list[Invoice]) -> None:
         return None
@@ -321,6 +324,7 @@ class ForgetsOrders(KnownBad):
     """Cannot find an order once it has been processed."""
 
     breaks = "WO-RESULTS-RETRIEVABLE"
+    also_breaks = frozenset({"WO-CUSTOM-FIELDS-KEPT", "WO-RESULT-NAMES-DOCUMENTS"})
 
     def order(self, key: str) -> Order | Rejection:
         return Rejection("order-not-found", Category.NOT_FOUND, f"No order {key!r} exists.")
