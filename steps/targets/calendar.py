@@ -25,7 +25,7 @@ from steps.targets.protocol import Target
 __all__ = ["LEAP_CYCLE", "SCENARIO_YEARS", "ShiftedCalendar", "calendar_shift", "move"]
 
 #: The years the kit's scenarios are dated in (a test keeps the features inside them).
-SCENARIO_YEARS = (2026, 2027)
+SCENARIO_YEARS = (2026, 2027, 2028)
 #: Years in a leap cycle: moving a date by a multiple keeps month lengths and leap days.
 LEAP_CYCLE = 4
 _SPARE = timedelta(days=2)
