@@ -82,7 +82,7 @@ def test_decisions_are_recorded_beside_their_rules() -> None:
 
 
 #: Where the kit decided what the documents and Zuora's API reference leave open.
-SHOULD_RULES = {"WO-OPTIONS-STATED"}
+SHOULD_RULES = {"WO-OPTIONS-STATED", "BR-CANCELED-CHARGES-BILLED-AGAIN"}
 SHOULD_DECISIONS = {
     *SHOULD_RULES,
     "BR-CANCEL-POSTED-INVOICE",
