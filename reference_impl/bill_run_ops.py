@@ -118,7 +118,9 @@ class BillRunOps(Invoicing):
         due = [
             (r.scheduled_for, r.number, r.id)
             for r in self._ledger.bill_runs.values()
-            if r.status is BillRunStatus.PENDING and r.scheduled_for <= now
+            if r.status is BillRunStatus.PENDING
+            and r.scheduled_for <= now
+            and r.id not in self._ledger.held_bill_runs  # see bill_run_holds
         ]
         heapq.heapify(due)
         processed: list[BillRun] = []
@@ -131,7 +133,10 @@ class BillRunOps(Invoicing):
 
     def _process(self, run: BillRun) -> tuple[BillRun, BillRun | None]:
         """Run ``run``; return it as it ended and its schedule's next occurrence, if queued."""
-        running = self._move(run, BillRunAction.START_PROCESSING)
+        return self._finish_processing(self._move(run, BillRunAction.START_PROCESSING))
+
+    def _finish_processing(self, running: BillRun) -> tuple[BillRun, BillRun | None]:
+        """Bill the accounts of a run that is Processing, and end it Completed or in Error."""
         accounts, failure = self._accounts_in_scope(running)
         if failure is not None:
             done = replace(self._move(running, BillRunAction.FAIL_PROCESSING), error_message=failure)
@@ -222,14 +227,17 @@ class BillRunOps(Invoicing):
         found = self._find_and_move(key, BillRunAction.START_POSTING)
         if isinstance(found, Rejection):
             return found
-        run, posting = found
-        for invoice in self._invoices_of(run):
+        return self._finish_posting(found[1], invoice_date)
+
+    def _finish_posting(self, posting: BillRun, invoice_date: date | None) -> BillRun:
+        """Post the draft documents of a run that is PostInProgress; it becomes Posted."""
+        for invoice in self._invoices_of(posting):
             posted = invoice.transition(DocumentAction.POST)
             if not isinstance(posted, Rejection):
                 self._ledger.invoices[invoice.number] = replace(
                     posted, invoice_date=invoice_date or posted.invoice_date
                 )
-        for memo in self._credit_memos_of(run):
+        for memo in self._credit_memos_of(posting):
             posted_memo = memo.transition(DocumentAction.POST)
             if not isinstance(posted_memo, Rejection):
                 self._ledger.credit_memos[memo.number] = posted_memo
@@ -253,6 +261,10 @@ class BillRunOps(Invoicing):
         blocked = self._cancel_blocker(run)
         if blocked is not None:
             return blocked
+        return self._finish_canceling(run, canceling, cancel_once=cancel_once)
+
+    def _finish_canceling(self, run: BillRun, canceling: BillRun, *, cancel_once: bool) -> CancelOutcome:
+        """Cancel the documents of ``run`` (as it was before canceling began) and end it Canceled."""
         self._cancel_invoices(run)
         self._cancel_credit_memos(run)
         done = self._move(canceling, BillRunAction.COMPLETE_CANCELING)

@@ -5,18 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from reference_impl.bill_run import BillRun
+from reference_impl.bill_run_holds import BillRunHolds
 from reference_impl.order_ops import OrderOps
 
 __all__ = ["Billing"]
 
 
-class Billing(OrderOps):
+class Billing(BillRunHolds, OrderOps):
     """A tenant's billing: accounts, subscriptions, bill runs, invoices, credit memos, payments.
 
     Every operation returns its result or a :class:`~reference_impl.rejection.Rejection`; a
     rejected operation leaves the tenant exactly as it was. Time comes from the injected clock;
     :meth:`advance_clock` moves a :class:`~reference_impl.clock.ManualClock` and lets due
-    scheduled bill runs happen.
+    scheduled bill runs happen. Bill runs can be held part-way (:mod:`.bill_run_holds`), for
+    the conformance control API.
     """
 
     def advance_clock(self, to: datetime) -> list[BillRun]:

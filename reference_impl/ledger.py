@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from reference_impl.account import Account
-from reference_impl.bill_run import BillRun
+from reference_impl.bill_run import BillRun, BillRunStatus
 from reference_impl.credit_memo import CreditMemo
 from reference_impl.invoice import Invoice
 from reference_impl.order import AsyncJob, Order, OrderRequest
@@ -65,6 +65,10 @@ class Ledger:
     counters: dict[str, int] = field(default_factory=dict)
     #: idempotency key -> the order request first sent with it, and the number of its order
     retries: dict[str, tuple[OrderRequest, str]] = field(default_factory=dict)
+    #: bill runs held part-way (see :mod:`reference_impl.bill_run_holds`): id -> the status the
+    #: run had before it was held; and whether new bill runs are held Pending when created
+    held_bill_runs: dict[str, BillRunStatus] = field(default_factory=dict)
+    hold_new_bill_runs: bool = False
 
     def snapshot(self) -> Ledger:
         return Ledger(
@@ -79,6 +83,8 @@ class Ledger:
             jobs=dict(self.jobs),
             counters=dict(self.counters),
             retries=dict(self.retries),
+            held_bill_runs=dict(self.held_bill_runs),
+            hold_new_bill_runs=self.hold_new_bill_runs,
         )
 
     def _next(self, kind: str) -> int:

@@ -65,6 +65,32 @@ def _(target: Target, name: str, day: date) -> BillRunView:
     return _settled(target.create_bill_run(target_date=day, account=name, schedule=None), "Error")
 
 
+@given(step('a pending ad hoc bill run for "{name}" with target date {day:Date}'), target_fixture="bill_run")
+def _(target: Target, name: str, day: date) -> BillRunView:
+    return _settled(target.create_pending_bill_run(target_date=day, account=name), "Pending")
+
+
+#: What a run is held part-way through, the status it is held in, and the status it starts from.
+PASSAGES = {
+    "processed": ("Processing", "Pending"),
+    "posted": ("PostInProgress", "Completed"),
+    "canceled": ("CancelInProgress", "Completed"),
+}
+
+
+@given(
+    step('a bill run for "{name}" with target date {day:Date} held while it is being {passage}'),
+    target_fixture="bill_run",
+)
+def _(target: Target, name: str, day: date, passage: str) -> BillRunView:
+    held, start = PASSAGES[passage]
+    if start == "Pending":
+        run = _settled(target.create_pending_bill_run(target_date=day, account=name), "Pending")
+    else:
+        run = _completed(target, name, day)
+    return _settled(target.hold_bill_run(run.id, held), held)
+
+
 @given(step("a bill run scheduled {repeat} from {start:Date}"), target_fixture="bill_run")
 def _(target: Target, repeat: str, start: date) -> BillRunView:
     return _scheduled(target, None, ScheduleSpec(REPEAT[repeat], start))
@@ -83,6 +109,16 @@ def _(target: Target, status: str, name: str, day: date) -> BillRunView:
         return run if status == "completed" else arranged(target.post_bill_run(run.id))
     run = _scheduled(target, name, ScheduleSpec("None", day))
     return run if status == "pending" else arranged(target.pause_bill_run(run.id))
+
+
+@given(step("the {which} occurrence is the bill run in question"), target_fixture="bill_run")
+def _(target: Target, bill_run: BillRunView, which: str) -> BillRunView:
+    """The schedule's occurrence that has run (the first one), or the one waiting after it."""
+    if which == "pending":
+        waiting = target.pending_occurrence(bill_run.id)
+        assert waiting is not None, "could not arrange the scenario: no occurrence of the schedule waits"
+        return _settled(target.bill_run(waiting.id), "Pending")
+    return _settled(target.bill_run(bill_run.id), BILL_RUN_STATUS[which])
 
 
 @given("the bill run has been posted", target_fixture="bill_run")
@@ -144,8 +180,12 @@ def _(target: Target, bill_run: BillRunView) -> Outcome[BillRunView]:
 
 
 @then("the bill run ends up canceled")
-def _(cancellation: Outcome[CancelView]) -> None:
-    assert accepted(cancellation, "the cancellation").bill_run.status == "Canceled"
+def _(target: Target, bill_run: BillRunView, cancellation: Outcome[CancelView]) -> None:
+    """Reported canceled, and still canceled when looked up again: an answer alone proves nothing."""
+    reported = accepted(cancellation, "the cancellation").bill_run
+    assert reported.status == "Canceled", f"the cancellation answered with a {reported.status} bill run"
+    now = accepted(target.bill_run(bill_run.id), "looking the canceled bill run up")
+    assert now.status == "Canceled", f"the cancellation was accepted, but the bill run is {now.status}"
 
 
 @then("the cancellation is refused because a business rule forbids it")

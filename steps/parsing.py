@@ -58,6 +58,9 @@ BILL_RUN_STATUS = {
     "posted": "Posted",
     "paused": "Paused",
     "in error": "Error",
+    "being processed": "Processing",
+    "being posted": "PostInProgress",
+    "being canceled": "CancelInProgress",
 }
 DOCUMENT_STATUS = {"a draft": "Draft", "draft": "Draft", "posted": "Posted", "canceled": "Canceled"}
 

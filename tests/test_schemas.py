@@ -120,6 +120,8 @@ def test_the_expected_schemas_are_all_there() -> None:
         "control-pending-occurrence-response",
         "control-close-account-response",
         "control-tenant-response",
+        "control-bill-run-queue-request",
+        "control-bill-run-hold-request",
     }
 
 

@@ -33,6 +33,34 @@ Feature: Which bill runs can be canceled
       When the bill run is canceled
       Then the bill run ends up canceled
 
+  @BR-CANCEL-PENDING
+  Rule: A pending bill run can be canceled
+    Source: "Cancel bill runs", introduction; "Cancel a scheduled bill run"
+
+    Scenario Outline: A bill run scheduled <repeat> has not run yet
+      Given a bill run scheduled <repeat> from 2026-04-01
+      When the bill run is canceled
+      Then the bill run ends up canceled
+
+      Examples:
+        | repeat  |
+        | once    |
+        | daily   |
+        | weekly  |
+        | monthly |
+
+    Example: A canceled pending bill run never bills anyone
+      Given a bill run scheduled once from 2026-04-01
+      When the bill run is canceled
+      And time passes until the end of 2026-04-02
+      Then "Acme" has no invoice dated 2026-04-01
+
+    Example: An ad hoc bill run that has not been processed yet
+      Given a pending ad hoc bill run for "Acme" with target date 2026-03-01
+      When the bill run is canceled
+      Then the bill run ends up canceled
+      And "Acme" has no invoice dated 2026-03-01
+
   @BR-CANCEL-POSTED-INVOICE
   Rule: A completed bill run that holds a posted invoice cannot be canceled
     Source: "Cancel bill runs", introduction
@@ -83,8 +111,8 @@ Feature: Which bill runs can be canceled
     Source: "Cancel bill runs", introduction (only completed and pending runs are named as cancelable)
     Decision (MUST): the document names the statuses that can be canceled, and Zuora's bill-run
     status types say a run can be canceled only if it is pending or completed; every other status is
-    refused. Runs still being processed, posted or canceled are refused too, but a scenario
-    cannot hold a run in those passing statuses, so these examples use the lasting ones.
+    refused. Runs still being processed, posted or canceled are refused too: BR-IN-PASSING-STATUS
+    holds runs in those passing statuses; the examples here use the lasting ones.
 
     Example: The bill run ended in error
       Given the customer "Hooli" subscribes to "Basic Monthly" from 2026-03-01
@@ -100,3 +128,36 @@ Feature: Which bill runs can be canceled
       When the bill run is canceled
       Then the cancellation is refused because a business rule forbids it
       And the bill run is still canceled
+
+  @BR-IN-PASSING-STATUS
+  Rule: A bill run that is being processed, posted or canceled can be neither canceled nor deleted
+    Source: "Cancel bill runs", introduction (only pending and completed runs are named as cancelable, and a run is deleted after it is canceled)
+    Decision (MUST): Zuora's bill-run status types say a run still being processed cannot be
+    canceled, and only pending or completed runs can; Zuora's "Delete a bill run" allows only
+    canceled runs and runs that ended in error. A run on its way to being posted or canceled is
+    neither, so it is refused as well. The refusal comes from a business rule and changes nothing:
+    the run carries on where it was.
+
+    Scenario Outline: Canceling a bill run that is being <passage>
+      Given a bill run for "Acme" with target date 2026-03-01 held while it is being <passage>
+      When the bill run is canceled
+      Then the cancellation is refused because a business rule forbids it
+      And the bill run is still being <passage>
+
+      Examples:
+        | passage   |
+        | processed |
+        | posted    |
+        | canceled  |
+
+    Scenario Outline: Deleting a bill run that is being <passage>
+      Given a bill run for "Acme" with target date 2026-03-01 held while it is being <passage>
+      When the bill run is deleted
+      Then the deletion is refused because a business rule forbids it
+      And the bill run is still being <passage>
+
+      Examples:
+        | passage   |
+        | processed |
+        | posted    |
+        | canceled  |

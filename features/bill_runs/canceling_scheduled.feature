@@ -13,28 +13,6 @@ Feature: Canceling a scheduled bill run
     And today is 2026-03-01
     And the customer "Acme" subscribes to "Basic Monthly" from 2026-03-01
 
-  @BR-CANCEL-PENDING
-  Rule: A pending bill run can be canceled
-    Source: "Cancel bill runs", introduction; "Cancel a scheduled bill run"
-
-    Scenario Outline: A bill run scheduled <repeat> has not run yet
-      Given a bill run scheduled <repeat> from 2026-04-01
-      When the bill run is canceled
-      Then the bill run ends up canceled
-
-      Examples:
-        | repeat  |
-        | once    |
-        | daily   |
-        | weekly  |
-        | monthly |
-
-    Example: A canceled pending bill run never bills anyone
-      Given a bill run scheduled once from 2026-04-01
-      When the bill run is canceled
-      And time passes until the end of 2026-04-02
-      Then "Acme" has no invoice dated 2026-04-01
-
   @BR-CANCEL-PAUSED
   Rule: A paused scheduled bill run cannot be canceled
     Source: "Cancel bill runs", "Cancel a scheduled bill run", last paragraph
@@ -105,12 +83,18 @@ Feature: Canceling a scheduled bill run
         | weekly  |
         | monthly |
 
-    Example: The occurrence has already run, and the next one is waiting
+    Scenario Outline: One occurrence has run, and all recurrences are canceled from the <occurrence> one
       Given a bill run scheduled monthly from 2026-04-01
       And time has passed until the end of 2026-04-01
+      And the <occurrence> occurrence is the bill run in question
       When all recurrences are canceled
       Then the bill run ends up canceled
       And no occurrence of the schedule is pending
+
+      Examples:
+        | occurrence |
+        | completed  |
+        | pending    |
 
     Example: No occurrence bills anyone afterwards
       Given a bill run scheduled monthly from 2026-04-01

@@ -1,7 +1,8 @@
 """The conformance control API (version 1): what a scenario must arrange that Zuora's API cannot.
 
 Reset the tenant, switch its features, set and advance its clock, pause and resume a scheduled
-bill run, see a schedule's waiting occurrence, close an account. Transport-free, like
+bill run, see a schedule's waiting occurrence, close an account, hold bill runs part-way and
+release them. Transport-free, like
 :mod:`.api`; the server mounts it under ``/conformance/v1``. Documented in
 ``docs/implementers.md`` and specified by ``schemas/control-*.schema.json``.
 """
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from billing_conformance.contract import violations
-from reference_impl.bill_run import BillRun
+from reference_impl.bill_run import BillRun, BillRunStatus
 from reference_impl.billing import Billing
 from reference_impl.clock import ManualClock
 from reference_impl.rejection import Category, Rejection
@@ -31,6 +32,9 @@ OPERATIONS = (
     "bill-run-resume",
     "pending-occurrence",
     "account-close",
+    "bill-run-queue",
+    "bill-run-hold",
+    "bill-run-release",
 )
 _START = datetime(2000, 1, 1)
 
@@ -147,6 +151,24 @@ class ReferenceTenant:
 
     def resume(self, key: str) -> Reply:
         return self._bill_run(self.billing.resume_bill_run(key))
+
+    def hold_new_bill_runs(self, body: object) -> Reply:
+        invalid = _invalid("control-bill-run-queue-request", body)
+        if invalid is not None:
+            return invalid
+        assert isinstance(body, dict)
+        self.billing.hold_new_bill_runs(bool(body["held"]))
+        return Reply(200, checked("control-ok-response", {"success": True}))
+
+    def hold(self, key: str, body: object) -> Reply:
+        invalid = _invalid("control-bill-run-hold-request", body)
+        if invalid is not None:
+            return invalid
+        assert isinstance(body, dict)
+        return self._bill_run(self.billing.hold_bill_run(key, BillRunStatus(body["status"])))
+
+    def release(self, key: str) -> Reply:
+        return self._bill_run(self.billing.release_bill_run(key))
 
     def pending_occurrence(self, key: str) -> Reply:
         run = self.billing.bill_run(key)

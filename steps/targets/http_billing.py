@@ -30,6 +30,12 @@ class BillingOverHttp(HttpTargetBase):
     def create_bill_run(
         self, *, target_date: date | None, account: str | None, schedule: ScheduleSpec | None
     ) -> Outcome[BillRunView]:
+        return self._create_bill_run(target_date=target_date, account=account, schedule=schedule, held=False)
+
+    def _create_bill_run(
+        self, *, target_date: date | None, account: str | None, schedule: ScheduleSpec | None, held: bool
+    ) -> Outcome[BillRunView]:
+        """Create a bill run; an ad hoc one is awaited unless the target was told to hold it."""
         if schedule is not None and not self.profile.capabilities.scheduled_bill_runs:
             raise NotApplicableError("the target does not offer scheduled bill runs")
         if schedule is not None and not self.profile.capabilities.control_api:
@@ -71,7 +77,7 @@ class BillingOverHttp(HttpTargetBase):
         )
         # An ad hoc run is awaited, unless the answer already shows it finished (no look-up then).
         finished = reply.get("status") not in SETTLING and reply.get("status") is not None
-        if not refused(status, reply) and schedule is None and not finished:
+        if not refused(status, reply) and schedule is None and not finished and not held:
             created = Fields("create bill run", reply).text("id")
             status, reply = self._settle_bill_run("create bill run", created)
         return self._remember(self._outcome("create bill run", status, reply, bill_run_view))
@@ -165,6 +171,45 @@ class BillingOverHttp(HttpTargetBase):
         if status >= 400 or not body.get("billRun"):
             return None
         return bill_run_view(Fields("get pending occurrence", body["billRun"], "$.billRun"))
+
+    def _need_holds(self, what: str) -> None:
+        self._need_control(what)
+        if not self.profile.capabilities.hold_bill_runs:
+            raise NotApplicableError(
+                f"{what} needs the target to hold bill runs part-way, which its profile says it "
+                "cannot do (hold_bill_runs = false)"
+            )
+
+    def _hold_new_bill_runs(self, held: bool) -> None:
+        self.client.call(
+            "hold new bill runs",
+            "PUT",
+            f"{CONTROL_PREFIX}/bill-run-queue",
+            body={"held": held},
+            request_schema="control-bill-run-queue-request",
+            response_schema="control-ok-response",
+        )
+
+    def create_pending_bill_run(self, *, target_date: date, account: str | None) -> Outcome[BillRunView]:
+        """New bill runs are held while this one is created, and then no longer."""
+        self._need_holds("an ad hoc bill run kept pending")
+        self._hold_new_bill_runs(True)
+        try:
+            return self._create_bill_run(target_date=target_date, account=account, schedule=None, held=True)
+        finally:
+            self._hold_new_bill_runs(False)
+
+    def hold_bill_run(self, bill_run_id: str, status: str) -> Outcome[BillRunView]:
+        self._need_holds(f"a bill run held {status}")
+        code, reply = self.client.call(
+            "hold bill run",
+            "PUT",
+            f"{CONTROL_PREFIX}/bill-runs/{bill_run_id}/hold",
+            body={"status": status},
+            request_schema="control-bill-run-hold-request",
+            response_schema="bill-run-response",
+        )
+        return self._outcome("hold bill run", code, reply, bill_run_view)
 
     def _query_invoices(self, field: str, value: str) -> list[InvoiceView]:
         rows = self._pages(

@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from reference_impl import (
     Billing,
     BillRun,
+    BillRunStatus,
     CreditMemo,
     FeatureSettings,
     Invoice,
@@ -301,6 +302,17 @@ class InProcessTarget:
             return None
         waiting = self._billing.pending_occurrence(run.series)
         return None if waiting is None else _bill_run(waiting)
+
+    def create_pending_bill_run(self, *, target_date: date, account: str | None) -> Outcome[BillRunView]:
+        self._billing.hold_new_bill_runs(True)
+        try:
+            return self.create_bill_run(target_date=target_date, account=account, schedule=None)
+        finally:
+            self._billing.hold_new_bill_runs(False)
+
+    def hold_bill_run(self, bill_run_id: str, status: str) -> Outcome[BillRunView]:
+        run = self._billing.hold_bill_run(bill_run_id, BillRunStatus(status))
+        return _refused("hold bill run", run) if isinstance(run, Rejection) else _bill_run(run)
 
     def bill_run_invoices(self, bill_run_id: str) -> Outcome[list[InvoiceView]]:
         found = self._billing.bill_run_invoices(bill_run_id)

@@ -17,6 +17,7 @@ A profile is a TOML file::
     control_api = false                # reset, clock, feature switches, pause/resume, ...
     scheduled_bill_runs = true
     idempotency_keys = true            # Zuora's Idempotency-Key on "Create an order"
+    hold_bill_runs = true              # control API: hold bill runs Pending or part-way (see below)
 
     [features]                         # the tenant features it runs with (without control_api)
     invoice_settlement = true
@@ -37,6 +38,14 @@ The run's deadline can also be given in the environment variable ``BILLING_CONFO
 (it wins over the profile's). Secrets are never written in a profile: only the names of the
 environment variables that hold them. A target on a loopback address needs no profile: it is
 taken to be a test target with the control API (the reference server, typically).
+
+``hold_bill_runs`` says whether the control API can hold bill runs: create one held Pending, or
+hold one part-way through processing, posting or canceling. It counts only with
+``control_api``, and defaults to true: an implementation that offers the control API is expected
+to offer all of it, so leaving a scenario unchecked must be a decision written in the profile,
+never the accident of a profile written before the operation existed (such a target gets
+errored scenarios naming the operation it lacks, not a silent pass). A target that cannot hold
+runs says ``hold_bill_runs = false``; the examples that need it are then not applicable.
 """
 
 from __future__ import annotations
@@ -94,6 +103,8 @@ class Capabilities:
     scheduled_bill_runs: bool = True
     #: Zuora's ``Idempotency-Key`` on "Create an order": a retry gets the first answer back.
     idempotency_keys: bool = True
+    #: The control API holds bill runs Pending or part-way (Processing, PostInProgress, CancelInProgress).
+    hold_bill_runs: bool = True
 
 
 @dataclass(frozen=True)
@@ -221,6 +232,7 @@ def load_profile(path: Path | None, base_url: str) -> Profile:
             read.flag("capabilities", "control_api", default=False),
             read.flag("capabilities", "scheduled_bill_runs", default=True),
             idempotency_keys=read.flag("capabilities", "idempotency_keys", default=True),
+            hold_bill_runs=read.flag("capabilities", "hold_bill_runs", default=True),
         ),
         features=TenantFeatures(
             read.flag("features", "invoice_settlement", default=True),

@@ -42,6 +42,20 @@ class RefusesCancelingEmptyBillRuns(KnownBad):
         return super()._cancel_blocker(run)
 
 
+class ReportsEmptyRunsCanceled(KnownBad):
+    """Answers that a completed run with no documents is canceled, but leaves it completed: only
+    looking the run up again shows it."""
+
+    breaks = "BR-CANCEL-COMPLETED"
+
+    def cancel_bill_run(self, key: str, *, cancel_once: bool = True) -> CancelOutcome | Rejection:
+        run = self.bill_run(key)
+        empty = isinstance(run, BillRun) and not (self._invoices_of(run) or self._credit_memos_of(run))
+        if isinstance(run, BillRun) and empty and run.status is S.COMPLETED:
+            return CancelOutcome(replace(run, status=S.CANCELED), None)
+        return super().cancel_bill_run(key, cancel_once=cancel_once)
+
+
 class CancelsDespitePostedInvoices(KnownBad):
     """Cancels a completed run even when some of its invoices were already posted."""
 
@@ -74,6 +88,17 @@ class RefusesCancelingPendingOneOffRuns(KnownBad):
         return super()._cancel_blocker(run)
 
 
+class RefusesCancelingPendingAdHocRuns(KnownBad):
+    """Refuses to cancel a pending ad hoc run: only a scheduled run is taken to be pending."""
+
+    breaks = "BR-CANCEL-PENDING"
+
+    def _cancel_blocker(self, run: BillRun) -> Rejection | None:
+        if run.status is S.PENDING and run.schedule is None:
+            return Rejection("not-scheduled", Category.RULE_RESTRICTION, "Only scheduled runs are pending.")
+        return super()._cancel_blocker(run)
+
+
 class RefusesCancelingPendingRuns(KnownBad):
     """Refuses to cancel any pending run; every rule about canceling a schedule falls with it."""
 
@@ -102,7 +127,12 @@ class LeavesInvoicesUncanceled(KnownBad):
 
     breaks = "BR-CANCEL-INVOICES"
     also_breaks = frozenset(
-        {"BR-CANCEL-ONLY-ITS-DOCUMENTS", "BR-CANCELED-NOT-POSTED", "BR-CANCELED-CHARGES-BILLED-AGAIN"}
+        {
+            "BR-CANCEL-ONLY-ITS-DOCUMENTS",
+            "BR-CANCELED-NOT-POSTED",
+            "BR-CANCELED-CHARGES-BILLED-AGAIN",
+            "BR-CANCEL-CREDIT-MEMOS",  # without Invoice Settlement the negative invoice stays a draft
+        }
     )
 
     def _cancel_invoices(self, run: BillRun) -> None:
@@ -143,9 +173,20 @@ class HidesCanceledBillRuns(KnownBad):
     """Answers "not found" for a canceled bill run."""
 
     breaks = "BR-VIEW-CANCELED"
+    #: Every rule whose examples look a canceled run up again: a cancellation is proven by the
+    #: run being canceled when looked up afterwards, not by the answer alone.
     also_breaks = frozenset(
-        {"BR-CANCEL-ONLY-PENDING-OR-COMPLETED", "BR-CANCELED-NOT-POSTED"}
-    )  # re-reads a canceled run
+        {
+            "BR-CANCEL-ALL",
+            "BR-CANCEL-COMPLETED",
+            "BR-CANCEL-CREDIT-MEMOS",
+            "BR-CANCEL-ONCE",
+            "BR-CANCEL-ONLY-PENDING-OR-COMPLETED",
+            "BR-CANCEL-PAUSED",
+            "BR-CANCEL-PENDING",
+            "BR-CANCELED-NOT-POSTED",
+        }
+    )
 
     def bill_run(self, key: str) -> BillRun | Rejection:
         found = super().bill_run(key)
@@ -158,6 +199,7 @@ class DeletesAnyBillRun(KnownBad):
     """Deletes bill runs whatever their status."""
 
     breaks = "BR-DELETE"
+    also_breaks = frozenset({"BR-IN-PASSING-STATUS"})  # runs being processed, posted or canceled too
     transitions = _with(*((status, A.START_REMOVING, S.REMOVE_IN_PROGRESS) for status in S))
 
 
@@ -237,3 +279,31 @@ class NeverRebillsCanceledCharges(KnownBad):
                     key = (item.subscription_number, item.charge_name, item.service_start)
                     billed[key] = billed.get(key, Decimal(0)) + item.amount
         return billed
+
+
+class CancelsEveryDraftOfTheTenant(KnownBad):
+    """Canceling a bill run cancels every draft invoice of the tenant, whichever run made it."""
+
+    breaks = "BR-CANCEL-ONLY-ITS-DOCUMENTS"
+
+    def _cancel_invoices(self, run: BillRun) -> None:
+        for invoice in list(self._ledger.invoices.values()):
+            if invoice.status is DocumentStatus.DRAFT:
+                self._ledger.invoices[invoice.number] = replace(invoice, status=DocumentStatus.CANCELED)
+
+
+_PASSING = (S.PROCESSING, S.POST_IN_PROGRESS, S.CANCEL_IN_PROGRESS)
+
+
+class CancelsRunsInPassage(KnownBad):
+    """Cancels a bill run while it is being processed, posted or canceled."""
+
+    breaks = "BR-IN-PASSING-STATUS"
+    transitions = _with(*((status, A.START_CANCELING, S.CANCEL_IN_PROGRESS) for status in _PASSING))
+
+
+class DeletesRunsInPassage(KnownBad):
+    """Deletes a bill run while it is being processed, posted or canceled."""
+
+    breaks = "BR-IN-PASSING-STATUS"
+    transitions = _with(*((status, A.START_REMOVING, S.REMOVE_IN_PROGRESS) for status in _PASSING))
