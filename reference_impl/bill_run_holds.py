@@ -18,9 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date
 
-from reference_impl.bill_run import BillRun, BillRunAction, BillRunStatus, Schedule
+from reference_impl.bill_run import BillRun, BillRunAction, BillRunStatus
 from reference_impl.bill_run_ops import BillRunOps
 from reference_impl.ledger import atomic
 from reference_impl.rejection import Category, Rejection
@@ -37,28 +36,9 @@ HOLDABLE: Mapping[BillRunStatus, BillRunAction] = {
 
 class BillRunHolds(BillRunOps):
     def hold_new_bill_runs(self, held: bool) -> None:
-        """From now on, create bill runs held ``Pending`` (True) or as usual (False). Runs already
-        held stay held until each is released."""
+        """From now on, create bill runs held ``Pending`` (True; ``create_bill_run`` consults the
+        switch) or as usual (False). Runs already held stay held until each is released."""
         self._ledger.hold_new_bill_runs = held
-
-    @atomic
-    def create_bill_run(
-        self,
-        *,
-        target_date: date | None = None,
-        invoice_date: date | None = None,
-        account_number: str | None = None,
-        schedule: Schedule | None = None,
-    ) -> BillRun | Rejection:
-        run = super().create_bill_run(
-            target_date=target_date,
-            invoice_date=invoice_date,
-            account_number=account_number,
-            schedule=schedule,
-        )
-        if not isinstance(run, Rejection) and self._ledger.hold_new_bill_runs:
-            self._ledger.held_bill_runs[run.id] = run.status
-        return run
 
     @atomic
     def hold_bill_run(self, key: str, status: BillRunStatus) -> BillRun | Rejection:

@@ -108,6 +108,8 @@ class BillRunOps(Invoicing):
             created_at=self._clock.now(),
         )
         self._ledger.bill_runs[run.id] = run
+        if self._ledger.hold_new_bill_runs:  # see bill_run_holds
+            self._ledger.held_bill_runs[run.id] = run.status
         return run
 
     @atomic

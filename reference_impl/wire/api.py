@@ -52,13 +52,6 @@ __all__ = [
 ]
 
 C = TypeVar("C", bound=Contracted)
-#: The processing options an order leaves out when it has no ``processingOptions`` at all.
-UNSTATED_WHEN_ABSENT = (
-    "runBilling",
-    "collectPayment",
-    "billingOptions.documentDate",
-    "billingOptions.targetDate",
-)
 #: Zuora's limit on the ``Idempotency-Key`` header.
 MAX_IDEMPOTENCY_KEY = 255
 
@@ -212,7 +205,7 @@ def _action(action: CreateOrderAction) -> OrderAction:
 
 def _processing(options: Any) -> Processing:  # noqa: ANN401 - either kind of processing options
     if options is None:
-        return Processing(unstated=frozenset(UNSTATED_WHEN_ABSENT))
+        return Processing()  # no write-off, so nothing it needs can be missing
     billing = options.billing_options
     finance = None
     if isinstance(options, ProcessingOptions) and options.write_off_behavior is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
@@ -246,6 +247,13 @@ class KeepsTheQueuedOccurrenceWhenCancelingAll(KnownBad):
         return None
 
 
+def _cancel_drafts(billing: KnownBad, chosen: Callable[[Invoice], bool]) -> None:
+    """Cancel every draft invoice of the tenant that ``chosen`` picks, whichever run made it."""
+    for invoice in list(billing._ledger.invoices.values()):
+        if invoice.status is DocumentStatus.DRAFT and chosen(invoice):
+            billing._ledger.invoices[invoice.number] = replace(invoice, status=DocumentStatus.CANCELED)
+
+
 class CancelsEveryDraftOfItsCustomers(KnownBad):
     """Canceling a bill run cancels every draft invoice of the customers it billed."""
 
@@ -253,9 +261,7 @@ class CancelsEveryDraftOfItsCustomers(KnownBad):
 
     def _cancel_invoices(self, run: BillRun) -> None:
         billed = {invoice.account_number for invoice in self._invoices_of(run)}
-        for invoice in list(self._ledger.invoices.values()):
-            if invoice.account_number in billed and invoice.status is DocumentStatus.DRAFT:
-                self._ledger.invoices[invoice.number] = replace(invoice, status=DocumentStatus.CANCELED)
+        _cancel_drafts(self, lambda invoice: invoice.account_number in billed)
 
 
 class PostsCanceledBillRuns(KnownBad):
@@ -287,9 +293,7 @@ class CancelsEveryDraftOfTheTenant(KnownBad):
     breaks = "BR-CANCEL-ONLY-ITS-DOCUMENTS"
 
     def _cancel_invoices(self, run: BillRun) -> None:
-        for invoice in list(self._ledger.invoices.values()):
-            if invoice.status is DocumentStatus.DRAFT:
-                self._ledger.invoices[invoice.number] = replace(invoice, status=DocumentStatus.CANCELED)
+        _cancel_drafts(self, lambda _: True)
 
 
 _PASSING = (S.PROCESSING, S.POST_IN_PROGRESS, S.CANCEL_IN_PROGRESS)

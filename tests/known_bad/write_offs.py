@@ -3,7 +3,6 @@ amounts, its currency, what it leaves behind and how it takes a retry."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -30,43 +29,37 @@ class WritesOffTheWholeAccount(KnownBad):
         return super()._write_off_unpaid(account, every, final, processing)
 
 
-def _whole_units(item: DocumentItem) -> DocumentItem:
-    return replace(item, amount=item.amount.quantize(Decimal(1)))
+class _ReworksUnusedCredits(KnownBad):
+    """A variant that reworks each credit for unused service as its ``_rework`` says."""
 
-
-def _one_day_short(item: DocumentItem) -> DocumentItem:
-    days = (item.service_end - item.service_start).days
-    return replace(item, amount=money(item.amount * (days - 1) / days))
-
-
-def _reworked(
-    items: list[DocumentItem], rework: Callable[[DocumentItem], DocumentItem]
-) -> list[DocumentItem]:
-    """``items`` with each credit for unused service reworked."""
-    return [rework(i) if i.charge_name.endswith(_UNUSED) else i for i in items]
-
-
-class RoundsProrationToWholeUnits(KnownBad):
-    """Credits the unused part of a month rounded to whole units of the currency."""
-
-    breaks = "WO-PRORATED-BY-DAY"
+    def _rework(self, item: DocumentItem) -> DocumentItem:
+        raise NotImplementedError
 
     def _due_items(
         self, account: Account, target_date: date, subscriptions: set[str] | None = None
     ) -> list[DocumentItem]:
-        return _reworked(super()._due_items(account, target_date, subscriptions), _whole_units)
+        items = super()._due_items(account, target_date, subscriptions)
+        return [self._rework(i) if i.charge_name.endswith(_UNUSED) else i for i in items]
 
 
-class CreditsOneUnusedDayTooFew(KnownBad):
+class RoundsProrationToWholeUnits(_ReworksUnusedCredits):
+    """Credits the unused part of a month rounded to whole units of the currency."""
+
+    breaks = "WO-PRORATED-BY-DAY"
+
+    def _rework(self, item: DocumentItem) -> DocumentItem:
+        return replace(item, amount=item.amount.quantize(Decimal(1)))
+
+
+class CreditsOneUnusedDayTooFew(_ReworksUnusedCredits):
     """Counts the effective date as a day in service, so one unused day goes uncredited."""
 
     breaks = "WO-PRORATED-BY-DAY"
     also_breaks = frozenset({"WO-FINAL-CREDIT-MEMO-FIRST", "WO-NO-FINAL-INVOICE", "WO-ACCOUNT-CURRENCY"})
 
-    def _due_items(
-        self, account: Account, target_date: date, subscriptions: set[str] | None = None
-    ) -> list[DocumentItem]:
-        return _reworked(super()._due_items(account, target_date, subscriptions), _one_day_short)
+    def _rework(self, item: DocumentItem) -> DocumentItem:
+        days = (item.service_end - item.service_start).days
+        return replace(item, amount=money(item.amount * (days - 1) / days))
 
 
 class WritesOffInTheDefaultCurrency(KnownBad):
