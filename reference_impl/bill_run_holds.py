@@ -20,8 +20,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from reference_impl.bill_run import BillRun, BillRunAction, BillRunStatus
-from reference_impl.bill_run_ops import BillRunOps
-from reference_impl.ledger import atomic
+from reference_impl.bill_run_ops import BillRuns
+from reference_impl.ledger import Ledger, atomic
+from reference_impl.lookups import find_bill_run
 from reference_impl.rejection import Category, Rejection
 
 __all__ = ["HOLDABLE", "BillRunHolds"]
@@ -34,11 +35,17 @@ HOLDABLE: Mapping[BillRunStatus, BillRunAction] = {
 }
 
 
-class BillRunHolds(BillRunOps):
+class BillRunHolds:
+    """Holds bill runs part-way through what ``bill_runs`` does to them, and releases them."""
+
+    def __init__(self, ledger: Ledger, bill_runs: BillRuns) -> None:
+        self.ledger = ledger
+        self.bill_runs = bill_runs
+
     def hold_new_bill_runs(self, held: bool) -> None:
         """From now on, create bill runs held ``Pending`` (True; ``create_bill_run`` consults the
         switch) or as usual (False). Runs already held stay held until each is released."""
-        self._ledger.hold_new_bill_runs = held
+        self.ledger.hold_new_bill_runs = held
 
     @atomic
     def hold_bill_run(self, key: str, status: BillRunStatus) -> BillRun | Rejection:
@@ -51,35 +58,37 @@ class BillRunHolds(BillRunOps):
                 f"A bill run can be held only while {', '.join(s.value for s in HOLDABLE)}, "
                 f"not {status.value}.",
             )
-        found = self._find_and_move(key, action)
+        found = self.bill_runs.find_and_move(key, action)
         if isinstance(found, Rejection):
             return found
         run, moved = found
-        blocked = self._cancel_blocker(run) if action is BillRunAction.START_CANCELING else None
+        blocked = self.bill_runs.cancel_blocker(run) if action is BillRunAction.START_CANCELING else None
         if blocked is not None:
             return blocked
-        self._ledger.bill_runs[moved.id] = moved
-        self._ledger.held_bill_runs.setdefault(run.id, run.status)
+        self.ledger.bill_runs[moved.id] = moved
+        self.ledger.held_bill_runs.setdefault(run.id, run.status)
         return moved
 
     @atomic
     def release_bill_run(self, key: str) -> BillRun | Rejection:
         """Finish the work held on the run, and hold it no longer."""
-        run = self._find_bill_run(key)
+        run = find_bill_run(self.ledger, key)
         if isinstance(run, Rejection):
             return run
-        before = self._ledger.held_bill_runs.pop(run.id, None)
+        before = self.ledger.held_bill_runs.pop(run.id, None)
         if before is None:
             return Rejection(
                 "bill-run-not-held", Category.RULE_RESTRICTION, f"The bill run {run.number} is not held."
             )
         if run.status is BillRunStatus.PROCESSING:
-            return self._finish_processing(run)[0]
+            return self.bill_runs.finish_processing(run)[0]
         if run.status is BillRunStatus.POST_IN_PROGRESS:
-            return self._finish_posting(run, None)
+            return self.bill_runs.finish_posting(run, None)
         if run.status is BillRunStatus.CANCEL_IN_PROGRESS:
             # As the default cancellation would: only this occurrence, if it is one of a schedule.
-            return self._finish_canceling(self._as_it_was(run, before), run, cancel_once=True).bill_run
+            return self.bill_runs.finish_canceling(
+                self._as_it_was(run, before), run, cancel_once=True
+            ).bill_run
         return run
 
     def _as_it_was(self, run: BillRun, before: BillRunStatus) -> BillRun:

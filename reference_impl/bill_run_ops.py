@@ -2,7 +2,7 @@
 
 The rules of the "Cancel bill runs" document live here and in
 :data:`reference_impl.bill_run.BILL_RUN_TRANSITIONS`. Each rule has one hook method, so that a
-known-bad variant of the implementation (``tests/known_bad.py``) can break exactly one of them.
+known-bad variant of the implementation (``tests/known_bad/``) can break exactly one of them.
 
 Catching up with time (our decision; the documents are silent). Bill runs are processed in the
 background in Zuora; here due runs are processed when the tenant is next asked something, at
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 
 from reference_impl.account import Account
 from reference_impl.bill_run import (
@@ -27,14 +27,16 @@ from reference_impl.bill_run import (
     Schedule,
     Transitions,
 )
+from reference_impl.clock import Clock
 from reference_impl.credit_memo import CreditMemo
 from reference_impl.document import DocumentAction, DocumentStatus
 from reference_impl.invoice import Invoice
 from reference_impl.invoicing import Invoicing
-from reference_impl.ledger import atomic
+from reference_impl.ledger import Ledger, atomic
+from reference_impl.lookups import credit_memos_of, find_account, find_bill_run, invoices_of
 from reference_impl.rejection import Category, Rejection
 
-__all__ = ["BillRunOps", "CancelOutcome"]
+__all__ = ["BillRuns", "CancelOutcome"]
 
 #: The most due bill runs one call of ``process_due_bill_runs`` processes; the rest wait for the
 #: next call. It bounds the work any one request does, however far the clock has moved.
@@ -49,8 +51,21 @@ class CancelOutcome:
     next_run: BillRun | None
 
 
-class BillRunOps(Invoicing):
-    transitions: Transitions = BILL_RUN_TRANSITIONS
+class BillRuns:
+    """The lifecycle of bill runs, as :data:`~reference_impl.bill_run.BILL_RUN_TRANSITIONS` (or
+    the ``transitions`` given) allows it; the documents of a run come from ``invoicing``."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        clock: Clock,
+        invoicing: Invoicing,
+        transitions: Transitions = BILL_RUN_TRANSITIONS,
+    ) -> None:
+        self.ledger = ledger
+        self.clock = clock
+        self.invoicing = invoicing
+        self.transitions = transitions
 
     # -- create and process -------------------------------------------------------------------
 
@@ -65,7 +80,7 @@ class BillRunOps(Invoicing):
     ) -> BillRun | Rejection:
         """Queue an ad hoc run (``schedule`` None) or the first occurrence of a scheduled one."""
         if account_number is not None:
-            account = self._find_account(account_number)
+            account = find_account(self.ledger, account_number)
             if isinstance(account, Rejection):
                 return account
             account_number = account.number
@@ -76,7 +91,7 @@ class BillRunOps(Invoicing):
                     Category.MISSING_FIELD,
                     "An ad hoc bill run needs a target date.",
                 )
-            when = self._clock.now()
+            when = self.clock.now()
             invoice_date = invoice_date or when.date()
         else:
             if schedule.repeat_to is not None and schedule.repeat_to < schedule.repeat_from:
@@ -85,49 +100,47 @@ class BillRunOps(Invoicing):
                     Category.INVALID_VALUE,
                     "The schedule's repeatTo date is before its repeatFrom date.",
                 )
-            if schedule.repeat_from < self._clock.now().date():
+            if schedule.repeat_from < self.clock.now().date():
                 return Rejection(
                     "bill-run-schedule-starts-in-the-past",
                     Category.INVALID_VALUE,
                     f"The schedule's repeatFrom date {schedule.repeat_from} is before today "
-                    f"({self._clock.now().date()}); a schedule starts today or later.",
+                    f"({self.clock.now().date()}); a schedule starts today or later.",
                 )
             when = schedule.occurrence_time(schedule.repeat_from)
             target_date = target_date or schedule.repeat_from
             invoice_date = invoice_date or schedule.repeat_from
-        run_id = self._ledger.new_id("bill_run")
+        run_id = self.ledger.new_id("bill_run")
         run = BillRun(
             id=run_id,
-            number=self._ledger.new_number("bill_run"),
+            number=self.ledger.new_number("bill_run"),
             target_date=target_date,
             invoice_date=invoice_date,
             scheduled_for=when,
             account_number=account_number,
             schedule=schedule,
             series=run_id if schedule is not None else None,
-            created_at=self._clock.now(),
+            created_at=self.clock.now(),
         )
-        self._ledger.bill_runs[run.id] = run
-        if self._ledger.hold_new_bill_runs:  # see bill_run_holds
-            self._ledger.held_bill_runs[run.id] = run.status
+        self.ledger.bill_runs[run.id] = run
+        if self.ledger.hold_new_bill_runs:  # see bill_run_holds
+            self.ledger.held_bill_runs[run.id] = run.status
         return run
 
     @atomic
     def process_due_bill_runs(self) -> list[BillRun]:
         """Process the pending runs whose time has come, oldest first, at most
         :data:`MAX_OCCURRENCES_PER_CALL` of them; return them as they ended."""
-        now = self._clock.now()
+        now = self.clock.now()
         due = [
             (r.scheduled_for, r.number, r.id)
-            for r in self._ledger.bill_runs.values()
-            if r.status is BillRunStatus.PENDING
-            and r.scheduled_for <= now
-            and r.id not in self._ledger.held_bill_runs  # see bill_run_holds
+            for r in self.ledger.bill_runs.where("status", BillRunStatus.PENDING)
+            if r.scheduled_for <= now and r.id not in self.ledger.held_bill_runs  # see bill_run_holds
         ]
         heapq.heapify(due)
         processed: list[BillRun] = []
         while due and len(processed) < MAX_OCCURRENCES_PER_CALL:
-            done, following = self._process(self._ledger.bill_runs[heapq.heappop(due)[2]])
+            done, following = self._process(self.ledger.bill_runs[heapq.heappop(due)[2]])
             processed.append(done)
             if following is not None and following.scheduled_for <= now:
                 heapq.heappush(due, (following.scheduled_for, following.number, following.id))
@@ -135,9 +148,9 @@ class BillRunOps(Invoicing):
 
     def _process(self, run: BillRun) -> tuple[BillRun, BillRun | None]:
         """Run ``run``; return it as it ended and its schedule's next occurrence, if queued."""
-        return self._finish_processing(self._move(run, BillRunAction.START_PROCESSING))
+        return self.finish_processing(self._move(run, BillRunAction.START_PROCESSING))
 
-    def _finish_processing(self, running: BillRun) -> tuple[BillRun, BillRun | None]:
+    def finish_processing(self, running: BillRun) -> tuple[BillRun, BillRun | None]:
         """Bill the accounts of a run that is Processing, and end it Completed or in Error."""
         accounts, failure = self._accounts_in_scope(running)
         if failure is not None:
@@ -146,12 +159,12 @@ class BillRunOps(Invoicing):
             for account in accounts:
                 self._bill_account(running, account)
             done = self._move(running, BillRunAction.COMPLETE_PROCESSING)
-        self._ledger.bill_runs[done.id] = done
+        self.ledger.bill_runs[done.id] = done
         return done, self._schedule_next(done) if done.schedule is not None else None
 
-    def _find_and_move(self, key: str, action: BillRunAction) -> tuple[BillRun, BillRun] | Rejection:
+    def find_and_move(self, key: str, action: BillRunAction) -> tuple[BillRun, BillRun] | Rejection:
         """The bill run ``key`` as it is, and as ``action`` would leave it; or why it cannot be."""
-        run = self._find_bill_run(key)
+        run = find_bill_run(self.ledger, key)
         if isinstance(run, Rejection):
             return run
         moved = run.transition(action, self.transitions)
@@ -165,16 +178,16 @@ class BillRunOps(Invoicing):
 
     def _accounts_in_scope(self, run: BillRun) -> tuple[list[Account], str | None]:
         if run.account_number is None:
-            return [a for a in self._ledger.accounts.values() if a.billable], None
-        account = self._ledger.accounts[run.account_number]
+            return [a for a in self.ledger.accounts.values() if a.billable], None
+        account = self.ledger.accounts[run.account_number]
         if not account.billable:
             return [], f"Account {account.number} is {account.status.value} and cannot be billed."
         return [account], None
 
     def _bill_account(self, run: BillRun, account: Account) -> None:
-        self._issue_documents(
+        self.invoicing.issue_documents(
             account,
-            self._due_items(account, run.target_date),
+            self.invoicing.due_items(account, run.target_date),
             run.invoice_date,
             run.target_date,
             bill_run_id=run.id,
@@ -187,64 +200,62 @@ class BillRunOps(Invoicing):
         if following is None:
             return None
         nxt = BillRun(
-            id=self._ledger.new_id("bill_run"),
-            number=self._ledger.new_number("bill_run"),
+            id=self.ledger.new_id("bill_run"),
+            number=self.ledger.new_number("bill_run"),
             target_date=following,
             invoice_date=following,
             scheduled_for=run.schedule.occurrence_time(following),
             account_number=run.account_number,
             schedule=run.schedule,
             series=run.series,
-            created_at=self._clock.now(),
+            created_at=self.clock.now(),
         )
-        self._ledger.bill_runs[nxt.id] = nxt
+        self.ledger.bill_runs[nxt.id] = nxt
         return nxt
 
     # -- look-ups -------------------------------------------------------------------------------
 
     def bill_run(self, key: str) -> BillRun | Rejection:
         """A bill run by id or number, whatever its status, until it is deleted."""
-        return self._find_bill_run(key)
+        return find_bill_run(self.ledger, key)
 
     def bill_run_invoices(self, key: str) -> list[Invoice] | Rejection:
-        run = self._find_bill_run(key)
-        return run if isinstance(run, Rejection) else self._invoices_of(run)
+        run = find_bill_run(self.ledger, key)
+        return run if isinstance(run, Rejection) else invoices_of(self.ledger, run)
 
     def bill_run_credit_memos(self, key: str) -> list[CreditMemo] | Rejection:
-        run = self._find_bill_run(key)
-        return run if isinstance(run, Rejection) else self._credit_memos_of(run)
+        run = find_bill_run(self.ledger, key)
+        return run if isinstance(run, Rejection) else credit_memos_of(self.ledger, run)
 
     def pending_occurrence(self, series: str) -> BillRun | None:
         """The occurrence of a schedule that is waiting to run (pending or paused), if any."""
         waiting = (BillRunStatus.PENDING, BillRunStatus.PAUSED)
-        return next(
-            (r for r in self._ledger.bill_runs.values() if r.series == series and r.status in waiting), None
-        )
+        return next((r for r in self.ledger.bill_runs.where("series", series) if r.status in waiting), None)
 
     # -- post -----------------------------------------------------------------------------------
 
     @atomic
     def post_bill_run(self, key: str, invoice_date: date | None = None) -> BillRun | Rejection:
         """Post every draft document of a completed run; the run becomes Posted."""
-        found = self._find_and_move(key, BillRunAction.START_POSTING)
+        found = self.find_and_move(key, BillRunAction.START_POSTING)
         if isinstance(found, Rejection):
             return found
-        return self._finish_posting(found[1], invoice_date)
+        return self.finish_posting(found[1], invoice_date)
 
-    def _finish_posting(self, posting: BillRun, invoice_date: date | None) -> BillRun:
+    def finish_posting(self, posting: BillRun, invoice_date: date | None) -> BillRun:
         """Post the draft documents of a run that is PostInProgress; it becomes Posted."""
-        for invoice in self._invoices_of(posting):
+        for invoice in invoices_of(self.ledger, posting):
             posted = invoice.transition(DocumentAction.POST)
             if not isinstance(posted, Rejection):
-                self._ledger.invoices[invoice.number] = replace(
+                self.ledger.invoices[invoice.number] = replace(
                     posted, invoice_date=invoice_date or posted.invoice_date
                 )
-        for memo in self._credit_memos_of(posting):
+        for memo in credit_memos_of(self.ledger, posting):
             posted_memo = memo.transition(DocumentAction.POST)
             if not isinstance(posted_memo, Rejection):
-                self._ledger.credit_memos[memo.number] = posted_memo
+                self.ledger.credit_memos[memo.number] = posted_memo
         done = self._move(posting, BillRunAction.COMPLETE_POSTING)
-        self._ledger.bill_runs[done.id] = done
+        self.ledger.bill_runs[done.id] = done
         return done
 
     # -- cancel ---------------------------------------------------------------------------------
@@ -256,32 +267,35 @@ class BillRunOps(Invoicing):
         ``cancel_once`` matters only for a pending occurrence of a schedule: True cancels this
         occurrence and queues the next one at once; False ends the schedule.
         """
-        found = self._find_and_move(key, BillRunAction.START_CANCELING)
+        found = self.find_and_move(key, BillRunAction.START_CANCELING)
         if isinstance(found, Rejection):
             return found
         run, canceling = found
-        blocked = self._cancel_blocker(run)
+        blocked = self.cancel_blocker(run)
         if blocked is not None:
             return blocked
-        return self._finish_canceling(run, canceling, cancel_once=cancel_once)
+        return self.finish_canceling(run, canceling, cancel_once=cancel_once)
 
-    def _finish_canceling(self, run: BillRun, canceling: BillRun, *, cancel_once: bool) -> CancelOutcome:
+    def finish_canceling(self, run: BillRun, canceling: BillRun, *, cancel_once: bool) -> CancelOutcome:
         """Cancel the documents of ``run`` (as it was before canceling began) and end it Canceled."""
         self._cancel_invoices(run)
         self._cancel_credit_memos(run)
         done = self._move(canceling, BillRunAction.COMPLETE_CANCELING)
-        self._ledger.bill_runs[done.id] = done
+        self.ledger.bill_runs[done.id] = done
         if not cancel_once:
             self._end_schedule(run)
         return CancelOutcome(done, self._next_after_cancel(run, cancel_once=cancel_once))
 
-    def _cancel_blocker(self, run: BillRun) -> Rejection | None:
+    def cancel_blocker(self, run: BillRun) -> Rejection | None:
         """Rule: a run holding an issued (posted) document cannot be canceled.
 
         Decision: a posted credit memo blocks as well as a posted invoice; a posted credit memo
         cannot be canceled, so canceling the run could not keep its promise to cancel them all.
         """
-        documents: list[Invoice | CreditMemo] = [*self._invoices_of(run), *self._credit_memos_of(run)]
+        documents: list[Invoice | CreditMemo] = [
+            *invoices_of(self.ledger, run),
+            *credit_memos_of(self.ledger, run),
+        ]
         posted = [d.number for d in documents if d.status is DocumentStatus.POSTED]
         if posted:
             return Rejection(
@@ -293,16 +307,16 @@ class BillRunOps(Invoicing):
         return None
 
     def _cancel_invoices(self, run: BillRun) -> None:
-        for invoice in self._invoices_of(run):
+        for invoice in invoices_of(self.ledger, run):
             canceled = invoice.transition(DocumentAction.CANCEL)
             if not isinstance(canceled, Rejection):
-                self._ledger.invoices[invoice.number] = canceled
+                self.ledger.invoices[invoice.number] = canceled
 
     def _cancel_credit_memos(self, run: BillRun) -> None:
-        for memo in self._credit_memos_of(run):
+        for memo in credit_memos_of(self.ledger, run):
             canceled = memo.transition(DocumentAction.CANCEL)
             if not isinstance(canceled, Rejection):
-                self._ledger.credit_memos[memo.number] = canceled
+                self.ledger.credit_memos[memo.number] = canceled
 
     def _next_after_cancel(self, run: BillRun, *, cancel_once: bool) -> BillRun | None:
         if run.status is BillRunStatus.PENDING and run.schedule is not None and cancel_once:
@@ -316,7 +330,7 @@ class BillRunOps(Invoicing):
         if waiting is not None and waiting.id != run.id and waiting.status is BillRunStatus.PENDING:
             canceling = self._move(waiting, BillRunAction.START_CANCELING)
             done = self._move(canceling, BillRunAction.COMPLETE_CANCELING)
-            self._ledger.bill_runs[done.id] = done
+            self.ledger.bill_runs[done.id] = done
 
     # -- pause, resume, delete ----------------------------------------------------------------
 
@@ -329,7 +343,7 @@ class BillRunOps(Invoicing):
         return self._simple_move(key, BillRunAction.RESUME, scheduled_only=True)
 
     def _simple_move(self, key: str, action: BillRunAction, *, scheduled_only: bool) -> BillRun | Rejection:
-        run = self._find_bill_run(key)
+        run = find_bill_run(self.ledger, key)
         if isinstance(run, Rejection):
             return run
         if scheduled_only and run.schedule is None:
@@ -341,22 +355,19 @@ class BillRunOps(Invoicing):
         moved = run.transition(action, self.transitions)
         if isinstance(moved, Rejection):
             return moved
-        self._ledger.bill_runs[moved.id] = moved
+        self.ledger.bill_runs[moved.id] = moved
         return moved
 
     @atomic
     def delete_bill_run(self, key: str) -> BillRun | Rejection:
         """Remove a canceled (or failed) run and the documents it produced."""
-        found = self._find_and_move(key, BillRunAction.START_REMOVING)
+        found = self.find_and_move(key, BillRunAction.START_REMOVING)
         if isinstance(found, Rejection):
             return found
         run, removing = found
-        for invoice in self._invoices_of(run):
-            del self._ledger.invoices[invoice.number]
-        for memo in self._credit_memos_of(run):
-            del self._ledger.credit_memos[memo.number]
-        del self._ledger.bill_runs[run.id]
+        for invoice in invoices_of(self.ledger, run):
+            del self.ledger.invoices[invoice.number]
+        for memo in credit_memos_of(self.ledger, run):
+            del self.ledger.credit_memos[memo.number]
+        del self.ledger.bill_runs[run.id]
         return removing
-
-    def now(self) -> datetime:
-        return self._clock.now()

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from reference_impl.document import DocumentAction, DocumentItem, DocumentStatus, next_document_status
+from reference_impl.document import (
+    DocumentAction,
+    DocumentItem,
+    DocumentStatus,
+    changed,
+    next_document_status,
+)
 from reference_impl.money import ZERO
 from reference_impl.rejection import Rejection
 
@@ -40,7 +46,7 @@ class CreditMemo:
 
     def transition(self, action: DocumentAction) -> CreditMemo | Rejection:
         status = next_document_status("credit memo", self.number, self.status, action)
-        return status if isinstance(status, Rejection) else replace(self, status=status)
+        return status if isinstance(status, Rejection) else changed(self, status=status)
 
     def record_application(self, amount: Decimal) -> CreditMemo:
-        return replace(self, applied_amount=self.applied_amount + amount)
+        return changed(self, applied_amount=self.applied_amount + amount)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from reference_impl.document import DocumentAction, DocumentItem, DocumentStatus, next_document_status
+from reference_impl.document import (
+    DocumentAction,
+    DocumentItem,
+    DocumentStatus,
+    changed,
+    next_document_status,
+)
 from reference_impl.money import ZERO
 from reference_impl.rejection import Rejection
 
@@ -40,10 +46,10 @@ class Invoice:
 
     def transition(self, action: DocumentAction) -> Invoice | Rejection:
         status = next_document_status("invoice", self.number, self.status, action)
-        return status if isinstance(status, Rejection) else replace(self, status=status)
+        return status if isinstance(status, Rejection) else changed(self, status=status)
 
     def record_payment(self, amount: Decimal) -> Invoice:
-        return replace(self, payment_amount=self.payment_amount + amount)
+        return changed(self, payment_amount=self.payment_amount + amount)
 
     def record_credit(self, amount: Decimal) -> Invoice:
-        return replace(self, credit_memo_amount=self.credit_memo_amount + amount)
+        return changed(self, credit_memo_amount=self.credit_memo_amount + amount)

@@ -7,27 +7,37 @@ from datetime import date
 from decimal import Decimal
 
 from reference_impl.account import Account
+from reference_impl.catalog import Catalog
 from reference_impl.credit_memo import CreditMemo
 from reference_impl.document import DocumentItem, DocumentStatus
 from reference_impl.invoice import Invoice
+from reference_impl.ledger import Ledger
 from reference_impl.money import ZERO
 from reference_impl.order import WRITE_OFF_REASON
 from reference_impl.rating import BilledKey, due_items
-from reference_impl.service_base import ServiceBase
 
 __all__ = ["Invoicing"]
 
 
-class Invoicing(ServiceBase):
-    def _billed(self, account_number: str) -> dict[BilledKey, Decimal]:
+class Invoicing:
+    """What is due and not billed yet, and the document that bills it."""
+
+    def __init__(self, ledger: Ledger, catalog: Catalog) -> None:
+        self.ledger = ledger
+        self.catalog = catalog
+
+    def billed(self, account_number: str) -> dict[BilledKey, Decimal]:
         """What each service period of the account was billed for, on documents not canceled."""
-        documents: list[Invoice | CreditMemo] = [
-            *self._ledger.invoices.values(),
-            *self._ledger.credit_memos.values(),
-        ]
         billed: dict[BilledKey, Decimal] = {}
+        invoices, memos = self.ledger.invoices, self.ledger.credit_memos
+        if not (invoices.files("account", account_number) or memos.files("account", account_number)):
+            return billed  # a first bill: the common case of a bill run, made quick
+        documents: list[Invoice | CreditMemo] = [
+            *invoices.where("account", account_number),
+            *memos.where("account", account_number),
+        ]
         for doc in documents:
-            if doc.account_number != account_number or doc.status is DocumentStatus.CANCELED:
+            if doc.status is DocumentStatus.CANCELED:
                 continue
             if isinstance(doc, CreditMemo) and doc.reason_code == WRITE_OFF_REASON:
                 continue
@@ -37,25 +47,25 @@ class Invoicing(ServiceBase):
                 billed[key] = billed.get(key, ZERO) + sign * item.amount
         return billed
 
-    def _due_items(
+    def due_items(
         self, account: Account, target_date: date, subscriptions: set[str] | None = None
     ) -> list[DocumentItem]:
-        billed = self._billed(account.number)
+        """The items due for the account's subscriptions (or only ``subscriptions``) through
+        ``target_date`` that no document carries yet."""
+        billed = self.billed(account.number)
         items: list[DocumentItem] = []
-        for subscription in self._ledger.subscriptions.values():
-            if subscription.account_number != account.number:
-                continue
+        for subscription in self.ledger.subscriptions.where("account", account.number):
             if subscriptions is not None and subscription.number not in subscriptions:
                 continue
             for plan_name in subscription.plan_names:
                 plan = self.catalog.plan(plan_name)
                 if plan is not None:
                     items += due_items(
-                        subscription, plan, target_date, billed, lambda: self._ledger.new_id("item")
+                        subscription, plan, target_date, billed, lambda: self.ledger.new_id("item")
                     )
         return items
 
-    def _issue_documents(
+    def issue_documents(
         self,
         account: Account,
         items: list[DocumentItem],
@@ -71,10 +81,10 @@ class Invoicing(ServiceBase):
             return None
         total = sum((i.amount for i in items), ZERO)
         status = DocumentStatus.POSTED if post else DocumentStatus.DRAFT
-        if total < ZERO and self._ledger.features.invoice_settlement:
+        if total < ZERO and self.ledger.features.invoice_settlement:
             memo = CreditMemo(
-                id=self._ledger.new_id("credit_memo"),
-                number=self._ledger.new_number("credit_memo"),
+                id=self.ledger.new_id("credit_memo"),
+                number=self.ledger.new_number("credit_memo"),
                 account_number=account.number,
                 currency=account.currency,
                 memo_date=document_date,
@@ -83,11 +93,11 @@ class Invoicing(ServiceBase):
                 bill_run_id=bill_run_id,
                 status=status,
             )
-            self._ledger.credit_memos[memo.number] = memo
+            self.ledger.credit_memos[memo.number] = memo
             return memo
         invoice = Invoice(
-            id=self._ledger.new_id("invoice"),
-            number=self._ledger.new_number("invoice"),
+            id=self.ledger.new_id("invoice"),
+            number=self.ledger.new_number("invoice"),
             account_number=account.number,
             currency=account.currency,
             invoice_date=document_date,
@@ -96,5 +106,5 @@ class Invoicing(ServiceBase):
             bill_run_id=bill_run_id,
             status=status,
         )
-        self._ledger.invoices[invoice.number] = invoice
+        self.ledger.invoices[invoice.number] = invoice
         return invoice

@@ -9,10 +9,14 @@ from __future__ import annotations
 from datetime import date
 
 from reference_impl.account import Account
+from reference_impl.account_ops import Accounts
+from reference_impl.catalog import Catalog
 from reference_impl.credit_memo import CreditMemo
 from reference_impl.document import DocumentStatus
 from reference_impl.invoice import Invoice
-from reference_impl.ledger import atomic
+from reference_impl.invoicing import Invoicing
+from reference_impl.ledger import Ledger, atomic
+from reference_impl.lookups import find_account, find_order, not_found
 from reference_impl.order import (
     AsyncJob,
     CancellationPolicy,
@@ -23,18 +27,37 @@ from reference_impl.order import (
 )
 from reference_impl.rating import add_months
 from reference_impl.rejection import Category, Rejection
-from reference_impl.service_base import not_found
 from reference_impl.subscription import Subscription
-from reference_impl.write_off_ops import WriteOffOps
+from reference_impl.write_off_ops import WriteOffs
 
-__all__ = ["OrderOps"]
+__all__ = ["Orders"]
 
 
 def _rule(code: str, message: str, category: Category = Category.RULE_RESTRICTION) -> Rejection:
     return Rejection(f"order-{code}", category, message)
 
 
-class OrderOps(WriteOffOps):
+class Orders:
+    """Orders: subscriptions created and canceled, billed at once, paid or written off.
+
+    An order for a new customer opens the account through ``accounts``; the final document comes
+    from ``invoicing``, and the payment or the write-off from ``write_offs``.
+    """
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        catalog: Catalog,
+        accounts: Accounts,
+        invoicing: Invoicing,
+        write_offs: WriteOffs,
+    ) -> None:
+        self.ledger = ledger
+        self.catalog = catalog
+        self.accounts = accounts
+        self.invoicing = invoicing
+        self.write_offs = write_offs
+
     # -- entry points -----------------------------------------------------------------------------
 
     @atomic
@@ -44,7 +67,7 @@ class OrderOps(WriteOffOps):
         A retry (the same request with the same idempotency key) gets the first order back and
         changes nothing; the key given with another request is refused.
         """
-        earlier = self._ledger.retries.get(idempotency_key) if idempotency_key is not None else None
+        earlier = self.ledger.retries.get(idempotency_key) if idempotency_key is not None else None
         if earlier is not None:
             first, number = earlier
             if first != request:
@@ -53,10 +76,10 @@ class OrderOps(WriteOffOps):
                     "This idempotency key was already used for a different order.",
                     Category.INVALID_VALUE,
                 )
-            return self._ledger.orders[number]
+            return self.ledger.orders[number]
         order = self._process_order(request)
         if idempotency_key is not None and not isinstance(order, Rejection):
-            self._ledger.retries[idempotency_key] = (request, order.number)
+            self.ledger.retries[idempotency_key] = (request, order.number)
         return order
 
     @atomic
@@ -68,15 +91,12 @@ class OrderOps(WriteOffOps):
         refused = self._async_refusal(request)
         if refused is not None:
             return refused
-        saved = self._ledger
-        self._ledger = saved.snapshot()
-        outcome = self._process_order(request)
+        outcome = self.ledger.atomically(lambda: self._process_order(request))
         if isinstance(outcome, Rejection):
-            self._ledger = saved
-            job = AsyncJob(self._ledger.new_id("job"), "Failed", errors=outcome.message)
+            job = AsyncJob(self.ledger.new_id("job"), "Failed", errors=outcome.message)
         else:
-            job = AsyncJob(self._ledger.new_id("job"), "Completed", order=outcome)
-        self._ledger.jobs[job.id] = job
+            job = AsyncJob(self.ledger.new_id("job"), "Completed", order=outcome)
+        self.ledger.jobs[job.id] = job
         return job
 
     def _async_refusal(self, request: OrderRequest) -> Rejection | None:
@@ -91,13 +111,10 @@ class OrderOps(WriteOffOps):
         return None
 
     def order(self, key: str) -> Order | Rejection:
-        found = self._ledger.orders.get(key) or next(
-            (o for o in self._ledger.orders.values() if o.id == key), None
-        )
-        return found if found is not None else not_found("order", key)
+        return find_order(self.ledger, key)
 
     def async_job(self, job_id: str) -> AsyncJob | Rejection:
-        job = self._ledger.jobs.get(job_id)
+        job = self.ledger.jobs.get(job_id)
         return job if job is not None else not_found("job", job_id)
 
     # -- processing -------------------------------------------------------------------------------
@@ -132,7 +149,7 @@ class OrderOps(WriteOffOps):
 
     def _feature_refusal(self, processing: Processing) -> Rejection | None:
         """Rule: write-off needs Invoice Settlement, and the Orders and Workflow features."""
-        features = self._ledger.features
+        features = self.ledger.features
         if not features.orders:
             return _rule("orders-disabled", "The Orders feature is not enabled.", Category.PERMISSION_DENIED)
         if processing.write_off and not features.invoice_settlement:
@@ -180,10 +197,10 @@ class OrderOps(WriteOffOps):
             )
         if request.new_account is not None:
             new = request.new_account
-            return self.create_account(
+            return self.accounts.create_account(
                 name=new.name, currency=new.currency, bill_cycle_day=new.bill_cycle_day
             )
-        return self._find_account(request.existing_account_number or "")
+        return find_account(self.ledger, request.existing_account_number or "")
 
     def _apply(
         self, action: OrderAction, account: Account, number: str | None, order_date: date
@@ -208,14 +225,14 @@ class OrderOps(WriteOffOps):
                 f"Unknown or missing rate plans: {list(action.plan_keys)}.",
                 Category.INVALID_VALUE,
             )
-        number = number or self._ledger.new_number("subscription")
-        if number in self._ledger.subscriptions:
+        number = number or self.ledger.new_number("subscription")
+        if number in self.ledger.subscriptions:
             return _rule(
                 "subscription-exists", f"A subscription numbered {number} exists.", Category.INVALID_VALUE
             )
         start = action.trigger_dates.get("ContractEffective", order_date)
         subscription = Subscription(
-            id=self._ledger.new_id("subscription"),
+            id=self.ledger.new_id("subscription"),
             number=number,
             account_number=account.number,
             plan_names=tuple(p.name for p in plans if p is not None),
@@ -223,13 +240,13 @@ class OrderOps(WriteOffOps):
             term_end=None if action.term_months is None else add_months(start, action.term_months),
             custom_fields=dict(action.custom_fields),
         )
-        self._ledger.subscriptions[number] = subscription
+        self.ledger.subscriptions[number] = subscription
         return subscription
 
     def _cancel_subscription(
         self, action: OrderAction, account: Account, number: str | None
     ) -> Subscription | Rejection:
-        subscription = self._ledger.subscriptions.get(number or "")
+        subscription = self.ledger.subscriptions.get(number or "")
         if subscription is None or subscription.account_number != account.number:
             return not_found("subscription", number or "")
         if subscription.end_date is not None:
@@ -240,7 +257,7 @@ class OrderOps(WriteOffOps):
         if isinstance(effective, Rejection):
             return effective
         cancelled = subscription.cancel(effective)
-        self._ledger.subscriptions[cancelled.number] = cancelled
+        self.ledger.subscriptions[cancelled.number] = cancelled
         return cancelled
 
     def _effective_date(self, subscription: Subscription, action: OrderAction) -> date | Rejection:
@@ -271,7 +288,7 @@ class OrderOps(WriteOffOps):
         if action.policy is CancellationPolicy.END_OF_LAST_INVOICE_PERIOD:
             ends = [
                 item.service_end
-                for invoice in self._ledger.invoices.values()
+                for invoice in self.ledger.invoices.where("subscription", subscription.number)
                 if invoice.status is not DocumentStatus.CANCELED
                 for item in invoice.items
                 if item.subscription_number == subscription.number
@@ -292,29 +309,31 @@ class OrderOps(WriteOffOps):
         processing = request.processing
         final: Invoice | CreditMemo | None = None
         if processing.run_billing:
-            items = self._due_items(
+            items = self.invoicing.due_items(
                 account, processing.target_date or request.order_date, {s.number for s in touched}
             )
-            final = self._issue_documents(
+            final = self.invoicing.issue_documents(
                 account,
                 items,
                 processing.document_date or request.order_date,
                 processing.target_date or request.order_date,
                 post=not processing.generate_draft_invoice,
             )
-        payment = self._collect_for(final) if processing.collect_payment else None
+        payment = self.write_offs.collect_for(final) if processing.collect_payment else None
         write_offs = (
-            self._write_off_unpaid(account, canceled, final, processing) if processing.write_off else ()
+            self.write_offs.write_off_unpaid(account, canceled, final, processing)
+            if processing.write_off
+            else ()
         )
         order = Order(
-            id=self._ledger.new_id("order"),
-            number=request.order_number or self._ledger.new_number("order"),
+            id=self.ledger.new_id("order"),
+            number=request.order_number or self.ledger.new_number("order"),
             account_number=account.number,
             status="Completed",
             order_date=request.order_date,
             category=request.category,
             subscriptions=tuple(
-                (s.number, self._ledger.subscriptions[s.number].status.value) for s in touched
+                (s.number, self.ledger.subscriptions[s.number].status.value) for s in touched
             ),
             actions=tuple(actions),
             invoice_numbers=(final.number,) if isinstance(final, Invoice) else (),
@@ -327,5 +346,5 @@ class OrderOps(WriteOffOps):
             action_custom_fields=tuple(a.custom_fields for c in request.subscriptions for a in c.actions),
             description=request.description,
         )
-        self._ledger.orders[order.number] = order
+        self.ledger.orders[order.number] = order
         return order

@@ -30,7 +30,10 @@ def add_months(anchor: date, months: int) -> date:
     """``anchor`` moved by whole months, keeping its day where the month has it."""
     year, month = divmod(anchor.month - 1 + months, 12)
     year, month = anchor.year + year, month + 1
-    return date(year, month, min(anchor.day, calendar.monthrange(year, month)[1]))
+    day = anchor.day
+    if day > 28:  # every month has 28 days; only a later day needs the calendar
+        day = min(day, calendar.monthrange(year, month)[1])
+    return date(year, month, day)
 
 
 def prorate(price: Decimal, period_start: date, period_end: date, served_until: date) -> Decimal:
@@ -45,13 +48,6 @@ def credit_name(charge_name: str) -> str:
     return f"{charge_name} (unused)"
 
 
-def _periods(subscription: Subscription) -> Iterator[tuple[date, date]]:
-    k = 0
-    while True:
-        yield add_months(subscription.start_date, k), add_months(subscription.start_date, k + 1)
-        k += 1
-
-
 def _recurring(
     subscription: Subscription,
     charge: Charge,
@@ -59,25 +55,25 @@ def _recurring(
     billed: Mapping[BilledKey, Decimal],
     new_item_id: Callable[[], str],
 ) -> Iterator[DocumentItem]:
-    number, end = subscription.number, subscription.end_date
-    for start, stop in _periods(subscription):
-        if start > target_date:
-            return
+    number, end, first = subscription.number, subscription.end_date, subscription.start_date
+    start, k = first, 0
+    while start <= target_date:  # period k runs from ``first`` moved by k months, for a month
+        k += 1
+        stop = add_months(first, k)
         key = (number, charge.name, start)
         if key not in billed:
             if end is not None and start >= end:
                 return
             amount = charge.price if end is None or end >= stop else prorate(charge.price, start, stop, end)
             yield DocumentItem(new_item_id(), number, charge.name, start, stop, amount)
-            continue
-        if end is None or end >= stop:
-            continue
-        credit_start = max(start, end)
-        if (number, credit_name(charge.name), credit_start) in billed:
-            continue
-        unused = billed[key] - prorate(charge.price, start, stop, end)
-        if unused > ZERO:
-            yield DocumentItem(new_item_id(), number, credit_name(charge.name), credit_start, stop, -unused)
+        elif end is not None and end < stop:  # billed in advance past the end: credit what is unused
+            credit_start = max(start, end)
+            unused = billed[key] - prorate(charge.price, start, stop, end)
+            if (number, credit_name(charge.name), credit_start) not in billed and unused > ZERO:
+                yield DocumentItem(
+                    new_item_id(), number, credit_name(charge.name), credit_start, stop, -unused
+                )
+        start = stop
 
 
 def due_items(

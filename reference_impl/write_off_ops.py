@@ -8,24 +8,30 @@ failed write-off is reported.
 from __future__ import annotations
 
 from reference_impl.account import Account
-from reference_impl.bill_run_ops import BillRunOps
+from reference_impl.clock import Clock
 from reference_impl.credit_memo import CreditMemo
 from reference_impl.document import DocumentItem, DocumentStatus
-from reference_impl.document_ops import DocumentOps
 from reference_impl.invoice import Invoice
+from reference_impl.ledger import Ledger
 from reference_impl.money import ZERO, money
 from reference_impl.order import WRITE_OFF_REASON, Processing, WriteOff
 from reference_impl.payment import Payment
 
-__all__ = ["MULTIPLE_SUBSCRIPTIONS", "WriteOffOps"]
+__all__ = ["MULTIPLE_SUBSCRIPTIONS", "WriteOffs"]
 
 MULTIPLE_SUBSCRIPTIONS = (
     "Invoice is linked to multiple subscriptions; it can only be written off with Invoice Item Settlement."
 )
 
 
-class WriteOffOps(BillRunOps, DocumentOps):
-    def _collect_for(self, document: Invoice | CreditMemo | None) -> Payment | None:
+class WriteOffs:
+    """What an order does after billing: collect a payment, or write off what stays unpaid."""
+
+    def __init__(self, ledger: Ledger, clock: Clock) -> None:
+        self.ledger = ledger
+        self.clock = clock
+
+    def collect_for(self, document: Invoice | CreditMemo | None) -> Payment | None:
         if (
             not isinstance(document, Invoice)
             or document.balance <= ZERO
@@ -33,27 +39,29 @@ class WriteOffOps(BillRunOps, DocumentOps):
         ):
             return None
         payment = Payment(
-            id=self._ledger.new_id("payment"),
-            number=self._ledger.new_number("payment"),
+            id=self.ledger.new_id("payment"),
+            number=self.ledger.new_number("payment"),
             account_number=document.account_number,
             invoice_number=document.number,
             amount=document.balance,
-            effective_date=self._today(),
+            effective_date=self.clock.now().date(),
         )
-        self._ledger.payments[payment.number] = payment
-        self._ledger.invoices[document.number] = document.record_payment(payment.amount)
+        self.ledger.payments[payment.number] = payment
+        self.ledger.invoices[document.number] = document.record_payment(payment.amount)
         return payment
 
     def _unpaid_invoices(self, account: Account, canceled: set[str]) -> list[Invoice]:
         """Rule: issued (posted) invoices of the canceled subscriptions that still have a balance."""
+        billing = {
+            i.number: i for number in canceled for i in self.ledger.invoices.where("subscription", number)
+        }
         return sorted(
             (
                 i
-                for i in self._ledger.invoices.values()
+                for i in billing.values()
                 if i.account_number == account.number
                 and i.status is DocumentStatus.POSTED
                 and i.balance > ZERO
-                and any(item.subscription_number in canceled for item in i.items)
             ),
             key=lambda i: (i.invoice_date, i.number),
         )
@@ -75,15 +83,15 @@ class WriteOffOps(BillRunOps, DocumentOps):
 
         ordered = sorted(unpaid, key=lambda invoice: not bills_credited_service(invoice))
         for invoice in ordered:
-            current_memo = self._ledger.credit_memos[memo.number]
-            current = self._ledger.invoices[invoice.number]
+            current_memo = self.ledger.credit_memos[memo.number]
+            current = self.ledger.invoices[invoice.number]
             amount = min(current_memo.unapplied_amount, current.balance)
             if amount <= ZERO:
                 continue
-            self._ledger.credit_memos[memo.number] = current_memo.record_application(amount)
-            self._ledger.invoices[invoice.number] = current.record_credit(amount)
+            self.ledger.credit_memos[memo.number] = current_memo.record_application(amount)
+            self.ledger.invoices[invoice.number] = current.record_credit(amount)
 
-    def _write_off_unpaid(
+    def write_off_unpaid(
         self, account: Account, canceled: set[str], final: Invoice | CreditMemo | None, processing: Processing
     ) -> tuple[WriteOff, ...]:
         unpaid = self._unpaid_invoices(account, canceled)
@@ -91,11 +99,11 @@ class WriteOffOps(BillRunOps, DocumentOps):
             self._apply_final_credit(final, unpaid)
         results: list[WriteOff] = []
         for invoice in unpaid:
-            current = self._ledger.invoices[invoice.number]
+            current = self.ledger.invoices[invoice.number]
             if current.balance <= ZERO:
                 continue
             shared = any(item.subscription_number not in canceled for item in current.items)
-            if shared and not self._ledger.features.invoice_item_settlement:
+            if shared and not self.ledger.features.invoice_item_settlement:
                 results.append(
                     WriteOff(current.number, current.balance, "Failed", failed_reason=MULTIPLE_SUBSCRIPTIONS)
                 )
@@ -120,7 +128,7 @@ class WriteOffOps(BillRunOps, DocumentOps):
             if share > ZERO:
                 items.append(
                     DocumentItem(
-                        self._ledger.new_id("item"),
+                        self.ledger.new_id("item"),
                         item.subscription_number,
                         item.charge_name,
                         item.service_start,
@@ -131,17 +139,17 @@ class WriteOffOps(BillRunOps, DocumentOps):
                 )
                 remaining -= share
         memo = CreditMemo(
-            id=self._ledger.new_id("credit_memo"),
-            number=self._ledger.new_number("credit_memo"),
+            id=self.ledger.new_id("credit_memo"),
+            number=self.ledger.new_number("credit_memo"),
             account_number=invoice.account_number,
             currency=invoice.currency,
-            memo_date=processing.document_date or self._today(),
+            memo_date=processing.document_date or self.clock.now().date(),
             items=tuple(items),
             reason_code=WRITE_OFF_REASON,
             status=DocumentStatus.POSTED,
             referred_invoice_number=invoice.number,
         )
         memo = memo.record_application(memo.amount)
-        self._ledger.credit_memos[memo.number] = memo
-        self._ledger.invoices[invoice.number] = invoice.record_credit(memo.amount)
+        self.ledger.credit_memos[memo.number] = memo
+        self.ledger.invoices[invoice.number] = invoice.record_credit(memo.amount)
         return memo

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from reference_impl import Account, Billing, BillRun, Category, DocumentStatus, Rejection, Subscription
+from reference_impl import (
+    Account,
+    Billing,
+    BillRun,
+    Category,
+    DocumentStatus,
+    Rejection,
+    Subscription,
+    bill_run_ops,
+)
+from reference_impl.lookups import invoices_of
 from reference_impl.order import Order, OrderRequest
 
 
@@ -30,17 +40,19 @@ class FailsEveryAdHocBillRun(Billing):
     """Every ad hoc bill run ends in error, so "Given a completed bill run" cannot be arranged:
     its assertion fails in a Given, which is an arrangement failure, not a rule violation."""
 
-    def _accounts_in_scope(self, run: BillRun) -> tuple[list[Account], str | None]:
-        if run.schedule is None:
-            return [], "Billing is down for maintenance."
-        return super()._accounts_in_scope(run)
+    class BillRuns(bill_run_ops.BillRuns):
+        def _accounts_in_scope(self, run: BillRun) -> tuple[list[Account], str | None]:
+            if run.schedule is None:
+                return [], "Billing is down for maintenance."
+            return super()._accounts_in_scope(run)
 
 
 class CancelsDespitePostedCreditMemos(Billing):
     """A posted invoice still blocks canceling its bill run, but a posted credit memo does not:
     it breaks only the SHOULD decision of BR-CANCEL-POSTED-INVOICE (a warning, not a breach)."""
 
-    def _cancel_blocker(self, run: BillRun) -> Rejection | None:
-        if any(invoice.status is DocumentStatus.POSTED for invoice in self._invoices_of(run)):
-            return super()._cancel_blocker(run)
-        return None
+    class BillRuns(bill_run_ops.BillRuns):
+        def cancel_blocker(self, run: BillRun) -> Rejection | None:
+            if any(invoice.status is DocumentStatus.POSTED for invoice in invoices_of(self.ledger, run)):
+                return super().cancel_blocker(run)
+            return None

@@ -36,7 +36,7 @@ def billing() -> Billing:
 
 def _payload(billing: Billing, **changes: object) -> dict[str, object]:
     (account,) = billing.accounts().values()
-    (subscription,) = (s for s in billing._ledger.subscriptions.values())
+    (subscription,) = (s for s in billing.ledger.subscriptions.values())
     order = CancellationOrder("Acme", "Basic Monthly", effective_date=TODAY)
     payload = cancellation_payload(order, account.number, subscription.number, TODAY)
     payload.update(changes)
@@ -53,7 +53,7 @@ def test_a_retry_gets_the_first_order_back_and_writes_off_nothing_twice(billing:
     assert first.body["success"] is True
     assert again.body == first.body
     assert len(_write_off_memos(billing)) == 1
-    assert len(billing._ledger.orders) == 1
+    assert len(billing.ledger.orders) == 1
 
 
 def test_without_a_key_the_same_order_sent_twice_is_refused_the_second_time(billing: Billing) -> None:
@@ -66,11 +66,11 @@ def test_without_a_key_the_same_order_sent_twice_is_refused_the_second_time(bill
 
 def test_the_key_of_another_order_is_refused_and_changes_nothing(billing: Billing) -> None:
     assert api.create_order(billing, _payload(billing), idempotency_key="k-2").body["success"] is True
-    before = billing._ledger.snapshot()
+    before = billing.ledger.contents()
     other = api.create_order(billing, _payload(billing, description="another order"), idempotency_key="k-2")
     assert other.body["success"] is False
     assert str(other.body["reasons"][0]["code"]).endswith("20")
-    assert billing._ledger == before
+    assert billing.ledger.contents() == before
 
 
 def test_a_refused_order_does_not_use_up_its_key(billing: Billing) -> None:

@@ -9,11 +9,13 @@ import pytest
 
 from reference_impl import (
     BILL_RUN_TRANSITIONS,
+    Account,
     Billing,
     BillRun,
     BillRunStatus,
     Category,
     FeatureSettings,
+    Invoice,
     ManualClock,
     Rejection,
     RepeatType,
@@ -109,26 +111,34 @@ def test_a_refused_cancellation_changes_nothing() -> None:
     invoices = billing.bill_run_invoices(run.id)
     assert isinstance(invoices, list)
     _ok(billing.post_invoice(invoices[0].number))
-    before = billing._ledger
+    before = billing.ledger.contents()
     refused = billing.cancel_bill_run(run.id)
     assert isinstance(refused, Rejection)
     assert refused.category is Category.RULE_RESTRICTION
     assert refused.code == "bill-run-has-posted-invoices"
-    assert billing._ledger is before
+    assert billing.ledger.contents() == before
 
 
 def test_an_operation_that_raises_leaves_the_ledger_as_it_was() -> None:
+    """Half-way through a bill run (one account billed, then a fault), every write is undone:
+    the run, the invoice, the numbers drawn and the indexes."""
     billing = _billing()
-    before = billing._ledger
 
     class Boom(Exception):
         pass
 
-    def explode(*_: object) -> None:
-        billing._ledger.accounts["ZZZ"] = billing._ledger.accounts.get("ZZZ")  # type: ignore[assignment]
-        raise Boom
+    bill_account = billing._bill_runs._bill_account
+    billed: list[str] = []
+    written: list[Invoice] = []
 
-    billing._bill_account = explode  # type: ignore[method-assign,assignment]
+    def explode(run: BillRun, account: Account) -> None:
+        if billed:
+            written.extend(billing.invoices())
+            raise Boom
+        bill_account(run, account)
+        billed.append(account.number)
+
+    billing._bill_runs._bill_account = explode  # type: ignore[method-assign]
     account = billing.create_account(name="Acme")
     assert not isinstance(account, Rejection)
     _ok(
@@ -136,13 +146,17 @@ def test_an_operation_that_raises_leaves_the_ledger_as_it_was() -> None:
             account_number=account.number, plan_name="Basic Monthly", start_date=date(2026, 3, 1)
         )
     )
+    _ok(billing.create_account(name="Globex"))  # billed second: the fault comes here
     _ok(billing.create_bill_run(target_date=date(2026, 3, 1)))
-    snapshot = billing._ledger
+    before = billing.ledger.contents()
     with pytest.raises(Boom):
         billing.process_due_bill_runs()
-    assert billing._ledger is snapshot
-    assert "ZZZ" not in billing._ledger.accounts
-    assert before is not snapshot
+    assert written  # the fault came after an invoice was written
+    assert billing.ledger.contents() == before
+    assert billing.invoices() == []
+    (run,) = billing.ledger.bill_runs.values()
+    assert billing.bill_run_invoices(run.id) == []
+    assert billing.ledger.bill_runs.where("status", BillRunStatus.PENDING) == [run]
 
 
 @pytest.mark.parametrize(

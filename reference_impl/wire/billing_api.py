@@ -41,14 +41,18 @@ __all__ = [
 ]
 
 
-def _account_ids(billing: Billing) -> dict[str, str]:
-    return {number: account.id for number, account in billing.accounts().items()}
+def run_account_id(billing: Billing, run: BillRun) -> str | None:
+    """The id of the account a bill run is limited to (one look-up, whatever the tenant's size)."""
+    if run.account_number is None:
+        return None
+    account = billing.account(run.account_number)
+    return None if isinstance(account, Rejection) else account.id
 
 
 def _bill_run_reply(billing: Billing, outcome: BillRun | Rejection) -> Reply:
     if isinstance(outcome, Rejection):
         return refusal(outcome)
-    return Reply(200, checked("bill-run-response", views.bill_run(outcome, _account_ids(billing))))
+    return Reply(200, checked("bill-run-response", views.bill_run(outcome, run_account_id(billing, outcome))))
 
 
 def create_account(billing: Billing, body: object) -> Reply:
@@ -155,9 +159,11 @@ def cancel_bill_run(billing: Billing, key: str, body: object) -> Reply:
     )
     if isinstance(outcome, Rejection):
         return refusal(outcome)
-    ids = _account_ids(billing)
-    body_out = views.bill_run(outcome.bill_run, ids)
-    body_out["nextRun"] = None if outcome.next_run is None else views.bill_run(outcome.next_run, ids)
+    body_out = views.bill_run(outcome.bill_run, run_account_id(billing, outcome.bill_run))
+    following = outcome.next_run
+    body_out["nextRun"] = (
+        None if following is None else views.bill_run(following, run_account_id(billing, following))
+    )
     if body_out["nextRun"] is not None:
         del body_out["nextRun"]["success"]
     return Reply(200, checked("bill-run-response", body_out, "cancel"))

@@ -19,6 +19,7 @@ from reference_impl.clock import ManualClock
 from reference_impl.rejection import Category, Rejection
 from reference_impl.wire import views
 from reference_impl.wire.api import Reply, checked, refusal
+from reference_impl.wire.billing_api import run_account_id
 
 __all__ = ["CONTROL_VERSION", "OPERATIONS", "ReferenceTenant"]
 
@@ -143,8 +144,9 @@ class ReferenceTenant:
     def _bill_run(self, outcome: BillRun | Rejection) -> Reply:
         if isinstance(outcome, Rejection):
             return refusal(outcome)
-        ids = {number: account.id for number, account in self.billing.accounts().items()}
-        return Reply(200, checked("bill-run-response", views.bill_run(outcome, ids)))
+        return Reply(
+            200, checked("bill-run-response", views.bill_run(outcome, run_account_id(self.billing, outcome)))
+        )
 
     def pause(self, key: str) -> Reply:
         return self._bill_run(self.billing.pause_bill_run(key))
@@ -175,10 +177,9 @@ class ReferenceTenant:
         if isinstance(run, Rejection):
             return refusal(run)
         waiting = None if run.series is None else self.billing.pending_occurrence(run.series)
-        ids = {number: account.id for number, account in self.billing.accounts().items()}
         shown = None
         if waiting is not None:
-            shown = views.bill_run(waiting, ids)
+            shown = views.bill_run(waiting, run_account_id(self.billing, waiting))
             del shown["success"]
         return Reply(200, checked("control-pending-occurrence-response", {"success": True, "billRun": shown}))
 

@@ -95,7 +95,8 @@ def subscription(found: Subscription, account_id: str) -> dict[str, Any]:
     )
 
 
-def bill_run(run: BillRun, account_ids: dict[str, str]) -> dict[str, Any]:
+def bill_run(run: BillRun, account_id: str | None) -> dict[str, Any]:
+    """A bill run as Zuora shows it; ``account_id`` is the id of the one account it bills, if any."""
     schedule = None
     if run.schedule is not None:
         schedule = _drop_none(
@@ -111,7 +112,7 @@ def bill_run(run: BillRun, account_ids: dict[str, str]) -> dict[str, Any]:
     selection: dict[str, Any] = (
         {"batches": ["AllBatches"]}
         if run.account_number is None
-        else {"billRunFilters": [{"filterType": "Account", "accountId": account_ids[run.account_number]}]}
+        else {"billRunFilters": [{"filterType": "Account", "accountId": account_id}]}
     )
     return _drop_none(
         {

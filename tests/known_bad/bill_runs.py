@@ -12,11 +12,16 @@ from reference_impl import (
     BillRunAction,
     BillRunStatus,
     FeatureSettings,
+    bill_run_ops,
+    document_ops,
+    invoicing,
 )
 from reference_impl.bill_run import Transitions
 from reference_impl.bill_run_ops import CancelOutcome
 from reference_impl.document import DocumentStatus
 from reference_impl.invoice import Invoice
+from reference_impl.ledger import Ledger
+from reference_impl.lookups import credit_memos_of, invoices_of
 from reference_impl.rating import BilledKey
 from reference_impl.rejection import Category, Rejection
 from tests.known_bad.base import KnownBad
@@ -37,10 +42,15 @@ class RefusesCancelingEmptyBillRuns(KnownBad):
 
     breaks = "BR-CANCEL-COMPLETED"
 
-    def _cancel_blocker(self, run: BillRun) -> Rejection | None:
-        if run.status is S.COMPLETED and not (self._invoices_of(run) or self._credit_memos_of(run)):
-            return Rejection("nothing-to-cancel", Category.RULE_RESTRICTION, "The bill run has no documents.")
-        return super()._cancel_blocker(run)
+    class BillRuns(bill_run_ops.BillRuns):
+        def cancel_blocker(self, run: BillRun) -> Rejection | None:
+            if run.status is S.COMPLETED and not (
+                invoices_of(self.ledger, run) or credit_memos_of(self.ledger, run)
+            ):
+                return Rejection(
+                    "nothing-to-cancel", Category.RULE_RESTRICTION, "The bill run has no documents."
+                )
+            return super().cancel_blocker(run)
 
 
 class ReportsEmptyRunsCanceled(KnownBad):
@@ -51,7 +61,9 @@ class ReportsEmptyRunsCanceled(KnownBad):
 
     def cancel_bill_run(self, key: str, *, cancel_once: bool = True) -> CancelOutcome | Rejection:
         run = self.bill_run(key)
-        empty = isinstance(run, BillRun) and not (self._invoices_of(run) or self._credit_memos_of(run))
+        empty = isinstance(run, BillRun) and not (
+            invoices_of(self.ledger, run) or credit_memos_of(self.ledger, run)
+        )
         if isinstance(run, BillRun) and empty and run.status is S.COMPLETED:
             return CancelOutcome(replace(run, status=S.CANCELED), None)
         return super().cancel_bill_run(key, cancel_once=cancel_once)
@@ -62,8 +74,9 @@ class CancelsDespitePostedInvoices(KnownBad):
 
     breaks = "BR-CANCEL-POSTED-INVOICE"
 
-    def _cancel_blocker(self, run: BillRun) -> Rejection | None:
-        return None
+    class BillRuns(bill_run_ops.BillRuns):
+        def cancel_blocker(self, run: BillRun) -> Rejection | None:
+            return None
 
 
 class CancelsPostedRuns(KnownBad):
@@ -72,8 +85,9 @@ class CancelsPostedRuns(KnownBad):
     breaks = "BR-CANCEL-POSTED-RUN"
     transitions = _with((S.POSTED, A.START_CANCELING, S.CANCEL_IN_PROGRESS))
 
-    def _cancel_blocker(self, run: BillRun) -> Rejection | None:
-        return None if run.status is S.POSTED else super()._cancel_blocker(run)
+    class BillRuns(bill_run_ops.BillRuns):
+        def cancel_blocker(self, run: BillRun) -> Rejection | None:
+            return None if run.status is S.POSTED else super().cancel_blocker(run)
 
 
 class RefusesCancelingPendingOneOffRuns(KnownBad):
@@ -81,12 +95,17 @@ class RefusesCancelingPendingOneOffRuns(KnownBad):
 
     breaks = "BR-CANCEL-PENDING"
 
-    def _cancel_blocker(self, run: BillRun) -> Rejection | None:
-        if run.status is S.PENDING and run.schedule is not None and run.schedule.repeat_type.value == "None":
-            return Rejection(
-                "not-recurring", Category.RULE_RESTRICTION, "Only recurring runs can be canceled."
-            )
-        return super()._cancel_blocker(run)
+    class BillRuns(bill_run_ops.BillRuns):
+        def cancel_blocker(self, run: BillRun) -> Rejection | None:
+            if (
+                run.status is S.PENDING
+                and run.schedule is not None
+                and run.schedule.repeat_type.value == "None"
+            ):
+                return Rejection(
+                    "not-recurring", Category.RULE_RESTRICTION, "Only recurring runs can be canceled."
+                )
+            return super().cancel_blocker(run)
 
 
 class RefusesCancelingPendingAdHocRuns(KnownBad):
@@ -94,10 +113,13 @@ class RefusesCancelingPendingAdHocRuns(KnownBad):
 
     breaks = "BR-CANCEL-PENDING"
 
-    def _cancel_blocker(self, run: BillRun) -> Rejection | None:
-        if run.status is S.PENDING and run.schedule is None:
-            return Rejection("not-scheduled", Category.RULE_RESTRICTION, "Only scheduled runs are pending.")
-        return super()._cancel_blocker(run)
+    class BillRuns(bill_run_ops.BillRuns):
+        def cancel_blocker(self, run: BillRun) -> Rejection | None:
+            if run.status is S.PENDING and run.schedule is None:
+                return Rejection(
+                    "not-scheduled", Category.RULE_RESTRICTION, "Only scheduled runs are pending."
+                )
+            return super().cancel_blocker(run)
 
 
 class RefusesCancelingPendingRuns(KnownBad):
@@ -136,8 +158,9 @@ class LeavesInvoicesUncanceled(KnownBad):
         }
     )
 
-    def _cancel_invoices(self, run: BillRun) -> None:
-        return None
+    class BillRuns(bill_run_ops.BillRuns):
+        def _cancel_invoices(self, run: BillRun) -> None:
+            return None
 
 
 class AcceptsPaymentsOnCanceledInvoices(KnownBad):
@@ -145,10 +168,11 @@ class AcceptsPaymentsOnCanceledInvoices(KnownBad):
 
     breaks = "BR-CANCEL-INVOICES"
 
-    def _payment_refusal(self, invoice: Invoice, amount: Decimal) -> Rejection | None:
-        if invoice.status is DocumentStatus.CANCELED:
-            return None
-        return super()._payment_refusal(invoice, amount)
+    class Documents(document_ops.Documents):
+        def _payment_refusal(self, invoice: Invoice, amount: Decimal) -> Rejection | None:
+            if invoice.status is DocumentStatus.CANCELED:
+                return None
+            return super()._payment_refusal(invoice, amount)
 
 
 class LeavesCreditMemosUncanceled(KnownBad):
@@ -156,8 +180,9 @@ class LeavesCreditMemosUncanceled(KnownBad):
 
     breaks = "BR-CANCEL-CREDIT-MEMOS"
 
-    def _cancel_credit_memos(self, run: BillRun) -> None:
-        return None
+    class BillRuns(bill_run_ops.BillRuns):
+        def _cancel_credit_memos(self, run: BillRun) -> None:
+            return None
 
 
 class IgnoresInvoiceSettlementSetting(KnownBad):
@@ -216,8 +241,9 @@ class EndsScheduleWhenCancelingOnce(KnownBad):
 
     breaks = "BR-CANCEL-ONCE"
 
-    def _next_after_cancel(self, run: BillRun, *, cancel_once: bool) -> BillRun | None:
-        return None
+    class BillRuns(bill_run_ops.BillRuns):
+        def _next_after_cancel(self, run: BillRun, *, cancel_once: bool) -> BillRun | None:
+            return None
 
 
 class DefaultsToCancelingAllRecurrences(KnownBad):
@@ -234,8 +260,9 @@ class KeepsScheduleWhenCancelingAll(KnownBad):
 
     breaks = "BR-CANCEL-ALL"
 
-    def _next_after_cancel(self, run: BillRun, *, cancel_once: bool) -> BillRun | None:
-        return super()._next_after_cancel(run, cancel_once=True)
+    class BillRuns(bill_run_ops.BillRuns):
+        def _next_after_cancel(self, run: BillRun, *, cancel_once: bool) -> BillRun | None:
+            return super()._next_after_cancel(run, cancel_once=True)
 
 
 class KeepsTheQueuedOccurrenceWhenCancelingAll(KnownBad):
@@ -243,15 +270,16 @@ class KeepsTheQueuedOccurrenceWhenCancelingAll(KnownBad):
 
     breaks = "BR-CANCEL-ALL"
 
-    def _end_schedule(self, run: BillRun) -> None:
-        return None
+    class BillRuns(bill_run_ops.BillRuns):
+        def _end_schedule(self, run: BillRun) -> None:
+            return None
 
 
-def _cancel_drafts(billing: KnownBad, chosen: Callable[[Invoice], bool]) -> None:
+def _cancel_drafts(ledger: Ledger, chosen: Callable[[Invoice], bool]) -> None:
     """Cancel every draft invoice of the tenant that ``chosen`` picks, whichever run made it."""
-    for invoice in list(billing._ledger.invoices.values()):
+    for invoice in ledger.invoices.values():
         if invoice.status is DocumentStatus.DRAFT and chosen(invoice):
-            billing._ledger.invoices[invoice.number] = replace(invoice, status=DocumentStatus.CANCELED)
+            ledger.invoices[invoice.number] = replace(invoice, status=DocumentStatus.CANCELED)
 
 
 class CancelsEveryDraftOfItsCustomers(KnownBad):
@@ -259,9 +287,10 @@ class CancelsEveryDraftOfItsCustomers(KnownBad):
 
     breaks = "BR-CANCEL-ONLY-ITS-DOCUMENTS"
 
-    def _cancel_invoices(self, run: BillRun) -> None:
-        billed = {invoice.account_number for invoice in self._invoices_of(run)}
-        _cancel_drafts(self, lambda invoice: invoice.account_number in billed)
+    class BillRuns(bill_run_ops.BillRuns):
+        def _cancel_invoices(self, run: BillRun) -> None:
+            billed = {invoice.account_number for invoice in invoices_of(self.ledger, run)}
+            _cancel_drafts(self.ledger, lambda invoice: invoice.account_number in billed)
 
 
 class PostsCanceledBillRuns(KnownBad):
@@ -277,14 +306,15 @@ class NeverRebillsCanceledCharges(KnownBad):
     breaks = "BR-CANCELED-CHARGES-BILLED-AGAIN"
     should_only = True
 
-    def _billed(self, account_number: str) -> dict[BilledKey, Decimal]:
-        billed = super()._billed(account_number)
-        for invoice in self._ledger.invoices.values():
-            if invoice.account_number == account_number and invoice.status is DocumentStatus.CANCELED:
-                for item in invoice.items:
-                    key = (item.subscription_number, item.charge_name, item.service_start)
-                    billed[key] = billed.get(key, Decimal(0)) + item.amount
-        return billed
+    class Invoicing(invoicing.Invoicing):
+        def billed(self, account_number: str) -> dict[BilledKey, Decimal]:
+            billed = super().billed(account_number)
+            for invoice in self.ledger.invoices.where("account", account_number):
+                if invoice.status is DocumentStatus.CANCELED:
+                    for item in invoice.items:
+                        key = (item.subscription_number, item.charge_name, item.service_start)
+                        billed[key] = billed.get(key, Decimal(0)) + item.amount
+            return billed
 
 
 class CancelsEveryDraftOfTheTenant(KnownBad):
@@ -292,8 +322,9 @@ class CancelsEveryDraftOfTheTenant(KnownBad):
 
     breaks = "BR-CANCEL-ONLY-ITS-DOCUMENTS"
 
-    def _cancel_invoices(self, run: BillRun) -> None:
-        _cancel_drafts(self, lambda _: True)
+    class BillRuns(bill_run_ops.BillRuns):
+        def _cancel_invoices(self, run: BillRun) -> None:
+            _cancel_drafts(self.ledger, lambda _: True)
 
 
 _PASSING = (S.PROCESSING, S.POST_IN_PROGRESS, S.CANCEL_IN_PROGRESS)

@@ -8,7 +8,7 @@ from typing import Self
 
 from pydantic import model_validator
 
-from reference_impl import Account, Clock, CreditMemo, Invoice, Rejection
+from reference_impl import Account, Clock, CreditMemo, Invoice, Rejection, invoicing, order_ops, write_off_ops
 from reference_impl.document import DocumentItem, DocumentStatus
 from reference_impl.order import (
     AsyncJob,
@@ -64,13 +64,14 @@ class WritesOffWithoutInvoiceSettlement(KnownBad):
 
     breaks = "WO-NEEDS-INVOICE-SETTLEMENT"
 
-    def _feature_refusal(self, processing: Processing) -> Rejection | None:
-        settled = replace(self._ledger.features, invoice_settlement=True)
-        saved, self._ledger.features = self._ledger.features, settled
-        try:
-            return super()._feature_refusal(processing)
-        finally:
-            self._ledger.features = saved
+    class Orders(order_ops.Orders):
+        def _feature_refusal(self, processing: Processing) -> Rejection | None:
+            settled = replace(self.ledger.features, invoice_settlement=True)
+            saved, self.ledger.features = self.ledger.features, settled
+            try:
+                return super()._feature_refusal(processing)
+            finally:
+                self.ledger.features = saved
 
 
 class WritesOffWithoutWorkflow(KnownBad):
@@ -78,13 +79,14 @@ class WritesOffWithoutWorkflow(KnownBad):
 
     breaks = "WO-NEEDS-ORDERS-AND-WORKFLOW"
 
-    def _feature_refusal(self, processing: Processing) -> Rejection | None:
-        saved = self._ledger.features
-        self._ledger.features = replace(saved, workflow=True)
-        try:
-            return super()._feature_refusal(processing)
-        finally:
-            self._ledger.features = saved
+    class Orders(order_ops.Orders):
+        def _feature_refusal(self, processing: Processing) -> Rejection | None:
+            saved = self.ledger.features
+            self.ledger.features = replace(saved, workflow=True)
+            try:
+                return super()._feature_refusal(processing)
+            finally:
+                self.ledger.features = saved
 
 
 class WritesOffAsynchronously(KnownBad):
@@ -93,8 +95,9 @@ class WritesOffAsynchronously(KnownBad):
     breaks = "WO-SYNC-ONLY"
     wire_models = WireModels(async_order=_AsyncWithWriteOff)
 
-    def _async_refusal(self, request: OrderRequest) -> Rejection | None:
-        return None
+    class Orders(order_ops.Orders):
+        def _async_refusal(self, request: OrderRequest) -> Rejection | None:
+            return None
 
 
 class IgnoresWriteOffInAsynchronousOrders(KnownBad):
@@ -104,8 +107,9 @@ class IgnoresWriteOffInAsynchronousOrders(KnownBad):
     should_only = True
     wire_models = WireModels(async_order=_AsyncWithWriteOff)
 
-    def _async_refusal(self, request: OrderRequest) -> Rejection | None:
-        return None
+    class Orders(order_ops.Orders):
+        def _async_refusal(self, request: OrderRequest) -> Rejection | None:
+            return None
 
     def create_order_async(self, request: OrderRequest) -> AsyncJob | Rejection:
         return super().create_order_async(
@@ -119,10 +123,11 @@ class CollectsPaymentWhileWritingOff(KnownBad):
     breaks = "WO-NO-PAYMENT-COLLECTION"
     wire_models = WireModels(order=_AnyOrder)
 
-    def _processing_refusal(self, processing: Processing) -> Rejection | None:
-        if processing.write_off and processing.collect_payment:
-            return None
-        return super()._processing_refusal(processing)
+    class Orders(order_ops.Orders):
+        def _processing_refusal(self, processing: Processing) -> Rejection | None:
+            if processing.write_off and processing.collect_payment:
+                return None
+            return super()._processing_refusal(processing)
 
 
 class CollectsWithoutBilling(KnownBad):
@@ -131,10 +136,11 @@ class CollectsWithoutBilling(KnownBad):
     breaks = "WO-COLLECT-NEEDS-BILLING"
     wire_models = WireModels(order=_AnyOrder)
 
-    def _processing_refusal(self, processing: Processing) -> Rejection | None:
-        if processing.collect_payment and not processing.run_billing:
-            return None
-        return super()._processing_refusal(processing)
+    class Orders(order_ops.Orders):
+        def _processing_refusal(self, processing: Processing) -> Rejection | None:
+            if processing.collect_payment and not processing.run_billing:
+                return None
+            return super()._processing_refusal(processing)
 
 
 class FilesWriteOffMemosAsDrafts(KnownBad):
@@ -143,12 +149,13 @@ class FilesWriteOffMemosAsDrafts(KnownBad):
     breaks = "WO-UNPAID-INVOICES-CLEARED"
     also_breaks = frozenset({"WO-ACCOUNT-CURRENCY"})
 
-    def _write_off(
-        self, invoice: Invoice, processing: Processing, only: set[str] | None = None
-    ) -> CreditMemo:
-        memo = replace(super()._write_off(invoice, processing, only), status=DocumentStatus.DRAFT)
-        self._ledger.credit_memos[memo.number] = memo
-        return memo
+    class WriteOffs(write_off_ops.WriteOffs):
+        def _write_off(
+            self, invoice: Invoice, processing: Processing, only: set[str] | None = None
+        ) -> CreditMemo:
+            memo = replace(super()._write_off(invoice, processing, only), status=DocumentStatus.DRAFT)
+            self.ledger.credit_memos[memo.number] = memo
+            return memo
 
 
 class WritesOffTheWholeAmount(KnownBad):
@@ -156,12 +163,13 @@ class WritesOffTheWholeAmount(KnownBad):
 
     breaks = "WO-PARTLY-PAID"
 
-    def _write_off(
-        self, invoice: Invoice, processing: Processing, only: set[str] | None = None
-    ) -> CreditMemo:
-        return super()._write_off(
-            replace(invoice, payment_amount=invoice.payment_amount * 0), processing, only
-        )
+    class WriteOffs(write_off_ops.WriteOffs):
+        def _write_off(
+            self, invoice: Invoice, processing: Processing, only: set[str] | None = None
+        ) -> CreditMemo:
+            return super()._write_off(
+                replace(invoice, payment_amount=invoice.payment_amount * 0), processing, only
+            )
 
 
 class WritesOffDrafts(KnownBad):
@@ -169,15 +177,15 @@ class WritesOffDrafts(KnownBad):
 
     breaks = "WO-DRAFTS-NOT-WRITTEN-OFF"
 
-    def _unpaid_invoices(self, account: Account, canceled: set[str]) -> list[Invoice]:
-        drafts = [
-            i
-            for i in self._ledger.invoices.values()
-            if i.account_number == account.number
-            and i.status is DocumentStatus.DRAFT
-            and any(t.subscription_number in canceled for t in i.items)
-        ]
-        return super()._unpaid_invoices(account, canceled) + drafts
+    class WriteOffs(write_off_ops.WriteOffs):
+        def _unpaid_invoices(self, account: Account, canceled: set[str]) -> list[Invoice]:
+            drafts = [
+                i
+                for i in self.ledger.invoices.where("account", account.number)
+                if i.status is DocumentStatus.DRAFT
+                and any(t.subscription_number in canceled for t in i.items)
+            ]
+            return super()._unpaid_invoices(account, canceled) + drafts
 
 
 class ReportsInvoiceIdsInsteadOfNumbers(KnownBad):
@@ -185,11 +193,18 @@ class ReportsInvoiceIdsInsteadOfNumbers(KnownBad):
 
     breaks = "WO-REPORTED"
 
-    def _write_off_unpaid(
-        self, account: Account, canceled: set[str], final: Invoice | CreditMemo | None, processing: Processing
-    ) -> tuple[WriteOff, ...]:
-        reported = super()._write_off_unpaid(account, canceled, final, processing)
-        return tuple(replace(w, invoice_number=self._ledger.invoices[w.invoice_number].id) for w in reported)
+    class WriteOffs(write_off_ops.WriteOffs):
+        def write_off_unpaid(
+            self,
+            account: Account,
+            canceled: set[str],
+            final: Invoice | CreditMemo | None,
+            processing: Processing,
+        ) -> tuple[WriteOff, ...]:
+            reported = super().write_off_unpaid(account, canceled, final, processing)
+            return tuple(
+                replace(w, invoice_number=self.ledger.invoices[w.invoice_number].id) for w in reported
+            )
 
 
 class RefusesWhenNothingIsUnpaid(KnownBad):
@@ -197,13 +212,14 @@ class RefusesWhenNothingIsUnpaid(KnownBad):
 
     breaks = "WO-NOTHING-UNPAID"
 
-    def _process_order(self, request: OrderRequest) -> Order | Rejection:
-        order = super()._process_order(request)
-        if isinstance(order, Order) and request.processing.write_off and not order.write_offs:
-            return Rejection(
-                "nothing-to-write-off", Category.RULE_RESTRICTION, "There is nothing to write off."
-            )
-        return order
+    class Orders(order_ops.Orders):
+        def _process_order(self, request: OrderRequest) -> Order | Rejection:
+            order = super()._process_order(request)
+            if isinstance(order, Order) and request.processing.write_off and not order.write_offs:
+                return Rejection(
+                    "nothing-to-write-off", Category.RULE_RESTRICTION, "There is nothing to write off."
+                )
+            return order
 
 
 class WritesOffUnasked(KnownBad):
@@ -227,11 +243,12 @@ class UndoesTheCancellationWhenAWriteOffFails(KnownBad):
     breaks = "WO-FAILURE-REPORTED"
     should_only = True
 
-    def _process_order(self, request: OrderRequest) -> Order | Rejection:
-        order = super()._process_order(request)
-        if isinstance(order, Order) and any(w.status == "Failed" for w in order.write_offs):
-            return Rejection("write-off-failed", Category.RULE_RESTRICTION, "A write-off failed.")
-        return order
+    class Orders(order_ops.Orders):
+        def _process_order(self, request: OrderRequest) -> Order | Rejection:
+            order = super()._process_order(request)
+            if isinstance(order, Order) and any(w.status == "Failed" for w in order.write_offs):
+                return Rejection("write-off-failed", Category.RULE_RESTRICTION, "A write-off failed.")
+            return order
 
 
 class WritesOffSharedInvoicesWhole(KnownBad):
@@ -247,10 +264,11 @@ class WritesOffSharedInvoicesWhole(KnownBad):
     def configure(self, features: FeatureSettings) -> None:
         super().configure(replace(features, invoice_item_settlement=True))
 
-    def _write_off(
-        self, invoice: Invoice, processing: Processing, only: set[str] | None = None
-    ) -> CreditMemo:
-        return super()._write_off(invoice, processing, None)
+    class WriteOffs(write_off_ops.WriteOffs):
+        def _write_off(
+            self, invoice: Invoice, processing: Processing, only: set[str] | None = None
+        ) -> CreditMemo:
+            return super()._write_off(invoice, processing, None)
 
 
 class IgnoresInvoiceItemSettlement(KnownBad):
@@ -268,10 +286,11 @@ class DropsWriteOffFinanceInformation(KnownBad):
 
     breaks = "WO-FINANCE-INFORMATION"
 
-    def _write_off(
-        self, invoice: Invoice, processing: Processing, only: set[str] | None = None
-    ) -> CreditMemo:
-        return super()._write_off(invoice, replace(processing, write_off_finance=None), only)
+    class WriteOffs(write_off_ops.WriteOffs):
+        def _write_off(
+            self, invoice: Invoice, processing: Processing, only: set[str] | None = None
+        ) -> CreditMemo:
+            return super()._write_off(invoice, replace(processing, write_off_finance=None), only)
 
 
 class WritesOffBeforeApplyingTheFinalCredit(KnownBad):
@@ -280,8 +299,9 @@ class WritesOffBeforeApplyingTheFinalCredit(KnownBad):
     breaks = "WO-FINAL-CREDIT-MEMO-FIRST"
     also_breaks = frozenset({"WO-ACCOUNT-CURRENCY", "WO-PRORATED-BY-DAY"})
 
-    def _apply_final_credit(self, memo: CreditMemo, unpaid: list[Invoice]) -> None:
-        return None
+    class WriteOffs(write_off_ops.WriteOffs):
+        def _apply_final_credit(self, memo: CreditMemo, unpaid: list[Invoice]) -> None:
+            return None
 
 
 class LeavesTheFinalInvoiceUnpaid(KnownBad):
@@ -289,8 +309,9 @@ class LeavesTheFinalInvoiceUnpaid(KnownBad):
 
     breaks = "WO-FINAL-INVOICE-WRITTEN-OFF"
 
-    def _unpaid_invoices(self, account: Account, canceled: set[str]) -> list[Invoice]:
-        return [i for i in super()._unpaid_invoices(account, canceled) if i.bill_run_id is not None]
+    class WriteOffs(write_off_ops.WriteOffs):
+        def _unpaid_invoices(self, account: Account, canceled: set[str]) -> list[Invoice]:
+            return [i for i in super()._unpaid_invoices(account, canceled) if i.bill_run_id is not None]
 
 
 class ForgetsUnusedServiceInBillRuns(KnownBad):
@@ -298,15 +319,16 @@ class ForgetsUnusedServiceInBillRuns(KnownBad):
 
     breaks = "WO-NO-FINAL-INVOICE"
 
-    def _due_items(
-        self, account: Account, target_date: date, subscriptions: set[str] | None = None
-    ) -> list[DocumentItem]:
-        items = super()._due_items(account, target_date, subscriptions)
-        return (
-            items
-            if subscriptions is not None
-            else [i for i in items if not i.charge_name.endswith("(unused)")]
-        )
+    class Invoicing(invoicing.Invoicing):
+        def due_items(
+            self, account: Account, target_date: date, subscriptions: set[str] | None = None
+        ) -> list[DocumentItem]:
+            items = super().due_items(account, target_date, subscriptions)
+            return (
+                items
+                if subscriptions is not None
+                else [i for i in items if not i.charge_name.endswith("(unused)")]
+            )
 
 
 class IgnoresTheCancellationPolicy(KnownBad):
@@ -314,10 +336,11 @@ class IgnoresTheCancellationPolicy(KnownBad):
 
     breaks = "WO-SUBSCRIPTION-CANCELLED"
 
-    def _effective_date(self, subscription: Subscription, action: OrderAction) -> date | Rejection:
-        if action.policy is CancellationPolicy.SPECIFIC_DATE:
-            return super()._effective_date(subscription, action)
-        return self._today()
+    class Orders(order_ops.Orders):
+        def _effective_date(self, subscription: Subscription, action: OrderAction) -> date | Rejection:
+            if action.policy is CancellationPolicy.SPECIFIC_DATE:
+                return super()._effective_date(subscription, action)
+            return self.write_offs.clock.now().date()  # the real service never needs today
 
 
 class ForgetsOrders(KnownBad):

@@ -3,11 +3,21 @@ amounts, its currency, what it leaves behind and how it takes a retry."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from reference_impl import Account, CreditMemo, Invoice, Rejection
+from reference_impl import (
+    Account,
+    CreditMemo,
+    Invoice,
+    Rejection,
+    document_ops,
+    invoicing,
+    order_ops,
+    write_off_ops,
+)
 from reference_impl.document import DocumentItem
 from reference_impl.money import money
 from reference_impl.order import CancellationPolicy, Order, OrderRequest, Processing, WriteOff
@@ -22,44 +32,49 @@ class WritesOffTheWholeAccount(KnownBad):
     breaks = "WO-ONLY-THIS-SUBSCRIPTION"
     also_breaks = frozenset({"WO-FAILURE-REPORTED"})  # the shared invoice is then written off whole
 
-    def _write_off_unpaid(
-        self, account: Account, canceled: set[str], final: Invoice | CreditMemo | None, processing: Processing
-    ) -> tuple[WriteOff, ...]:
-        every = {s.number for s in self._ledger.subscriptions.values() if s.account_number == account.number}
-        return super()._write_off_unpaid(account, every, final, processing)
+    class WriteOffs(write_off_ops.WriteOffs):
+        def write_off_unpaid(
+            self,
+            account: Account,
+            canceled: set[str],
+            final: Invoice | CreditMemo | None,
+            processing: Processing,
+        ) -> tuple[WriteOff, ...]:
+            every = {s.number for s in self.ledger.subscriptions.where("account", account.number)}
+            return super().write_off_unpaid(account, every, final, processing)
 
 
-class _ReworksUnusedCredits(KnownBad):
-    """A variant that reworks each credit for unused service as its ``_rework`` says."""
+def _reworking_unused_credits(rework: Callable[[DocumentItem], DocumentItem]) -> type[invoicing.Invoicing]:
+    """Invoicing that reworks each credit for unused service as ``rework`` says."""
 
-    def _rework(self, item: DocumentItem) -> DocumentItem:
-        raise NotImplementedError
+    class Reworking(invoicing.Invoicing):
+        def due_items(
+            self, account: Account, target_date: date, subscriptions: set[str] | None = None
+        ) -> list[DocumentItem]:
+            items = super().due_items(account, target_date, subscriptions)
+            return [rework(i) if i.charge_name.endswith(_UNUSED) else i for i in items]
 
-    def _due_items(
-        self, account: Account, target_date: date, subscriptions: set[str] | None = None
-    ) -> list[DocumentItem]:
-        items = super()._due_items(account, target_date, subscriptions)
-        return [self._rework(i) if i.charge_name.endswith(_UNUSED) else i for i in items]
+    return Reworking
 
 
-class RoundsProrationToWholeUnits(_ReworksUnusedCredits):
+def _one_day_fewer(item: DocumentItem) -> DocumentItem:
+    days = (item.service_end - item.service_start).days
+    return replace(item, amount=money(item.amount * (days - 1) / days))
+
+
+class RoundsProrationToWholeUnits(KnownBad):
     """Credits the unused part of a month rounded to whole units of the currency."""
 
     breaks = "WO-PRORATED-BY-DAY"
-
-    def _rework(self, item: DocumentItem) -> DocumentItem:
-        return replace(item, amount=item.amount.quantize(Decimal(1)))
+    Invoicing = _reworking_unused_credits(lambda item: replace(item, amount=item.amount.quantize(Decimal(1))))
 
 
-class CreditsOneUnusedDayTooFew(_ReworksUnusedCredits):
+class CreditsOneUnusedDayTooFew(KnownBad):
     """Counts the effective date as a day in service, so one unused day goes uncredited."""
 
     breaks = "WO-PRORATED-BY-DAY"
     also_breaks = frozenset({"WO-FINAL-CREDIT-MEMO-FIRST", "WO-NO-FINAL-INVOICE", "WO-ACCOUNT-CURRENCY"})
-
-    def _rework(self, item: DocumentItem) -> DocumentItem:
-        days = (item.service_end - item.service_start).days
-        return replace(item, amount=money(item.amount * (days - 1) / days))
+    Invoicing = _reworking_unused_credits(_one_day_fewer)
 
 
 class WritesOffInTheDefaultCurrency(KnownBad):
@@ -67,12 +82,13 @@ class WritesOffInTheDefaultCurrency(KnownBad):
 
     breaks = "WO-ACCOUNT-CURRENCY"
 
-    def _write_off(
-        self, invoice: Invoice, processing: Processing, only: set[str] | None = None
-    ) -> CreditMemo:
-        memo = replace(super()._write_off(invoice, processing, only), currency="USD")
-        self._ledger.credit_memos[memo.number] = memo
-        return memo
+    class WriteOffs(write_off_ops.WriteOffs):
+        def _write_off(
+            self, invoice: Invoice, processing: Processing, only: set[str] | None = None
+        ) -> CreditMemo:
+            memo = replace(super()._write_off(invoice, processing, only), currency="USD")
+            self.ledger.credit_memos[memo.number] = memo
+            return memo
 
 
 class AcceptsPaymentsOnWrittenOffInvoices(KnownBad):
@@ -80,11 +96,13 @@ class AcceptsPaymentsOnWrittenOffInvoices(KnownBad):
 
     breaks = "WO-WRITTEN-OFF-NOT-PAYABLE"
 
-    def _payment_refusal(self, invoice: Invoice, amount: Decimal) -> Rejection | None:
-        written_off = any(
-            m.referred_invoice_number == invoice.number for m in self._ledger.credit_memos.values()
-        )
-        return None if written_off else super()._payment_refusal(invoice, amount)
+    class Documents(document_ops.Documents):
+        def _payment_refusal(self, invoice: Invoice, amount: Decimal) -> Rejection | None:
+            written_off = any(
+                m.referred_invoice_number == invoice.number
+                for m in self.ledger.credit_memos.where("account", invoice.account_number)
+            )
+            return None if written_off else super()._payment_refusal(invoice, amount)
 
 
 class FillsInUnstatedWriteOffOptions(KnownBad):
@@ -93,8 +111,9 @@ class FillsInUnstatedWriteOffOptions(KnownBad):
     breaks = "WO-OPTIONS-STATED"
     should_only = True
 
-    def _unstated_refusal(self, processing: Processing) -> Rejection | None:
-        return None
+    class Orders(order_ops.Orders):
+        def _unstated_refusal(self, processing: Processing) -> Rejection | None:
+            return None
 
 
 class _RewritesOrders(KnownBad):
@@ -108,7 +127,7 @@ class _RewritesOrders(KnownBad):
         if isinstance(order, Rejection):
             return order
         order = self._rewrite(order)
-        self._ledger.orders[order.number] = order
+        self.ledger.orders[order.number] = order
         return order
 
 
