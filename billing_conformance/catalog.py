@@ -34,6 +34,7 @@ __all__ = [
     "FeatureEntry",
     "RuleEntry",
     "ScenarioEntry",
+    "document_of",
     "load_catalog",
 ]
 
@@ -253,3 +254,12 @@ def load_catalog(features_dir: Path, paths: Iterable[Path] | None = None) -> Cat
             problems.append(f"{rule.feature}:{rule.line}: rule {rule.id} has no scenario")
     problems += [f"{s.feature}:{s.line}: scenario {s.name!r} belongs to no rule" for s in orphans]
     return Catalog(tuple(rules), tuple(orphans), tuple(problems), tuple(features))
+
+
+_DOCUMENT = re.compile(r'^"([^"]+)"')
+
+
+def document_of(rule: RuleEntry) -> str:
+    """The source document's title: the quoted text that starts the rule's ``Source:`` line."""
+    found = _DOCUMENT.match(rule.source)
+    return found.group(1) if found else rule.source

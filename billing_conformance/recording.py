@@ -19,8 +19,8 @@ from pytest_bdd.parser import Scenario, Step
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from billing_conformance import FEATURES_DIR, PROJECT_ROOT
-from billing_conformance.jsonio import dumps
-from billing_conformance.secret_store import known_secrets
+from schemas.jsonio import dumps
+from steps.targets.secrets import known_secrets
 
 __all__ = ["RECORD_KEY", "Recorder", "failed_step", "failed_step_type", "features_root", "redact"]
 

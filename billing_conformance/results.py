@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -32,15 +31,15 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from billing_conformance import FEATURES_DIR, __version__
-from billing_conformance.catalog import MUST, SHOULD, Catalog, RuleEntry, load_catalog
-from billing_conformance.secret_store import known_secrets
+from billing_conformance.catalog import MUST, SHOULD, Catalog, document_of, load_catalog
+from billing_conformance.report import render_html, render_markdown
 from billing_conformance.verdicts import rule_verdict, run_verdict, warnings, wire_contract
+from steps.targets.secrets import known_secrets
 
 __all__ = [
     "SCENARIO_VOLATILE",
     "VOLATILE",
     "build_results",
-    "document_of",
     "requests_per_scenario",
     "scrub",
     "stable",
@@ -51,13 +50,6 @@ __all__ = [
 #: scenario) the id of the tenant it ran in.
 VOLATILE = ("startedAt",)
 SCENARIO_VOLATILE = ("tenant",)
-_DOCUMENT = re.compile(r'^"([^"]+)"')
-
-
-def document_of(rule: RuleEntry) -> str:
-    """The source document's title: the quoted text that starts the rule's ``Source:`` line."""
-    found = _DOCUMENT.match(rule.source)
-    return found.group(1) if found else rule.source
 
 
 def _counts(verdicts: list[str], keys: tuple[tuple[str, str], ...]) -> dict[str, int]:
@@ -271,8 +263,6 @@ def write_results(
     ``catalog``: the rules of the features that ran (default: the kit's ``features/``);
     ``complete``: False while the run goes on, or when it was interrupted or stopped early.
     """
-    from billing_conformance.report import render_html, render_markdown  # noqa: PLC0415 - avoids an import cycle
-
     catalog = catalog or load_catalog(FEATURES_DIR)
     results = build_results(records, target=target, started=started, catalog=catalog, complete=complete)
     # That the results keep to schemas/conformance-results is proven by the tests, over real runs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -25,6 +26,7 @@ class Invoicing:
     def __init__(self, ledger: Ledger, catalog: Catalog) -> None:
         self.ledger = ledger
         self.catalog = catalog
+        self._new_item_id = functools.partial(ledger.new_id, "item")
 
     def billed(self, account_number: str) -> dict[BilledKey, Decimal]:
         """What each service period of the account was billed for, on documents not canceled."""
@@ -60,9 +62,7 @@ class Invoicing:
             for plan_name in subscription.plan_names:
                 plan = self.catalog.plan(plan_name)
                 if plan is not None:
-                    items += due_items(
-                        subscription, plan, target_date, billed, lambda: self.ledger.new_id("item")
-                    )
+                    items += due_items(subscription, plan, target_date, billed, self._new_item_id)
         return items
 
     def issue_documents(

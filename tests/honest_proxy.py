@@ -38,7 +38,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
 
-from billing_conformance.jsonio import dumps, loads
+from schemas.jsonio import dumps, loads
 from tests.honest_rewrites import (
     ALL,
     FUTURE_FIELD,

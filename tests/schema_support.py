@@ -1,6 +1,6 @@
 """Loading the wire-payload JSON Schemas of ``schemas/`` and their example corpus, for any test.
 
-Loading and validating is :mod:`billing_conformance.contract`'s job; this module adds the
+Loading and validating is :mod:`schemas.contract`'s job; this module adds the
 example corpus of ``schemas/examples/`` and re-exports the contract's helpers for the tests.
 """
 
@@ -22,7 +22,7 @@ from jsonschema import ValidationError
 from jsonschema.exceptions import best_match
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
-from billing_conformance.contract import (
+from schemas.contract import (
     SCHEMA_BASE_URI,
     SCHEMAS_DIR,
     load_schemas,

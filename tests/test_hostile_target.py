@@ -19,11 +19,11 @@ import trustme
 
 from billing_conformance.recording import redact
 from billing_conformance.results import write_results
-from billing_conformance.secret_store import remember_secret
 from reference_impl.server import AuthSettings
 from steps.targets import transport
 from steps.targets.errors import ProtocolError, TransportError
 from steps.targets.profile import RUN_SECONDS_ENV, RUN_STARTED_ENV, Profile, load_profile
+from steps.targets.secrets import remember_secret
 from steps.targets.transport import MAX_CONSECUTIVE_FAILURES, HttpClient
 from tests.hostile_server import (
     answer,

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from billing_conformance import FEATURES_DIR, PROJECT_ROOT
-from billing_conformance.contract import violations
+from schemas.contract import violations
 
 _PYTEST = (
     sys.executable,

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import requests
 
-from billing_conformance.jsonio import dumps, loads
 from reference_impl.server import RunningServer
 from reference_impl.server.strict import zuora_fields
+from schemas.jsonio import dumps, loads
 from tests.honest_proxy import (
     ALL,
     FUTURE_FIELD,

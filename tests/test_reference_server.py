@@ -9,8 +9,8 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from billing_conformance.contract import violations
 from reference_impl.server import RunningServer
+from schemas.contract import violations
 
 ORDER = "/v1/orders"
 

@@ -13,9 +13,9 @@ import pytest
 
 from billing_conformance import FEATURES_DIR, PROJECT_ROOT
 from billing_conformance.catalog import load_catalog
-from billing_conformance.contract import violations
 from billing_conformance.results import stable
 from reference_impl.server import AuthSettings
+from schemas.contract import violations
 from tests.report_support import run_results
 from tests.servers import running_server
 from tests.suite_runner import run_suite

@@ -40,7 +40,7 @@ from zuora_sdk.models.processing_options_with_delayed_capture_payment import (
 from zuora_sdk.models.trigger_date import TriggerDate
 from zuora_sdk.models.trigger_date_name import TriggerDateName
 
-from billing_conformance.contract import violations
+from schemas.contract import violations
 from tests.schema_support import REQUEST_MODELS, CorpusCase, corpus_cases, sdk_model, sdk_validate
 from tests.sdk_case_sources import CASE_SOURCES
 

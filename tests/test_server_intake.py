@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import requests
 
-from billing_conformance.contract import violations
 from reference_impl.server import RunningServer
 from reference_impl.server.intake import MAX_DEPTH, MAX_EXPONENT, MAX_NUMBER_DIGITS, MAX_STRING_LENGTH
+from schemas.contract import violations
 from tests.honest_proxy import bill_customer
 from tests.servers import running_server
 

@@ -11,8 +11,8 @@ import pytest
 
 from billing_conformance import FEATURES_DIR, PROJECT_ROOT
 from billing_conformance.catalog import load_catalog
-from billing_conformance.contract import violations
 from billing_conformance.report import render_html, render_markdown
+from schemas.contract import violations
 from tests.report_support import run_results
 
 WARNED = "inprocess:tests.miniatures:CancelsDespitePostedCreditMemos"

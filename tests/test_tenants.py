@@ -13,10 +13,10 @@ import pytest
 import requests
 
 from billing_conformance import PROJECT_ROOT
-from billing_conformance.contract import violations
 from billing_conformance.results import stable
 from reference_impl.server import RunningServer
 from reference_impl.server.tenants import TENANT_HEADER, TenantRegistry
+from schemas.contract import violations
 from steps.targets.http import HttpTarget
 from steps.targets.profile import Profile
 from tests.servers import running_server

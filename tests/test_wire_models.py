@@ -18,7 +18,6 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from billing_conformance.contract import violations
 from reference_impl.wire.codec import loads
 from reference_impl.wire.orders import CreateOrderAsyncRequest, CreateOrderRequest
 from reference_impl.wire.responses import (
@@ -28,6 +27,7 @@ from reference_impl.wire.responses import (
     ErrorResponse,
 )
 from reference_impl.wire.types import Contracted, ContractViolation
+from schemas.contract import violations
 from tests.schema_support import CorpusCase, corpus_cases
 
 MODELS: dict[str, tuple[type[Contracted], ...]] = {

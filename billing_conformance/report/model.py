@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from billing_conformance.catalog import Catalog, RuleEntry, ScenarioEntry
-from billing_conformance.results import document_of
+from billing_conformance.catalog import Catalog, RuleEntry, ScenarioEntry, document_of
 
 __all__ = ["Report", "RuleRow", "ScenarioRow", "TargetSummary", "build_report"]
 

@@ -20,7 +20,6 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Match
 
-from billing_conformance.contract import clip
 from reference_impl.billing import Billing
 from reference_impl.rejection import Category, Rejection
 from reference_impl.server.intake import Refused, decode
@@ -30,6 +29,7 @@ from reference_impl.server.strict import strip
 from reference_impl.server.tenants import TENANT_HEADER, TenantRegistry
 from reference_impl.wire.api import Reply, checked, refusal
 from reference_impl.wire.codec import dumps
+from schemas.contract import clip
 
 __all__ = ["MAX_BODY", "AuthSettings", "create_app"]
 

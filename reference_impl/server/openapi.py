@@ -14,10 +14,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from billing_conformance.contract import SCHEMA_BASE_URI, load_schemas
 from reference_impl.currency import ISO_4217
 from reference_impl.server.routes import Route
 from reference_impl.server.tenants import TENANT_HEADER
+from schemas.contract import SCHEMA_BASE_URI, load_schemas
 
 __all__ = ["ERROR_STATUSES", "bundled_schemas", "openapi_document"]
 

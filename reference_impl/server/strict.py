@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from billing_conformance.contract import SCHEMAS_DIR
+from schemas.contract import SCHEMAS_DIR
 
 __all__ = ["FIELDS_FILE", "ZuoraFields", "model_of", "strip", "zuora_fields"]
 

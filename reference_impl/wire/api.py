@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from billing_conformance.contract import clip, shorten, violations
 from reference_impl.billing import Billing
 from reference_impl.currency import is_currency
 from reference_impl.document import FinanceInformation
@@ -38,6 +37,7 @@ from reference_impl.wire.orders import (
 )
 from reference_impl.wire.responses import ErrorResponse, job_response, order_response, response_style
 from reference_impl.wire.types import Contracted, ContractViolation, Wire
+from schemas.contract import clip, shorten, violations
 
 __all__ = [
     "Reply",
@@ -108,7 +108,7 @@ def _dump(model: Wire) -> dict[str, Any]:
 def refusal(rejection: Rejection, status: int | None = None) -> Reply:
     """A domain refusal as Zuora reports it: 404 when something is not found, otherwise
     ``status`` (create-order refusals come back as HTTP 200, the rest as 400). Input the message
-    quotes is cut short (:func:`~billing_conformance.contract.clip`)."""
+    quotes is cut short (:func:`~schemas.contract.clip`)."""
     if status is None:
         status = 404 if rejection.category is Category.NOT_FOUND else 400
     clipped = Rejection(rejection.code, rejection.category, clip(rejection.message))

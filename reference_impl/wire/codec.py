@@ -1,13 +1,13 @@
 """JSON text in and out, with money kept as Decimal both ways (never a float).
 
-The encoder and decoder are the kit's (:mod:`billing_conformance.jsonio`), shared with the harness.
+The encoder and decoder are the kit's (:mod:`schemas.jsonio`), shared with the harness.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from billing_conformance.jsonio import dumps, loads
+from schemas.jsonio import dumps, loads
 
 __all__ = ["dumps", "loads", "plain"]
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from billing_conformance.contract import violations
 from reference_impl.bill_run import BillRun, BillRunStatus
 from reference_impl.billing import Billing
 from reference_impl.clock import ManualClock
@@ -20,6 +19,7 @@ from reference_impl.rejection import Category, Rejection
 from reference_impl.wire import views
 from reference_impl.wire.api import Reply, checked, refusal
 from reference_impl.wire.billing_api import run_account_id
+from schemas.contract import violations
 
 __all__ = ["CONTROL_VERSION", "OPERATIONS", "ReferenceTenant"]
 

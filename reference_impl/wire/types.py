@@ -10,7 +10,7 @@ from typing import Annotated, ClassVar, Self
 from pydantic import BaseModel, BeforeValidator, ConfigDict, StrictBool, StrictInt, StrictStr
 from pydantic.alias_generators import to_camel
 
-from billing_conformance.contract import Violation, violations
+from schemas.contract import Violation, violations
 
 __all__ = [
     "ContractViolation",

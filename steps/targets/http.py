@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime
 from datetime import time as clock_time
 from typing import Any
 
-from billing_conformance.contract import violations
-from billing_conformance.jsonio import dumps, loads
+from schemas.contract import violations
+from schemas.jsonio import dumps, loads
 from steps.targets import views
 from steps.targets.errors import NotApplicableError, ProtocolError
 from steps.targets.http_base import CONTROL_PREFIX, TENANTS_PATH, Account, refused

@@ -58,9 +58,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from billing_conformance.secret_store import remember_secret_variables
 from steps.targets.errors import TargetSpecError
 from steps.targets.protocol import TenantFeatures
+from steps.targets.secrets import remember_secret_variables
 
 __all__ = [
     "DEFAULT_ANSWER_BYTES",

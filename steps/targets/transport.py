@@ -37,11 +37,11 @@ from requests.exceptions import ChunkedEncodingError, ContentDecodingError
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from billing_conformance.contract import violations
-from billing_conformance.jsonio import dumps, loads
-from billing_conformance.secret_store import remember_secret
+from schemas.contract import violations
+from schemas.jsonio import dumps, loads
 from steps.targets.errors import AuthenticationError, ContractViolationError, ProtocolError, TransportError
 from steps.targets.profile import Profile
+from steps.targets.secrets import remember_secret
 
 __all__ = ["MAX_CONSECUTIVE_FAILURES", "Exchange", "HttpClient", "forget_failures"]
 

@@ -36,7 +36,7 @@ __all__ = [
     "violations",
 ]
 
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMAS_DIR = Path(__file__).resolve().parent
 SCHEMA_BASE_URI = "https://billing-conformance.example/schemas/"
 _SUFFIX = ".schema.json"
 
