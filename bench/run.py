@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.latency import measure_remote_runs  # noqa: E402
+from bench.scenario_cost import scenario_cost  # noqa: E402
 from reference_impl import Billing, ManualClock  # noqa: E402
 
 
@@ -99,6 +100,7 @@ def bill_run_of_many_accounts(count: int = 1000) -> tuple[float, float]:
 def main() -> int:
     checks: list[tuple[str, Callable[[], float], float, str]] = [
         ("suite in-process", suite_in_process, 5.0, "s"),
+        ("scenario cost in-process", scenario_cost, 10.0, "ms"),
         ("suite over HTTP", suite_over_http, 20.0, "s"),
     ]
     missed = 0
