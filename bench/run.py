@@ -2,7 +2,8 @@
 
 Targets (on the 2-core machines this project runs on):
 
-* the whole suite in-process: under 5 s;
+* the whole suite in-process: under 5 s; one scenario in-process (:mod:`scenario_cost`): at most
+  10 ms, printed beside pytest-bdd's own floor;
 * the whole suite over HTTP against ``billing-conformance serve`` in another process: under 20 s;
 * the reference at volume (:mod:`volume`): a bill run executed and canceled over 100,000
   subscribed accounts in at most 2 s, and at most 12x the time of 10,000 accounts (peak memory
@@ -30,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.latency import measure_remote_runs  # noqa: E402
+from bench.scenario_cost import scenario_cost  # noqa: E402
 from bench.volume import measure_volume  # noqa: E402
 
 
@@ -80,6 +82,7 @@ def suite_over_http() -> float:
 def main() -> int:
     checks: list[tuple[str, Callable[[], float], float, str]] = [
         ("suite in-process", suite_in_process, 5.0, "s"),
+        ("scenario cost in-process", scenario_cost, 10.0, "ms"),
         ("suite over HTTP", suite_over_http, 20.0, "s"),
     ]
     missed = 0

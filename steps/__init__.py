@@ -8,6 +8,7 @@ The modules are registered as pytest plugins from the root ``conftest.py`` throu
 from __future__ import annotations
 
 PLUGINS = [
+    "steps.lookup",
     "steps.fixtures",
     "steps.tenant",
     "steps.accounts",
