@@ -14,7 +14,8 @@ and the wire contract holds, whatever the SHOULD warnings); 1 a MUST rule is bro
 or a response broke Zuora's published shape (the wire contract); 2 a usage error, a catalog that
 breaks the conventions, or a target refused for safety (not marked sandbox/test, or a Zuora
 production host); 3 the smoke check failed (connection, credentials or adapter); 4 pytest
-refused its arguments; 5 nothing was selected.
+refused its arguments; 5 nothing was selected; 6 no rule was checked (every selected rule was not
+applicable to the target, or not run): a run that proves nothing never passes.
 """
 
 from __future__ import annotations
@@ -250,13 +251,24 @@ def _docs(args: argparse.Namespace) -> int:
     from billing_conformance.report import render_html, render_markdown  # noqa: PLC0415
 
     catalog = load_catalog(FEATURES_DIR)
+    from schemas.contract import violations  # noqa: PLC0415
+
     results = []
     for folder in args.results:
         try:
-            results.append(json.loads((folder / "conformance.json").read_text(encoding="utf-8")))
+            found = json.loads((folder / "conformance.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             print(f"cannot read results from {folder}: {error}", file=sys.stderr)
             return 2
+        faults = violations("conformance-results", found)
+        if faults:
+            print(
+                f"cannot use results from {folder}: conformance.json is not a results file of this kit "
+                f"(schemas/conformance-results.schema.json, {faults[0]})",
+                file=sys.stderr,
+            )
+            return 2
+        results.append(found)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "index.html").write_text(render_html(catalog, results), encoding="utf-8")
     (args.out / "index.md").write_text(render_markdown(catalog, results), encoding="utf-8")
@@ -276,6 +288,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _smoke(args)
     if args.command == "docs":
         return _docs(args)
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     extra: list[str] = []
     workers = 0 if args.workers is None else args.workers
     if args.target.startswith(("http://", "https://")):
@@ -297,7 +313,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             extra.append("--allow-production")
     if workers and not _names_workers(args.pytest_args):
         print(f"scenarios run in {workers} parallel workers (--workers 0 runs them one by one)", flush=True)
-    selection = [f"--rule={rule_id}" for rule_id in args.rule]
+    chosen = _rule_ids(args.rule)
+    if isinstance(chosen, str):
+        print(f"refused: {chosen}", file=sys.stderr)
+        return EXIT_REFUSED
+    selection = [f"--rule={rule_id}" for rule_id in chosen]
     results = args.results or results_folder(args.target)
     with _only_the_kits_plugins():
         status = int(
@@ -338,6 +358,18 @@ def _only_the_kits_plugins() -> Iterator[None]:
             del os.environ[_NO_AUTOLOAD]
         else:
             os.environ[_NO_AUTOLOAD] = before
+
+
+def _rule_ids(asked: Sequence[str]) -> list[str] | str:
+    """The catalog's IDs of the rules ``asked`` for (in any case), or why some cannot be run."""
+    known = {rule.id.upper(): rule.id for rule in load_catalog(FEATURES_DIR).rules}
+    unknown = [rule_id for rule_id in asked if rule_id.upper() not in known]
+    if unknown:
+        return (
+            f"no rule {', '.join(unknown)} in the catalog (billing-conformance rules lists them); "
+            "nothing was run"
+        )
+    return [known[rule_id.upper()] for rule_id in asked]
 
 
 def _names_workers(pytest_args: Sequence[str]) -> bool:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import json
 import signal
-from collections import Counter
 from collections.abc import Callable, Generator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,20 +32,17 @@ from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import MUST, RULE_ID, SHOULD, SHOULD_TAG, load_catalog
 from billing_conformance.progress import Progress
 from billing_conformance.recording import RECORD_KEY, Recorder, failed_step, failed_step_type, features_root
-from billing_conformance.results import requests_per_scenario, write_results
+from billing_conformance.results import write_results
+from billing_conformance.summary import EXIT_NOTHING_CHECKED, summary_lines
 from billing_conformance.verdicts import (
-    BROKEN,
     CONFORMS,
     ERRORED,
     FAILED,
-    HOLDS,
     NOT_APPLICABLE,
-    NOT_RUN,
+    NOTHING_CHECKED,
     PASSED,
-    WARNING,
     rule_verdict,
     run_verdict,
-    warnings,
     wire_contract,
 )
 from steps.targets import ArrangementError, ContractViolationError, HarnessError, NotApplicableError
@@ -59,7 +55,6 @@ _STATEMENT_KEY, _RULE_SEVERITY_KEY = "conformance_statement", "conformance_rule_
 _FEATURE_KEY = "conformance_feature_file"
 _OUTCOME_KEY = "conformance_outcome"
 _SEVERITY_KEY = "conformance_severity"
-_LABEL = {HOLDS: "HOLDS", BROKEN: "BROKEN", ERRORED: "ERRORED", NOT_APPLICABLE: "N/A", NOT_RUN: "N/A"}
 _ARRANGING = "could not arrange the scenario"
 
 
@@ -219,77 +214,17 @@ class _Summary:
     def run_verdict(self) -> str:
         return run_verdict(self.verdicts(), wire_contract(self.records.values()))
 
-    def _line(
-        self, rule_id: str, records: list[dict[str, Any]], severity: str, verdict: str
-    ) -> tuple[str, str, str, str]:
-        """A rule's label (WARN when it holds but a SHOULD scenario failed), ID, counts and statement."""
-        warned = any(r["outcome"] == FAILED and r["severity"] == SHOULD for r in records)
-        label = "WARN" if verdict == WARNING or (warned and verdict == HOLDS) else _LABEL[verdict]
-        outcomes = Counter(
-            r["outcome"]
-            if r["severity"] == severity or r["outcome"] == PASSED
-            else f"{r['outcome']} (SHOULD)"
-            for r in records
-        )
-        counts = ", ".join(f"{n} {name}" for name, n in sorted(outcomes.items()))
-        tag = " [SHOULD]" if severity == SHOULD else ""
-        return label, rule_id, counts, f"{self.statements[rule_id]}{tag}"
-
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if not self.statements:
             return
-        write = terminalreporter.write_line
         terminalreporter.section("conformance by rule")
         target = terminalreporter.config.getoption("--target", default=None)
-        if target:
-            write(f"target: {target}")
-        grouped, verdicts = self.by_rule(), self.verdicts()
-        width = max(len(rule_id) for rule_id in grouped)
-        lines = [self._line(rule_id, grouped[rule_id], *verdicts[rule_id]) for rule_id in sorted(grouped)]
-        counted = Counter(label for label, *_ in lines)
-        wide = max(len(counts) for _, _, counts, _ in lines) + 2
-        for label, rule_id, counts, statement in lines:
-            write(f"{label:<8}{rule_id:<{width + 2}}{counts:<{max(22, wide)}}{statement}")
-        write(
-            f"{len(grouped)} rules: {counted['HOLDS']} hold, {counted['BROKEN']} broken, "
-            f"{counted['ERRORED']} errored, {counted['N/A']} not applicable, {counted['WARN']} with warnings"
-        )
-        requests = requests_per_scenario(self.records.values())
-        if requests["total"]:
-            write(
-                f"requests per scenario: median {requests['median']:g}, most {requests['max']} "
-                f"({requests['total']} in all)"
-            )
-        self._write_warnings(terminalreporter)
-        self._write_contract(terminalreporter)
-        verdict = self.run_verdict()
-        write(f"verdict: {verdict} (MUST rules and the wire contract only; SHOULD warnings do not count)")
-
-    def _write_warnings(self, terminalreporter: pytest.TerminalReporter) -> None:
-        found = warnings(self.records.values())
-        if not found:
-            return
-        terminalreporter.section("warnings (SHOULD)", sep="-")
-        for warning in found:
-            first = str(warning["message"] or "").splitlines()[:1]
-            terminalreporter.write_line(
-                f"WARN    {warning['rule']}  {warning['scenario']}" + (f": {first[0]}" if first else "")
-            )
-
-    def _write_contract(self, terminalreporter: pytest.TerminalReporter) -> None:
-        contract = wire_contract(self.records.values())
-        if contract["verdict"] == HOLDS:
-            terminalreporter.write_line("wire contract: holds (no response broke Zuora's published shape)")
-            return
-        terminalreporter.write_line(
-            f"wire contract: BROKEN ({len(contract['violations'])} violations; their scenarios are errored)"
-        )
-        for violation in contract["violations"]:
-            where = f" at {violation['field']}" if violation["field"] else ""
-            terminalreporter.write_line(
-                f"  {violation['operation']}{where}: {violation['message']} "
-                f"({len(violation['scenarios'])} scenarios)"
-            )
+        lines = summary_lines(target, self.by_rule(), self.verdicts(), self.statements, self.run_verdict())
+        for line in lines:
+            if line.startswith("--- "):
+                terminalreporter.section(line[4:], sep="-")
+            else:
+                terminalreporter.write_line(line)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -381,6 +316,12 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         and summary.run_verdict() == CONFORMS
     ):
         session.exitstatus = pytest.ExitCode.OK
+    if (
+        session.exitstatus == pytest.ExitCode.OK
+        and summary.statements  # a conformance run (rules were collected), not other tests
+        and summary.run_verdict() == NOTHING_CHECKED
+    ):
+        session.exitstatus = EXIT_NOTHING_CHECKED
     folder = session.config.getoption("--results", default=None)
     if not folder:
         return

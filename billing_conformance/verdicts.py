@@ -9,9 +9,11 @@ is separate. A MUST rule's verdict comes from its MUST scenarios only: ``holds``
 decision), is a *warning*, shown apart. A response that breaks Zuora's published shape errors
 its scenario (its rule is not blamed) and breaks the *wire contract*, which is MUST.
 
-The run **conforms** when no MUST rule is broken or errored and the wire contract holds; it
-**does not conform** when a MUST rule is broken or the wire contract is; otherwise (a MUST rule
-errored) it is **inconclusive**. Only a run that conforms exits 0; SHOULD warnings never change it.
+The run **conforms** when at least one rule was checked, no MUST rule is broken or errored and
+the wire contract holds; it **does not conform** when a MUST rule is broken or the wire contract
+is; it is **inconclusive** when a MUST rule errored; and it has **nothing checked** when every
+rule was not applicable or not run: such a run proves nothing, and says so rather than pass.
+Only a run that conforms exits 0; SHOULD warnings never change it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ __all__ = [
     "FAILED",
     "HOLDS",
     "INCONCLUSIVE",
+    "NOTHING_CHECKED",
     "NOT_APPLICABLE",
     "NOT_RUN",
     "PASSED",
@@ -42,6 +45,7 @@ __all__ = [
 PASSED, FAILED, ERRORED, NOT_APPLICABLE = "passed", "failed", "errored", "not applicable"
 HOLDS, BROKEN, NOT_RUN, WARNING = "holds", "broken", "not run", "warning"
 CONFORMS, DOES_NOT_CONFORM, INCONCLUSIVE = "conforms", "does not conform", "inconclusive"
+NOTHING_CHECKED = "nothing checked"
 
 Record = Mapping[str, Any]
 
@@ -103,10 +107,13 @@ def wire_contract(records: Iterable[Record]) -> dict[str, Any]:
 
 
 def run_verdict(rule_verdicts: Mapping[str, tuple[str, str]], contract: Mapping[str, Any]) -> str:
-    """The run's verdict from each rule's (severity, verdict) and the wire contract: MUST only."""
+    """The run's verdict from each rule's (severity, verdict) and the wire contract: MUST only,
+    and only once some rule was checked."""
     must = [verdict for severity, verdict in rule_verdicts.values() if severity == MUST]
     if BROKEN in must or contract["verdict"] == BROKEN:
         return DOES_NOT_CONFORM
     if ERRORED in must:
         return INCONCLUSIVE
+    if all(verdict in (NOT_APPLICABLE, NOT_RUN) for _, verdict in rule_verdicts.values()):
+        return NOTHING_CHECKED
     return CONFORMS

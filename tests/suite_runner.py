@@ -71,7 +71,7 @@ from __future__ import annotations
 import pytest
 from pytest_bdd import given, then, when
 
-from steps.targets import ArrangementError, ContractViolationError
+from steps.targets import ArrangementError, ContractViolationError, NotApplicableError
 
 pytest_plugins = ["billing_conformance.pytest_plugin"]
 
@@ -89,6 +89,11 @@ def _() -> None:
 @given("the target cannot be set up")
 def _() -> None:
     assert False, "no tenant to set up"
+
+
+@given("the target lacks what the scenario needs")
+def _() -> None:
+    raise NotApplicableError("this target has no control API")
 
 
 @given("the target refuses to set it up")

@@ -95,7 +95,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("steps",),  # the step definitions
     ("billing_conformance",),  # the rule catalog, verdicts, recording, the smoke check
     ("billing_conformance.report",),  # the living documentation
-    ("billing_conformance.results", "billing_conformance.progress"),  # the results folder
+    ("billing_conformance.results", "billing_conformance.progress", "billing_conformance.summary"),  # results
     ("billing_conformance.pytest_plugin", "billing_conformance.cli"),  # the entry points
 )
 LAYERED = ("schemas", "reference_impl", "steps", "billing_conformance")

@@ -211,6 +211,9 @@ def test_a_scenario_needing_the_control_api_is_not_applicable_without_it(
     assert sum(counts) == 2, skip_lines
     assert all("not applicable: " in line and "control API" in line for line in skip_lines), skip_lines
     assert "N/A     BR-CANCEL-PAUSED" in run.stdout.str()
+    # Nothing was checked: no false green (issue 13), but a status of its own and one line saying so.
+    assert run.ret == 6
+    assert "verdict: nothing checked: every rule was not applicable or not run" in run.stdout.str()
 
 
 def test_an_oauth_access_token_never_shows_in_the_clients_repr(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from billing_conformance import PROJECT_ROOT
 
@@ -52,5 +53,47 @@ def test_run_exits_zero_when_only_a_should_scenario_fails_and_shows_the_warning(
     assert done.returncode == 0, done.stdout[-2000:]
     assert "WARN    BR-CANCEL-POSTED-INVOICE" in done.stdout
     assert "warnings (SHOULD)" in done.stdout
-    assert "1 rules: 0 hold, 0 broken, 0 errored, 0 not applicable, 1 with warnings" in done.stdout
+    assert "1 rules: 0 hold, 0 broken, 0 errored, 0 not applicable, 0 not run, 1 with warnings" in done.stdout
     assert "verdict: conforms" in done.stdout
+
+
+def test_an_unknown_rule_id_is_refused_by_name_before_anything_is_written(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = _run("--rule", "BR-NOPE", "--rule", "br-delete", "--results", str(out))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "refused: no rule BR-NOPE in the catalog (billing-conformance rules lists them); nothing was run"
+    ]
+    assert not out.exists()
+
+
+def test_rule_ids_are_taken_in_any_case(tmp_path: Path) -> None:
+    done = _run("--rule", "br-delete", "--results", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "HOLDS   BR-DELETE" in done.stdout
+
+
+def test_docs_refuses_a_results_file_that_is_not_one_naming_the_problem(tmp_path: Path) -> None:
+    (tmp_path / "conformance.json").write_text('{"target": "x"}', encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "billing_conformance.cli",
+            "docs",
+            "--results",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "d"),
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith(f"cannot use results from {tmp_path}: conformance.json is not a results file")
+    assert "conformance-results.schema.json" in line
+    assert "Traceback" not in done.stderr

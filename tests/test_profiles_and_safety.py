@@ -39,9 +39,10 @@ def test_a_full_profile_is_read_into_every_field(tmp_path: Path) -> None:
     )
 
 
-def test_the_target_url_given_on_the_command_line_overrides_the_profile(tmp_path: Path) -> None:
-    """load_profile's base_url wins over the profile's, and the rest of the profile still applies."""
-    profile = load_profile(write(tmp_path, FULL_PROFILE), "https://other.example.test/")
+def test_the_target_url_given_on_the_command_line_may_stand_in_for_the_profiles(tmp_path: Path) -> None:
+    """A profile without a base_url takes the target's, and the rest of the profile still applies."""
+    text = FULL_PROFILE.replace('base_url = "https://billing.example.test/"', "")
+    profile = load_profile(write(tmp_path, text), "https://other.example.test/")
     assert profile.base_url == "https://other.example.test"
     assert profile.environment == "sandbox"
     assert profile.credentials.kind == "oauth"
@@ -63,11 +64,19 @@ def test_a_minimal_profile_takes_the_documented_defaults(tmp_path: Path) -> None
         ('[target\nbase_url = "https://b.example.test"\n', "cannot read the profile"),
         (
             '[target]\nbase_url = "https://b.example.test"\n[auth]\nkind = "kerberos"\n',
-            "unknown auth kind 'kerberos'",
+            "auth.kind: Input should be 'none', 'bearer' or 'oauth' (not 'kerberos')",
         ),
         ('[target]\nenvironment = "test"\n', "the profile names no base_url"),
+        (
+            '[target]\nbase_url = "https://b.example.test"\n[capabilites]\ncontrol_api = true\n',
+            "unknown section [capabilites] (a profile has [target], [auth], [capabilities],",
+        ),
+        (
+            '[target]\nbase_url = "https://b.example.test"\n[capabilities]\ncontrol_apii = true\n',
+            "unknown key capabilities.control_apii (its section has control_api,",
+        ),
     ],
-    ids=["bad-toml", "unknown-auth-kind", "no-base-url"],
+    ids=["bad-toml", "unknown-auth-kind", "no-base-url", "misspelt-section", "misspelt-key"],
 )
 def test_a_broken_profile_is_refused_with_a_clear_message(tmp_path: Path, text: str, expected: str) -> None:
     """Bad TOML, an unknown auth kind or no base URL raises TargetSpecError saying which."""
@@ -76,6 +85,17 @@ def test_a_broken_profile_is_refused_with_a_clear_message(tmp_path: Path, text: 
         load_profile(path, "")
     assert raised.value.spec == str(path)
     assert expected in raised.value.reason
+
+
+def test_a_base_url_that_is_not_the_target_is_refused(tmp_path: Path) -> None:
+    """The profile and --target must name the same target (a trailing slash aside)."""
+    path = write(tmp_path, '[target]\nbase_url = "https://b.example.test/"\nenvironment = "test"\n')
+    assert load_profile(path, "https://b.example.test").base_url == "https://b.example.test"
+    with pytest.raises(TargetSpecError) as raised:
+        load_profile(path, "https://c.example.test")
+    assert (
+        "its base_url https://b.example.test is not the target https://c.example.test" in raised.value.reason
+    )
 
 
 def test_a_missing_profile_file_is_refused_with_a_clear_message(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ pre{background:#f3f5f7;padding:8px;border-radius:4px;overflow:auto;font-size:12.
 .errored{background:#fff1d6;color:#8a5300}.not-applicable{background:#eceff3;color:#4b5563;border-color:#c9ced6}
 .not-run{background:#fff;color:#8b949e;border-color:#dde2e8}
 .warning,.warn{background:#fff4c2;color:#7a5b00;font-weight:600}.conforms{background:#e3f5e8;color:#1a6b34}
-.does-not-conform{background:#fde4e4;color:#9b1c1c;font-weight:600}.inconclusive{background:#fff1d6;color:#8a5300}
+.does-not-conform{background:#fde4e4;color:#9b1c1c;font-weight:600}.inconclusive{background:#fff1d6;color:#8a5300}.nothing-checked{background:#eceff3;color:#3d4650;font-weight:600}
 .MUST{background:#e8edf7;color:#1f3b73;border-color:#b9c6e4}.SHOULD{background:#f3eafc;color:#5b2a86;border-color:#d6c2ec}
 .deliberate{color:#5b2a86;font-size:13px}.violation{background:#fde4e4;border:1px solid #f3b1b1;padding:6px;border-radius:6px}
 tr.differs td{background:#fff7d6}.problem{background:#fde4e4;border:1px solid #f3b1b1;padding:8px;border-radius:6px}

@@ -51,13 +51,14 @@ def render_markdown(catalog: Catalog, results: list[dict[str, Any]]) -> str:
     lines = ["# Billing rules: conformance", ""]
     if report.targets:
         lines += [
-            "| Target | MUST rules that hold | Broken | Errored | Not applicable | Warnings (SHOULD) "
-            "| Wire contract | Conformance | Verdict |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+            "| Target | MUST rules that hold | Broken | Errored | Not applicable | Not run "
+            "| Warnings (SHOULD) | Wire contract | Conformance | Verdict |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         lines += [
             f"| {_cell(t.name)} | {t.must['holds']} of {t.must['rules']} | {t.must['broken']} | "
-            f"{t.must['errored']} | {t.must['notApplicable']} | {len(t.warnings)} | "
+            f"{t.must['errored']} | {t.must['notApplicable']} | {t.must.get('notRun', 0)} | "
+            f"{len(t.warnings)} | "
             f"{t.wire_contract['verdict']} | {t.conformance} | {t.verdict} |"
             for t in report.targets
         ]

@@ -28,7 +28,8 @@ class TargetSummary:
 
     @property
     def verdict(self) -> str:
-        """conforms, does not conform or inconclusive (MUST rules and the wire contract only)."""
+        """conforms, does not conform, inconclusive (MUST rules and the wire contract only) or
+        nothing checked."""
         if "verdict" in self.summary:
             return str(self.summary["verdict"])
         must = self.must

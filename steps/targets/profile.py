@@ -58,7 +58,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pydantic import ValidationError
+
 from steps.targets.errors import TargetSpecError
+from steps.targets.profile_file import DEFAULT_ANSWER_BYTES, DEFAULT_EXCHANGE_SECONDS, ProfileFile, describe
 from steps.targets.protocol import TenantFeatures
 from steps.targets.secrets import remember_secret_variables
 
@@ -78,8 +81,6 @@ __all__ = [
 
 SAFE_ENVIRONMENTS = frozenset({"sandbox", "test"})
 _NON_PRODUCTION_LABELS = frozenset({"sandbox", "apisandbox", "test", "pt1", "stg", "staging"})
-DEFAULT_EXCHANGE_SECONDS = 60.0
-DEFAULT_ANSWER_BYTES = 16 * 1024 * 1024
 #: Seconds the whole run may take; wins over the profile's ``run_seconds``.
 RUN_SECONDS_ENV = "BILLING_CONFORMANCE_RUN_SECONDS"
 #: When the run started (seconds since the epoch): set by the first process that needs it, and
@@ -211,40 +212,32 @@ def load_profile(path: Path | None, base_url: str) -> Profile:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise TargetSpecError(str(path), f"cannot read the profile: {error}") from error
-    read = _Reader(str(path), data)
-    url = (base_url or read.text("target", "base_url", "")).rstrip("/")
+    try:
+        read = ProfileFile.model_validate(data)
+    except ValidationError as error:
+        raise TargetSpecError(str(path), describe(error)) from None
+    stated = read.target.base_url.rstrip("/")
+    url = (base_url or stated).rstrip("/")
     if not url:
         raise TargetSpecError(str(path), "the profile names no base_url")
-    kind = read.text("auth", "kind", "none")
-    if kind not in ("none", "bearer", "oauth"):
-        raise TargetSpecError(str(path), f"unknown auth kind {kind!r}")
+    if stated and base_url and stated != url:
+        raise TargetSpecError(
+            str(path), f"its base_url {stated} is not the target {url}; give one, or make them agree"
+        )
+    auth = read.auth
     return Profile(
         base_url=url,
-        environment=read.text("target", "environment", ""),
+        environment=read.target.environment,
         credentials=Credentials(
-            kind,
-            read.optional_text("auth", "token_env"),
-            read.optional_text("auth", "client_id_env"),
-            read.optional_text("auth", "client_secret_env"),
-            read.text("auth", "token_path", "/oauth/token"),
+            auth.kind, auth.token_env, auth.client_id_env, auth.client_secret_env, auth.token_path
         ),
-        capabilities=Capabilities(
-            read.flag("capabilities", "control_api", default=False),
-            read.flag("capabilities", "scheduled_bill_runs", default=True),
-            idempotency_keys=read.flag("capabilities", "idempotency_keys", default=True),
-            hold_bill_runs=read.flag("capabilities", "hold_bill_runs", default=True),
-        ),
-        features=TenantFeatures(
-            read.flag("features", "invoice_settlement", default=True),
-            read.flag("features", "orders", default=True),
-            read.flag("features", "workflow", default=True),
-            read.flag("features", "invoice_item_settlement", default=False),
-        ),
-        request_seconds=read.seconds("request_seconds", 30.0),
-        poll_seconds=read.seconds("poll_seconds", 60.0),
-        exchange_seconds=read.seconds("exchange_seconds", DEFAULT_EXCHANGE_SECONDS),
-        max_answer_bytes=read.count("limits", "answer_bytes", DEFAULT_ANSWER_BYTES),
-        run_seconds=_run_seconds_from_environment(read.optional_seconds("run_seconds")),
+        capabilities=Capabilities(**read.capabilities.model_dump()),
+        features=TenantFeatures(**read.features.model_dump()),
+        request_seconds=read.timeouts.request_seconds,
+        poll_seconds=read.timeouts.poll_seconds,
+        exchange_seconds=read.timeouts.exchange_seconds,
+        max_answer_bytes=read.limits.answer_bytes,
+        run_seconds=_run_seconds_from_environment(read.timeouts.run_seconds),
     )
 
 
@@ -260,54 +253,3 @@ def _run_seconds_from_environment(default: float | None) -> float | None:
     if not 0 < seconds < float("inf"):
         raise TargetSpecError(RUN_SECONDS_ENV, f"must be a positive number of seconds, not {text!r}")
     return seconds
-
-
-class _Reader:
-    """Typed reads of a parsed profile; a value of the wrong type is refused, naming it."""
-
-    def __init__(self, where: str, data: dict[str, object]) -> None:
-        self.where = where
-        self.data = data
-
-    def _refuse(self, section: str, key: str, wanted: str, value: object) -> TargetSpecError:
-        return TargetSpecError(self.where, f"{section}.{key} must be {wanted}, not {value!r}")
-
-    def _section(self, section: str) -> dict[str, object]:
-        table = self.data.get(section, {})
-        if not isinstance(table, dict):
-            raise TargetSpecError(self.where, f"[{section}] must be a table, not {table!r}")
-        return table
-
-    def optional_text(self, section: str, key: str) -> str | None:
-        value = self._section(section).get(key)
-        if value is not None and not isinstance(value, str):
-            raise self._refuse(section, key, "a string", value)
-        return value
-
-    def text(self, section: str, key: str, default: str) -> str:
-        value = self.optional_text(section, key)
-        return default if value is None else value
-
-    def flag(self, section: str, key: str, *, default: bool) -> bool:
-        value = self._section(section).get(key, default)
-        if not isinstance(value, bool):
-            raise self._refuse(section, key, "true or false", value)
-        return value
-
-    def seconds(self, key: str, default: float) -> float:
-        found = self.optional_seconds(key)
-        return default if found is None else found
-
-    def optional_seconds(self, key: str) -> float | None:
-        value = self._section("timeouts").get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < float("inf"):
-            raise self._refuse("timeouts", key, "a positive number of seconds", value)
-        return float(value)
-
-    def count(self, section: str, key: str, default: int) -> int:
-        value = self._section(section).get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise self._refuse(section, key, "a positive whole number", value)
-        return value

@@ -1,0 +1,95 @@
+"""The profile file as written: a strict pydantic model of its TOML, so that a misspelt section
+or key, or a value of the wrong type, is refused with its name instead of silently ignored.
+
+Sections and keys are documented in ``docs/implementers.md`` ("Target profiles").
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+__all__ = ["ProfileFile", "describe"]
+
+DEFAULT_EXCHANGE_SECONDS = 60.0
+DEFAULT_ANSWER_BYTES = 16 * 1024 * 1024
+
+Seconds = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class TargetTable(_Table):
+    base_url: str = ""
+    environment: str = ""
+
+
+class AuthTable(_Table):
+    kind: Literal["none", "bearer", "oauth"] = "none"
+    token_env: str | None = None
+    client_id_env: str | None = None
+    client_secret_env: str | None = None
+    token_path: str = "/oauth/token"
+
+
+class CapabilitiesTable(_Table):
+    control_api: bool = False
+    scheduled_bill_runs: bool = True
+    idempotency_keys: bool = True
+    hold_bill_runs: bool = True
+
+
+class FeaturesTable(_Table):
+    invoice_settlement: bool = True
+    orders: bool = True
+    workflow: bool = True
+    invoice_item_settlement: bool = False
+
+
+class TimeoutsTable(_Table):
+    request_seconds: Seconds = 30.0
+    poll_seconds: Seconds = 60.0
+    exchange_seconds: Seconds = DEFAULT_EXCHANGE_SECONDS
+    run_seconds: Seconds | None = None
+
+
+class LimitsTable(_Table):
+    answer_bytes: Annotated[int, Field(gt=0)] = DEFAULT_ANSWER_BYTES
+
+
+class ProfileFile(_Table):
+    """Every section a profile may have; none is required."""
+
+    target: TargetTable = TargetTable()
+    auth: AuthTable = AuthTable()
+    capabilities: CapabilitiesTable = CapabilitiesTable()
+    features: FeaturesTable = FeaturesTable()
+    timeouts: TimeoutsTable = TimeoutsTable()
+    limits: LimitsTable = LimitsTable()
+
+
+def _where(location: tuple[int | str, ...]) -> str:
+    if len(location) == 1:
+        return f"[{location[0]}]"
+    return f"{location[0]}.{'.'.join(str(part) for part in location[1:])}"
+
+
+def describe(error: ValidationError) -> str:
+    """What is wrong with a profile, in one line, naming each section or key at fault."""
+    problems = []
+    for fault in error.errors():
+        where = _where(fault["loc"])
+        if fault["type"] == "extra_forbidden":
+            if len(fault["loc"]) == 1:
+                known = ", ".join(f"[{name}]" for name in ProfileFile.model_fields)
+                problems.append(f"unknown section {where} (a profile has {known})")
+            else:
+                table = ProfileFile.model_fields[str(fault["loc"][0])].annotation
+                known = ", ".join(getattr(table, "model_fields", {}))
+                problems.append(f"unknown key {where} (its section has {known})")
+        else:
+            problems.append(f"{where}: {fault['msg']} (not {fault['input']!r})")
+    return "; ".join(problems)
