@@ -11,6 +11,14 @@ in a rule or in a feature's description, carries its severity: ``Decision (MUST)
 ``Decision (SHOULD): ...``; one without a label is a convention problem. A scenario is SHOULD
 when it, or its rule, is tagged ``@should`` (in a MUST rule, one that checks a SHOULD
 decision); otherwise it is MUST. A failed SHOULD scenario is a warning, never a breach.
+
+Shared decisions: a feature tagged ``@shared`` states, in its description, decisions that hold for
+every rule of the catalog; it needs no rules of its own. Each such decision is written once there
+rather than copied into every feature it concerns.
+
+For the living documentation and the Cucumber JSON, the catalog also keeps each feature's and
+rule's description (the prose around the ``Source:`` and decision paragraphs), line, tags and
+``Background:`` steps.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ __all__ = [
     "MUST",
     "RULE_ID",
     "SEVERITIES",
+    "SHARED_TAG",
     "SHOULD",
     "SHOULD_TAG",
     "Catalog",
@@ -43,6 +52,7 @@ _PARAGRAPH = re.compile(r"^(Source|Decision)(?:[ \t]*\(([^)\n]*)\))?:\s*", re.MU
 MUST, SHOULD = "MUST", "SHOULD"
 SEVERITIES = (MUST, SHOULD)
 SHOULD_TAG = "should"
+SHARED_TAG = "shared"
 
 
 def severity_of(tags: Iterable[str]) -> str:
@@ -94,15 +104,28 @@ class RuleEntry:
     decisions: tuple[Decision, ...]
     scenarios: tuple[ScenarioEntry, ...]
     severity: str = MUST
+    description: str = ""
+    background: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class FeatureEntry:
-    """A feature file, with the decisions its description states for all of its rules."""
+    """A feature file, with the decisions its description states for all of its rules (for every
+    rule of the catalog when it is ``shared``)."""
 
     path: str
     name: str
     decisions: tuple[Decision, ...] = ()
+    description: str = ""
+    line: int = 1
+    tags: tuple[str, ...] = ()
+    background: tuple[str, ...] = ()
+    keyword: str = "Feature"
+
+    @property
+    def shared(self) -> bool:
+        return SHARED_TAG in self.tags
 
 
 @dataclass(frozen=True)
@@ -115,9 +138,17 @@ class Catalog:
     def rule(self, rule_id: str) -> RuleEntry:
         return next(r for r in self.rules if r.id == rule_id)
 
+    def feature(self, path: str) -> FeatureEntry | None:
+        return next((f for f in self.features if f.path == path), None)
+
+    @property
+    def shared_decisions(self) -> tuple[Decision, ...]:
+        """The decisions that hold for every rule (stated once, in a ``@shared`` feature)."""
+        return tuple(d for f in self.features if f.shared for d in f.decisions)
+
     def as_json(self) -> dict[str, Any]:
         return {
-            "features": [asdict(f) for f in self.features],
+            "features": [{**asdict(f), "shared": f.shared} for f in self.features],
             "rules": [asdict(r) for r in self.rules],
             "orphanScenarios": [asdict(s) for s in self.orphan_scenarios],
             "problems": list(self.problems),
@@ -145,6 +176,21 @@ def _paragraphs(description: str, where: str, problems: list[str]) -> tuple[list
             severity = MUST
         decisions.append(Decision(severity, body))
     return sources, decisions
+
+
+def _prose(description: str) -> str:
+    """A description without its ``Source:`` and decision paragraphs: paragraphs kept apart by a
+    blank line, the lines of each joined."""
+    text = "\n".join(line.strip() for line in description.splitlines())
+    kept = _PARAGRAPH.split(text)[0]
+    return "\n\n".join(" ".join(p.split()) for p in re.split(r"\n\s*\n", kept) if p.strip())
+
+
+def _background(children: list[dict[str, Any]]) -> tuple[str, ...]:
+    for child in children:
+        if "background" in child:
+            return tuple(f"{s['keyword'].strip()} {s['text']}" for s in child["background"].get("steps", []))
+    return ()
 
 
 def _scenario(feature: str, node: dict[str, Any], inherited: tuple[str, ...] = ()) -> ScenarioEntry:
@@ -192,9 +238,18 @@ def _read(
     if feature is None:
         return None, rules, orphans, [f"{relative}: no Feature"]
     _, feature_decisions = _paragraphs(feature.get("description", ""), relative, problems)
-    entry = FeatureEntry(relative, feature.get("name", "").strip(), tuple(feature_decisions))
     names: set[str] = set()
     feature_tags = tuple(t["name"].lstrip("@") for t in feature.get("tags", []))
+    entry = FeatureEntry(
+        relative,
+        feature.get("name", "").strip(),
+        tuple(feature_decisions),
+        _prose(feature.get("description", "")),
+        feature["location"]["line"],
+        feature_tags,
+        _background(feature["children"]),
+        feature.get("keyword", "Feature").strip(),
+    )
     for child in feature["children"]:
         if "scenario" in child:
             orphans.append(_scenario(relative, child["scenario"]))
@@ -227,6 +282,9 @@ def _read(
             decisions=tuple(decisions),
             scenarios=scenarios,
             severity=severity_of(inherited),
+            description=_prose(rule.get("description", "")),
+            background=_background(rule["children"]),
+            tags=tuple(t["name"].lstrip("@") for t in rule["tags"]),
         )
         problems += _severity_problems(where, entry_of_rule)
         rules.append(entry_of_rule)

@@ -141,7 +141,9 @@ def pytest_runtest_makereport(
         outcome = PASSED
     else:
         return report
-    record = _RECORDER.record(item, rule[0], outcome, message, severity=severity, violation=violation)
+    record = _RECORDER.record(
+        item, rule[0], outcome, message, severity=severity, violation=violation, duration=call.duration
+    )
     template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
     report.user_properties += [
         (_RULE_KEY, rule[0]),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ _FAILED = pytest.StashKey[dict[str, Any]]()
 _FAILED_TYPE = pytest.StashKey[str]()
 _EXCHANGES_FROM = pytest.StashKey[int]()
 _TARGET = pytest.StashKey[object]()
+_STEP_STARTED = pytest.StashKey[tuple[float, int]]()
 MAX_MESSAGE = 2000
 
 
@@ -60,12 +62,22 @@ class Recorder:
     def pytest_bdd_before_scenario(self, request: pytest.FixtureRequest, scenario: Scenario) -> None:
         node = request.node
         node.stash[_STEPS] = [
-            {"keyword": s.keyword.strip(), "text": s.name, "line": s.line_number, "status": "skipped"}
+            {
+                "keyword": s.keyword.strip(),
+                "text": s.name,
+                "line": s.line_number,
+                "status": "skipped",
+                "duration": 0.0,
+            }
             for s in scenario.steps
         ]
         target = request.getfixturevalue("target")
         node.stash[_TARGET] = target
-        node.stash[_EXCHANGES_FROM] = len(getattr(getattr(target, "client", None), "exchanges", []))
+        node.stash[_EXCHANGES_FROM] = _exchanges_sent(node)
+
+    @pytest.hookimpl
+    def pytest_bdd_before_step(self, request: pytest.FixtureRequest) -> None:
+        request.node.stash[_STEP_STARTED] = (time.perf_counter(), _exchanges_sent(request.node))
 
     @pytest.hookimpl
     def pytest_bdd_after_step(self, request: pytest.FixtureRequest, step: Step) -> None:
@@ -88,6 +100,9 @@ class Recorder:
 
     @staticmethod
     def _mark(node: pytest.Item, step: Step, status: str) -> None:
+        """Set the step's status, how long it took and the exchanges it made (their positions
+        among the scenario's exchanges, from ``firstExchange`` on, ``exchanges`` of them)."""
+        started, sent_before = node.stash.get(_STEP_STARTED, (time.perf_counter(), _exchanges_sent(node)))
         for entry in node.stash.get(_STEPS, []):
             if (
                 entry["line"] == step.line_number
@@ -95,6 +110,10 @@ class Recorder:
                 and entry["status"] == "skipped"
             ):
                 entry["status"] = status
+                entry["duration"] = round(time.perf_counter() - started, 6)
+                first = node.stash.get(_EXCHANGES_FROM, 0)
+                entry["firstExchange"] = sent_before - first
+                entry["exchanges"] = _exchanges_sent(node) - sent_before
                 return
 
     def record(
@@ -106,11 +125,13 @@ class Recorder:
         *,
         severity: str = "MUST",
         violation: dict[str, Any] | None = None,
+        duration: float = 0.0,
     ) -> dict[str, Any]:
         """The record of ``item``'s scenario, as JSON-ready data.
 
         ``severity`` is MUST or SHOULD; ``violation`` names the operation, field, message and
-        schema of a response that broke Zuora's published shape (None if none did).
+        schema of a response that broke Zuora's published shape (None if none did); ``duration``
+        is how long the scenario took, in seconds.
         """
         template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
         callspec = getattr(item, "callspec", None)
@@ -155,8 +176,15 @@ class Recorder:
             "exchanges": evidence,
             "contractViolation": violation,
             "rerun": rerun,
+            "duration": round(duration, 6),
         }
         return redact(record, secrets)  # type: ignore[return-value]
+
+
+def _exchanges_sent(node: pytest.Item) -> int:
+    """How many exchanges the scenario's target has made so far (0 in-process)."""
+    target = node.stash.get(_TARGET, None)
+    return len(getattr(getattr(target, "client", None), "exchanges", []))
 
 
 def features_root(rootpath: Path, files: list[Path]) -> tuple[Path, list[str]]:

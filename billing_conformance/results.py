@@ -38,6 +38,7 @@ from steps.targets.secrets import known_secrets
 
 __all__ = [
     "SCENARIO_VOLATILE",
+    "STEP_VOLATILE",
     "VOLATILE",
     "build_results",
     "requests_per_scenario",
@@ -47,9 +48,10 @@ __all__ = [
 ]
 
 #: Fields whose values differ between two identical runs: when it started, and (in each
-#: scenario) the id of the tenant it ran in.
+#: scenario) the id of the tenant it ran in and how long it and each of its steps took.
 VOLATILE = ("startedAt",)
-SCENARIO_VOLATILE = ("tenant",)
+SCENARIO_VOLATILE = ("tenant", "duration")
+STEP_VOLATILE = ("duration",)
 
 
 def _counts(verdicts: list[str], keys: tuple[tuple[str, str], ...]) -> dict[str, int]:
@@ -133,14 +135,20 @@ def requests_per_scenario(records: Iterable[Mapping[str, Any]]) -> dict[str, flo
 
 
 def stable(results: dict[str, Any]) -> dict[str, Any]:
-    """``results`` without the volatile fields (:data:`VOLATILE`, :data:`SCENARIO_VOLATILE`),
-    for comparing two runs."""
+    """``results`` without the volatile fields (:data:`VOLATILE`, :data:`SCENARIO_VOLATILE`,
+    :data:`STEP_VOLATILE`), for comparing two runs."""
     kept = {key: value for key, value in results.items() if key not in VOLATILE}
     kept["rules"] = [
         {
             **rule,
             "scenarios": [
-                {k: v for k, v in scenario.items() if k not in SCENARIO_VOLATILE}
+                {
+                    **{k: v for k, v in scenario.items() if k not in SCENARIO_VOLATILE},
+                    "steps": [
+                        {k: v for k, v in step.items() if k not in STEP_VOLATILE}
+                        for step in scenario.get("steps", [])
+                    ],
+                }
                 for scenario in rule["scenarios"]
             ],
         }

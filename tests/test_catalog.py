@@ -253,3 +253,44 @@ def test_rules_command_prints_readable_text(capsys: pytest.CaptureFixture[str]) 
     assert "    severity: MUST" in out
     assert "    decision (SHOULD): a posted credit memo blocks the cancellation" in out
     assert "- Its credit memo has been posted [SHOULD]" in out
+
+
+def test_features_and_rules_keep_their_prose_tags_and_backgrounds(tmp_path: Path) -> None:
+    """What the living documentation and the Cucumber JSON show of a feature and a rule: the
+    description without its decision paragraphs, the line, the tags and the Background steps."""
+    text = (
+        "@orders\nFeature: F\n  First paragraph,\n  on two lines.\n\n  Second one.\n\n"
+        "  Decision (MUST): for every rule of F.\n\n"
+        "  Background:\n    Given today is 2026-03-01\n    And a customer\n\n"
+        "  @AB-ONE\n  Rule: R1\n    Why the rule matters.\n    Source: D\n\n"
+        "    Background:\n      Given a bill run\n\n"
+        "    Example: E\n      Given x\n"
+    )
+    catalog = load_catalog(tmp_path, [_feature(tmp_path, text)])
+    feature = catalog.features[0]
+    assert catalog.problems == ()
+    assert feature.description == "First paragraph, on two lines.\n\nSecond one."
+    assert (feature.line, feature.tags, feature.keyword) == (2, ("orders",), "Feature")
+    assert feature.background == ("Given today is 2026-03-01", "And a customer")
+    assert [d.text for d in feature.decisions] == ["for every rule of F."]
+    rule = catalog.rules[0]
+    assert (rule.description, rule.background, rule.tags) == (
+        "Why the rule matters.",
+        ("Given a bill run",),
+        ("AB-ONE",),
+    )
+    assert catalog.shared_decisions == ()
+
+
+def test_a_shared_feature_states_decisions_for_every_rule_once(tmp_path: Path) -> None:
+    shared = _feature(tmp_path, "@shared\nFeature: Shared decisions\n  Decision (MUST): no error codes.\n")
+    rules = tmp_path / "rules.feature"
+    rules.write_text("Feature: F\n  @AB-ONE\n  Rule: R\n    Source: D\n    Example: E\n      Given x\n")
+    catalog = load_catalog(tmp_path, [shared, rules])
+    assert catalog.problems == ()
+    assert [(d.severity, d.text) for d in catalog.shared_decisions] == [("MUST", "no error codes.")]
+    assert [(f.path, f.shared) for f in catalog.features] == [
+        ("rules.feature", False),
+        ("sample.feature", True),
+    ]
+    assert [f["shared"] for f in catalog.as_json()["features"]] == [False, True]
