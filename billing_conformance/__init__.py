@@ -8,5 +8,9 @@ __all__ = ["FEATURES_DIR", "PROJECT_ROOT", "__version__"]
 
 __version__ = "0.1.0"
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-FEATURES_DIR = PROJECT_ROOT / "features"
+_PACKAGE = Path(__file__).resolve().parent
+#: The checkout the kit runs from (meaningful in a checkout only: the kit's tests use it).
+PROJECT_ROOT = _PACKAGE.parent
+#: The features: inside the package when the kit is installed from a wheel, at the top of a
+#: checkout (where reviewers read them) otherwise.
+FEATURES_DIR = _PACKAGE / "features" if (_PACKAGE / "features").is_dir() else PROJECT_ROOT / "features"

@@ -11,11 +11,13 @@
 
 Exit status: 0 the command succeeded (for ``run``: no selected MUST rule is broken or errored
 and the wire contract holds, whatever the SHOULD warnings); 1 a MUST rule is broken or errored,
-or a response broke Zuora's published shape (the wire contract); 2 a usage error, a catalog that
-breaks the conventions, or a target refused for safety (not marked sandbox/test, or a Zuora
-production host); 3 the smoke check failed (connection, credentials or adapter); 4 pytest
-refused its arguments; 5 nothing was selected; 6 no rule was checked (every selected rule was not
-applicable to the target, or not run): a run that proves nothing never passes.
+or a response broke Zuora's published shape (the wire contract); 2 a usage error (an unknown
+option, target, rule or scenario, a profile or results file that cannot be used, an address
+``serve`` cannot listen on), a catalog that breaks the conventions, or a target refused for
+safety (not marked sandbox/test, or a Zuora production host); 3 the smoke check failed
+(connection, credentials or adapter); 4 pytest refused its arguments; 5 nothing was selected;
+6 no rule was checked (every selected rule was not applicable to the target, or not run): a run
+that proves nothing never passes.
 """
 
 from __future__ import annotations
@@ -28,27 +30,31 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import NoReturn
 
 import pytest
 
-from billing_conformance import FEATURES_DIR, PROJECT_ROOT, __version__
+from billing_conformance import FEATURES_DIR, __version__
 from billing_conformance.catalog import Catalog, load_catalog
+from billing_conformance.serving import serve
+from billing_conformance.smoke import smoke_command
+from steps import PLUGINS
+from steps.targets import check_target_spec
 from steps.targets.errors import TargetSpecError
-
-if TYPE_CHECKING:
-    from steps.targets.http import HttpTarget
 
 __all__ = ["main"]
 
-EXIT_REFUSED, EXIT_SMOKE = 2, 3
+EXIT_REFUSED = 2
 #: Default workers against an HTTP target whose scenarios cannot meet: a remote run waits on the
 #: network, not on this machine, and four requests in flight stay well inside what a sandbox
 #: tenant allows at once (Zuora counts concurrent requests per tenant).
 HTTP_WORKERS = 4
 MAX_WORKERS = 64
-#: The pytest plugins ``run`` loads; no other installed plugin is loaded automatically.
-KIT_PLUGINS = ("pytest_bdd.plugin", "xdist.plugin")
+#: The pytest plugins ``run`` loads (the step library and the kit's own among them): no other
+#: installed plugin is loaded automatically, and no conftest.py is needed where the kit is installed.
+KIT_PLUGINS = ("pytest_bdd.plugin", "xdist.plugin", *PLUGINS, "billing_conformance.pytest_plugin")
+#: The kit's pytest settings (no ini file of the folder ``run`` runs in applies).
+PYTEST_INI = Path(__file__).resolve().parent / "pytest.ini"
 _NO_AUTOLOAD = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
 
 
@@ -73,8 +79,15 @@ def _print_rules(catalog: Catalog, fmt: str) -> None:
         print(f"PROBLEM: {problem}", file=sys.stderr)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage mistake said in one line (and where to read more), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="billing-conformance", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="billing-conformance", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     rules = commands.add_parser("rules", help="print the rule catalog")
@@ -87,7 +100,8 @@ def _parser() -> argparse.ArgumentParser:
         "--implementation",
         default=None,
         metavar="MODULE:CLASS",
-        help="a subclass of reference_impl.Billing to serve instead (a known-bad variant, say)",
+        help="a subclass of reference_impl.Billing to serve instead (a known-bad variant, say), "
+        "as MODULE:CLASS (looked for in the current folder first) or FILE.py:CLASS",
     )
     serve.add_argument(
         "--token-env", default=None, metavar="VAR", help="require this bearer token (from VAR)"
@@ -121,11 +135,24 @@ def _parser() -> argparse.ArgumentParser:
         "--rule", action="append", default=[], metavar="ID", help="run only this rule (repeatable)"
     )
     run.add_argument(
+        "--scenario",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="run only this scenario (every example of an outline), or one example: 'NAME [key=value, ...]' "
+        "(repeatable)",
+    )
+    run.add_argument(
         "--results",
         type=Path,
         default=None,
         metavar="DIR",
-        help="where to write the results folder (default: results/<target>)",
+        help="where to write the results folder (default: results/<target> in the current folder)",
+    )
+    run.add_argument(
+        "--traceback",
+        action="store_true",
+        help="show pytest's tracebacks of failures (the kit's and the framework's frames), for debugging",
     )
     run.add_argument(
         "--workers",
@@ -149,56 +176,11 @@ def _parser() -> argparse.ArgumentParser:
     docs.add_argument(
         "--out",
         type=Path,
-        default=PROJECT_ROOT / "results" / "docs",
+        default=Path("results") / "docs",
         metavar="DIR",
         help="where to write index.html and index.md",
     )
     return parser
-
-
-def _serve(args: argparse.Namespace) -> int:
-    import uvicorn  # noqa: PLC0415 - only this command needs the server stack
-
-    from reference_impl import Billing  # noqa: PLC0415
-    from reference_impl.server import AuthSettings, create_app  # noqa: PLC0415
-    from steps.targets import open_target  # noqa: PLC0415
-
-    implementation = None
-    if args.implementation:
-        target = open_target(f"inprocess:{args.implementation}")
-        implementation = target._implementation  # type: ignore[attr-defined]
-    try:
-        auth = AuthSettings(
-            token=_credential(args.token_env, "--token-env"),
-            client_id=_credential(args.client_id_env, "--client-id-env"),
-            client_secret=_credential(args.client_secret_env, "--client-secret-env"),
-        )
-    except ValueError as error:
-        print(f"refused: {error}", file=sys.stderr)
-        return EXIT_REFUSED
-    if (auth.client_id is None) != (auth.client_secret is None):
-        print("refused: --client-id-env and --client-secret-env go together", file=sys.stderr)
-        return EXIT_REFUSED
-    app = create_app(implementation or Billing, auth, zuora_strict=args.zuora_strict)
-    print(
-        f"serving the reference implementation on http://{args.host}:{args.port} "
-        f"(OpenAPI at /openapi.json, control API at /conformance/v1)",
-        flush=True,
-    )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
-    return 0
-
-
-def _credential(variable: str | None, flag: str) -> str | None:
-    """The secret held by ``variable`` (None when no variable is named). Authentication fails
-    closed: a named variable that is unset or empty is an error, never an open server."""
-    if variable is None:
-        return None
-    value = os.environ.get(variable)
-    if not value:
-        msg = f"{flag} names {variable}, which holds nothing; the server would run without authentication"
-        raise ValueError(msg)
-    return value
 
 
 def _workers(text: str) -> int:
@@ -212,39 +194,14 @@ def _workers(text: str) -> int:
 
 
 def _smoke(args: argparse.Namespace) -> int:
-    return _smoked(args)[0]
-
-
-def _smoked(args: argparse.Namespace) -> tuple[int, HttpTarget | None]:
-    """The smoke check's exit status, and the target it checked (None if refused)."""
-    from billing_conformance.smoke import smoke  # noqa: PLC0415
-    from steps.targets.http import HttpTarget  # noqa: PLC0415
-    from steps.targets.profile import load_profile  # noqa: PLC0415
-
-    try:
-        profile = load_profile(args.profile, args.target)
-        profile.check_safety(allow_production=args.allow_production)
-    except TargetSpecError as error:
-        print(f"refused: {error}", file=sys.stderr)
-        return EXIT_REFUSED, None
-    target = HttpTarget(profile)
-    checks = smoke(target)
-    for check in checks:
-        print(f"{'ok  ' if check.passed else 'FAIL'} {check.name}: {check.detail}")
-    if all(check.passed for check in checks):
-        return 0, target
-    print(
-        "the target does not pass the smoke check: this is a connection, credential or adapter problem, "
-        "not a conformance result",
-        file=sys.stderr,
-    )
-    return EXIT_SMOKE, target
+    return smoke_command(args.target, args.profile, allow_production=args.allow_production)[0]
 
 
 def results_folder(target: str) -> Path:
-    """The default results folder of a target: ``results/inprocess``, ``results/127.0.0.1-8080``..."""
+    """The default results folder of a target, in the current folder: ``results/inprocess``,
+    ``results/127.0.0.1-8080``..."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", target.split("://", 1)[-1]).strip("-")
-    return PROJECT_ROOT / "results" / (slug or "target")
+    return Path("results") / (slug or "target")
 
 
 def _docs(args: argparse.Namespace) -> int:
@@ -277,13 +234,30 @@ def _docs(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    commands = ("rules", "serve", "smoke", "run", "docs")
+    if given and given[0].startswith("-") and given[0] not in ("-h", "--help", "--version"):
+        print(
+            f"billing-conformance: unknown option {given[0]}: name a command first "
+            f"({', '.join(commands)}), e.g. billing-conformance run --help",
+            file=sys.stderr,
+        )
+        return 2
+    args = _parser().parse_args(given)
+    try:
+        return _command(args)
+    except (TargetSpecError, OSError) as error:  # a mistake in what was asked for, said in one line
+        print(f"refused: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+
+
+def _command(args: argparse.Namespace) -> int:
     if args.command == "rules":
         catalog = load_catalog(FEATURES_DIR)
         _print_rules(catalog, args.format)
         return 2 if catalog.problems else 0
     if args.command == "serve":
-        return _serve(args)
+        return serve(args)
     if args.command == "smoke":
         return _smoke(args)
     if args.command == "docs":
@@ -294,8 +268,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     extra: list[str] = []
     workers = 0 if args.workers is None else args.workers
+    chosen = _rule_ids(args.rule)
+    if isinstance(chosen, str):
+        print(f"refused: {chosen}", file=sys.stderr)
+        return EXIT_REFUSED
+    unknown = _unknown_scenarios(args.scenario)
+    if unknown:
+        print(f"refused: {unknown}", file=sys.stderr)
+        return EXIT_REFUSED
+    check_target_spec(args.target)
     if args.target.startswith(("http://", "https://")):
-        smoked, target = _smoked(args)
+        smoked, target = smoke_command(args.target, args.profile, allow_production=args.allow_production)
         if smoked or target is None:
             return smoked
         if args.workers is None and target.parallel_safe:
@@ -313,20 +296,20 @@ def _run(args: argparse.Namespace) -> int:
             extra.append("--allow-production")
     if workers and not _names_workers(args.pytest_args):
         print(f"scenarios run in {workers} parallel workers (--workers 0 runs them one by one)", flush=True)
-    chosen = _rule_ids(args.rule)
-    if isinstance(chosen, str):
-        print(f"refused: {chosen}", file=sys.stderr)
-        return EXIT_REFUSED
-    selection = [f"--rule={rule_id}" for rule_id in chosen]
+    selection = [f"--rule={rule_id}" for rule_id in chosen] + [f"--scenario={name}" for name in args.scenario]
+    shown = ["--tb=long", "-rfE"] if args.traceback else ["--tb=no", "-rN"]
     results = args.results or results_folder(args.target)
     with _only_the_kits_plugins():
         status = int(
             pytest.main(
                 [
                     str(FEATURES_DIR),
-                    f"--rootdir={PROJECT_ROOT}",
+                    f"--rootdir={FEATURES_DIR.parent}",
+                    f"--config-file={PYTEST_INI}",
                     f"--target={args.target}",
                     "-q",
+                    "--progress=names",
+                    *shown,
                     f"--results={results}",
                     *(f"-p{plugin}" for plugin in KIT_PLUGINS),
                     *extra,
@@ -370,6 +353,25 @@ def _rule_ids(asked: Sequence[str]) -> list[str] | str:
             "nothing was run"
         )
     return [known[rule_id.upper()] for rule_id in asked]
+
+
+def _unknown_scenarios(asked: Sequence[str]) -> str | None:
+    """Why some of the scenarios ``asked`` for cannot be run (None when all are known): each is
+    a scenario's name, or one example of it as the results name it."""
+    catalog = load_catalog(FEATURES_DIR)
+    known = {
+        " ".join(name.split()).casefold()
+        for rule in catalog.rules
+        for entry in rule.scenarios
+        for name in (entry.name, *(i.split("::", 1)[1] for i in entry.example_ids()))
+    }
+    unknown = [name for name in asked if " ".join(name.split()).casefold() not in known]
+    if not unknown:
+        return None
+    return (
+        f"no scenario {', '.join(repr(n) for n in unknown)} in the catalog (billing-conformance rules "
+        "lists them); nothing was run"
+    )
 
 
 def _names_workers(pytest_args: Sequence[str]) -> bool:

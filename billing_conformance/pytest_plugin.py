@@ -30,10 +30,19 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import MUST, RULE_ID, SHOULD, SHOULD_TAG, load_catalog
+from billing_conformance.markers import register_markers
 from billing_conformance.progress import Progress
-from billing_conformance.recording import RECORD_KEY, Recorder, failed_step, failed_step_type, features_root
+from billing_conformance.recording import (
+    RECORD_KEY,
+    Recorder,
+    failed_step,
+    failed_step_type,
+    features_root,
+    scenario_title,
+)
 from billing_conformance.results import write_results
 from billing_conformance.summary import EXIT_NOTHING_CHECKED, summary_lines
+from billing_conformance.terminal import Live, first_words
 from billing_conformance.verdicts import (
     CONFORMS,
     ERRORED,
@@ -101,6 +110,8 @@ def _judged(
         detail = f"the target broke the wire contract: {error}"
     elif isinstance(error, ArrangementError):
         detail = f"{error.operation} was refused: {error.message}"
+    elif isinstance(error, AssertionError):  # a step's own account, in the feature's words
+        detail = first_words(str(error)) or "a check of the step failed"
     else:
         detail = excinfo.exconly()
     step = failed_step(item)
@@ -243,19 +254,47 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="ID",
         help="run only the scenarios of this rule (repeatable)",
     )
+    parser.addoption(
+        "--scenario",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="run only the scenario of this name (every example of an outline), or one example of it, "
+        "named as the results name it: 'NAME [key=value, ...]' (repeatable)",
+    )
+    parser.addoption(
+        "--progress",
+        choices=("dots", "names"),
+        default="dots",
+        help="names: one line per scenario (its rule, its name, how it ended) instead of pytest's dots",
+    )
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _selected(item: pytest.Item, rules: set[str], scenarios: set[str]) -> bool:
+    rule = _rule_of(item)
+    if rules and (rule is None or rule[0] not in rules):
+        return False
+    if not scenarios:
+        return True
+    title = scenario_title(item) or ""
+    return _normal(title) in scenarios or _normal(title.split(" [", 1)[0]) in scenarios
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if hasattr(config, "workerinput"):
         _longest_first(items)
-    wanted = set(config.getoption("--rule"))
-    if not wanted:
+    rules = set(config.getoption("--rule"))
+    scenarios = {_normal(name) for name in config.getoption("--scenario")}
+    if not rules and not scenarios:
         return
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
     for item in items:
-        rule = _rule_of(item)
-        (keep if rule is not None and rule[0] in wanted else drop).append(item)
+        (keep if _selected(item, rules, scenarios) else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
@@ -280,8 +319,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(summary, "conformance-summary")
     config.pluginmanager.register(_RECORDER, "conformance-recorder")
     config.stash[_SUMMARY] = summary
+    register_markers(config)
     if hasattr(config, "workerinput"):
         return
+    if config.getoption("--progress", default="dots") == "names":
+        config.pluginmanager.register(Live(config), "conformance-live")
     # A run that is stopped (Ctrl-C, or SIGTERM from a CI job's timeout) still writes what it has.
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         with contextlib.suppress(ValueError):  # only the main thread may set it

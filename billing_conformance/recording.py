@@ -19,11 +19,20 @@ import pytest
 from pytest_bdd.parser import Scenario, Step
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
-from billing_conformance import FEATURES_DIR, PROJECT_ROOT
+from billing_conformance import FEATURES_DIR
 from schemas.jsonio import dumps
 from steps.targets.secrets import known_secrets
 
-__all__ = ["RECORD_KEY", "Recorder", "failed_step", "failed_step_type", "features_root", "redact"]
+__all__ = [
+    "RECORD_KEY",
+    "Recorder",
+    "failed_step",
+    "failed_step_type",
+    "features_root",
+    "redact",
+    "rerun_command",
+    "scenario_title",
+]
 
 RECORD_KEY = "conformance_record"
 _STEPS = pytest.StashKey[list[dict[str, Any]]]()
@@ -134,14 +143,12 @@ class Recorder:
         is how long the scenario took, in seconds.
         """
         template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
-        callspec = getattr(item, "callspec", None)
-        example = dict(callspec.params.get("_pytest_bdd_example", {})) if callspec is not None else {}
+        example = _example_of(item)
         feature = ""
         name = item.name
         if template is not None:
             feature = features_root(item.config.rootpath, [Path(template.feature.filename)])[1][0]
             name = template.name
-        target_spec = str(item.config.getoption("--target", default="inprocess"))
         evidence: list[dict[str, Any]] = []
         secrets: list[str] = []
         tenant: str | None = None
@@ -154,13 +161,8 @@ class Recorder:
                 # Numbers stay numbers (Decimal as exact JSON text, read back as a JSON number):
                 # evidence shows what went over the wire, not a string standing in for it.
                 evidence.append(json.loads(dumps(asdict(exchange))))
-        rerun = (
-            f"{shlex.quote(str(Path('.venv/bin/python')))} -m pytest {shlex.quote(item.nodeid)} "
-            f"--target={shlex.quote(target_spec)} --rootdir={shlex.quote(str(PROJECT_ROOT))}"
-        )
         record = {
-            "id": f"{feature}::{name}"
-            + (f" [{', '.join(f'{k}={v}' for k, v in example.items())}]" if example else ""),
+            "id": f"{feature}::{name}{_example_suffix(example)}",
             "nodeId": item.nodeid,
             "rule": rule,
             "feature": feature,
@@ -175,10 +177,42 @@ class Recorder:
             "requests": len(evidence),
             "exchanges": evidence,
             "contractViolation": violation,
-            "rerun": rerun,
+            "rerun": rerun_command(item.config, rule, f"{name}{_example_suffix(example)}"),
             "duration": round(duration, 6),
         }
         return redact(record, secrets)  # type: ignore[return-value]
+
+
+def rerun_command(config: pytest.Config, rule: str, scenario: str) -> str:
+    """The command that runs one scenario again against the same target, from any folder where
+    the kit is installed: ``billing-conformance run`` with the target, its profile as it was
+    given, the rule and the scenario (with its example values, for one example of an outline)."""
+    words = ["billing-conformance", "run", "--target", str(config.getoption("--target", default="inprocess"))]
+    profile = config.getoption("--profile", default=None)
+    if profile:
+        words += ["--profile", str(profile)]
+    if config.getoption("--allow-production", default=False):
+        words.append("--allow-production")
+    words += ["--rule", rule, "--scenario", scenario]
+    return shlex.join(words)
+
+
+def scenario_title(item: pytest.Item) -> str | None:
+    """The scenario's name, with its example values for one example of an outline (as the
+    results name it); None for a test that is no scenario."""
+    template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
+    if template is None:
+        return None
+    return f"{template.name}{_example_suffix(_example_of(item))}"
+
+
+def _example_of(item: pytest.Item) -> dict[str, str]:
+    callspec = getattr(item, "callspec", None)
+    return dict(callspec.params.get("_pytest_bdd_example", {})) if callspec is not None else {}
+
+
+def _example_suffix(example: dict[str, str]) -> str:
+    return f" [{', '.join(f'{k}={v}' for k, v in example.items())}]" if example else ""
 
 
 def _exchanges_sent(node: pytest.Item) -> int:

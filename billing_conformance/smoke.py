@@ -7,13 +7,19 @@ the rest, since they build on each other.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from steps.targets.errors import HarnessError
+from steps.targets.errors import HarnessError, TargetSpecError
 from steps.targets.http import HttpTarget
+from steps.targets.profile import load_profile
 
-__all__ = ["Check", "smoke"]
+__all__ = ["EXIT_REFUSED", "EXIT_SMOKE", "Check", "smoke", "smoke_command"]
+
+#: Exit statuses of ``smoke`` (and of ``run`` when its smoke check stops it).
+EXIT_REFUSED, EXIT_SMOKE = 2, 3
 
 
 @dataclass(frozen=True)
@@ -70,3 +76,35 @@ def smoke(target: HttpTarget) -> list[Check]:
             results.append(Check(name, False, str(error)))
             break
     return results
+
+
+def smoke_command(
+    spec: str, profile_path: Path | None, *, allow_production: bool = False
+) -> tuple[int, HttpTarget | None]:
+    """Check the target ``spec`` and print each check: the exit status, and the target checked
+    (None when it was refused before any check)."""
+    if not spec.startswith(("http://", "https://")):
+        print(
+            f"refused: smoke checks an HTTP target (http:// or https://), not {spec!r}; "
+            "an in-process target needs no smoke check",
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED, None
+    try:
+        profile = load_profile(profile_path, spec)
+        profile.check_safety(allow_production=allow_production)
+    except TargetSpecError as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return EXIT_REFUSED, None
+    target = HttpTarget(profile)
+    checks = smoke(target)
+    for check in checks:
+        print(f"{'ok  ' if check.passed else 'FAIL'} {check.name}: {check.detail}")
+    if all(check.passed for check in checks):
+        return 0, target
+    print(
+        "the target does not pass the smoke check: this is a connection, credential or adapter problem, "
+        "not a conformance result",
+        file=sys.stderr,
+    )
+    return EXIT_SMOKE, target

@@ -15,6 +15,7 @@ from steps.targets import (
     Refused,
     Target,
 )
+from steps.wording import describe
 
 __all__ = [
     "BUSINESS_REFUSALS",
@@ -48,7 +49,9 @@ def accepted(outcome: Outcome[T], what: str) -> T:
 
 def refused(outcome: Outcome[object], what: str, category: Refusal) -> Refused:
     """The refusal of the operation under test, which must be for the given reason."""
-    assert isinstance(outcome, Refused), f"expected {what} to be refused, but it was accepted: {outcome!r}"
+    assert isinstance(outcome, Refused), (
+        f"expected {what} to be refused, but it was accepted: {describe(outcome)}"
+    )
     assert outcome.category is category, (
         f"expected {what} to be refused as {category.name}, but it was refused as "
         f"{outcome.category.name}: {outcome.message} (code {outcome.code})"
@@ -56,11 +59,17 @@ def refused(outcome: Outcome[object], what: str, category: Refusal) -> Refused:
     return outcome
 
 
+def _accepted(what: str, outcome: object) -> str:
+    return f"expected {what} to be refused, but it was accepted: {describe(outcome)}"
+
+
 def invoice_of(target: Target, bill_run: BillRunView, name: str) -> InvoiceView:
     """The one invoice ``bill_run`` produced for the customer called ``name``."""
     account = target.account_id(name)
     found = [i for i in arranged(target.bill_run_invoices(bill_run.id)) if i.account_id == account]
-    assert len(found) == 1, f"expected one invoice for {name} in bill run {bill_run.number}, found {found}"
+    assert len(found) == 1, (
+        f"expected one invoice for {name} in bill run {bill_run.number}, found {describe(found)}"
+    )
     return found[0]
 
 
@@ -69,7 +78,7 @@ def credit_memo_of(target: Target, bill_run: BillRunView, name: str) -> CreditMe
     account = target.account_id(name)
     found = [m for m in arranged(target.bill_run_credit_memos(bill_run.id)) if m.account_id == account]
     assert len(found) == 1, (
-        f"expected one credit memo for {name} in bill run {bill_run.number}, found {found}"
+        f"expected one credit memo for {name} in bill run {bill_run.number}, found {describe(found)}"
     )
     return found[0]
 
@@ -77,7 +86,7 @@ def credit_memo_of(target: Target, bill_run: BillRunView, name: str) -> CreditMe
 def invoice_dated(target: Target, name: str, day: date) -> InvoiceView:
     """The one invoice of the customer ``name`` dated ``day`` that is not canceled."""
     found = [i for i in target.account_invoices(name) if i.invoice_date == day and i.status != "Canceled"]
-    assert len(found) == 1, f"expected one invoice of {name} dated {day}, found {found}"
+    assert len(found) == 1, f"expected one invoice of {name} dated {day}, found {describe(found)}"
     return found[0]
 
 
@@ -88,7 +97,9 @@ RULE_REFUSALS = frozenset({Refusal.RULE_RESTRICTION, Refusal.INVALID_VALUE})
 
 def refused_by_rule(outcome: Outcome[object], what: str) -> Refused:
     """The refusal of the operation under test, which must be a business-rule refusal."""
-    assert isinstance(outcome, Refused), f"expected {what} to be refused, but it was accepted: {outcome!r}"
+    assert isinstance(outcome, Refused), (
+        f"expected {what} to be refused, but it was accepted: {describe(outcome)}"
+    )
     assert outcome.category in RULE_REFUSALS, (
         f"expected {what} to be refused by a business rule (rule restriction or invalid value), but it was "
         f"refused as {outcome.category.name}: {outcome.message} (code {outcome.code})"
@@ -98,7 +109,9 @@ def refused_by_rule(outcome: Outcome[object], what: str) -> Refused:
 
 def business_refusal(outcome: Outcome[object], what: str) -> Refused:
     """A refusal in any of Zuora's business categories (the documents name no particular code)."""
-    assert isinstance(outcome, Refused), f"expected {what} to be refused, but it was accepted: {outcome!r}"
+    assert isinstance(outcome, Refused), (
+        f"expected {what} to be refused, but it was accepted: {describe(outcome)}"
+    )
     assert outcome.category in BUSINESS_REFUSALS, (
         f"expected {what} to be refused for a business reason, but it was refused as "
         f"{outcome.category.name}: {outcome.message} (code {outcome.code})"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from billing_conformance import PROJECT_ROOT
 from reference_impl.server import RunningServer
 from tests.servers import running_server
 
@@ -15,3 +18,49 @@ def reference_server() -> Iterator[RunningServer]:
     """The reference implementation served on a free loopback port for the tests of one module."""
     with running_server() as server:
         yield server
+
+
+#: What the kit's tests may leave in the checkout: caches of the tools, never results.
+_CACHES = {
+    ".venv",
+    ".git",
+    "__pycache__",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    ".pytest_cache",
+    "build",
+}
+_STARTED = pytest.StashKey[float]()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_STARTED] = time.time()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Tests write into temporary folders, never into the checkout (a user's own ``results/``
+    among them): anything written there during the session fails it, by name."""
+    if hasattr(session.config, "workerinput") or _STARTED not in session.config.stash:
+        return
+    started = session.config.stash[_STARTED]
+    written = sorted(
+        path.relative_to(PROJECT_ROOT).as_posix()
+        for path in _files(PROJECT_ROOT)
+        if path.stat().st_mtime >= started
+    )
+    if written:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"tests wrote into the checkout: {', '.join(written[:10])}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _files(folder: Path) -> Iterator[Path]:
+    for path in folder.iterdir():
+        if path.name in _CACHES or path.name.endswith(".egg-info"):
+            continue
+        if path.is_dir():
+            yield from _files(path)
+        elif path.is_file():
+            yield path

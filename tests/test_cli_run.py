@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,10 +10,13 @@ from pathlib import Path
 from billing_conformance import PROJECT_ROOT
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
+def _run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``billing-conformance run`` in ``folder`` (so its results go there, never into the
+    checkout), the known-bad variants importable from the checkout."""
     return subprocess.run(
         [sys.executable, "-m", "billing_conformance.cli", "run", *args],
-        cwd=PROJECT_ROOT,
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
         capture_output=True,
         text=True,
         timeout=300,
@@ -20,31 +24,36 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_run_exits_zero_and_prints_every_rule_as_holding() -> None:
-    done = _run()
+def test_run_exits_zero_and_prints_every_rule_as_holding(tmp_path: Path) -> None:
+    done = _run(
+        tmp_path,
+    )
     assert done.returncode == 0, done.stdout[-2000:]
     assert "conformance by rule" in done.stdout
     assert "HOLDS   BR-CANCEL-PAUSED" in done.stdout
     assert "0 broken" in done.stdout
 
 
-def test_run_exits_one_and_names_the_broken_rule_on_a_known_bad_target() -> None:
-    done = _run("--target", "inprocess:tests.known_bad:CancelsPausedRuns", "--rule", "BR-CANCEL-PAUSED")
+def test_run_exits_one_and_names_the_broken_rule_on_a_known_bad_target(tmp_path: Path) -> None:
+    done = _run(
+        tmp_path, "--target", "inprocess:tests.known_bad:CancelsPausedRuns", "--rule", "BR-CANCEL-PAUSED"
+    )
     assert done.returncode == 1
     assert "BROKEN  BR-CANCEL-PAUSED" in done.stdout
     assert "1 rules: 0 hold, 1 broken" in done.stdout
     assert "verdict: does not conform" in done.stdout
 
 
-def test_run_refuses_an_unknown_target() -> None:
-    done = _run("--target", "carrier-pigeon")
+def test_run_refuses_an_unknown_target(tmp_path: Path) -> None:
+    done = _run(tmp_path, "--target", "carrier-pigeon")
     assert done.returncode != 0
     assert "cannot use target 'carrier-pigeon'" in done.stdout + done.stderr
 
 
-def test_run_exits_zero_when_only_a_should_scenario_fails_and_shows_the_warning() -> None:
+def test_run_exits_zero_when_only_a_should_scenario_fails_and_shows_the_warning(tmp_path: Path) -> None:
     """A target that breaks only a SHOULD decision conforms: exit 0, the rule WARN, the warning listed."""
     done = _run(
+        tmp_path,
         "--target",
         "inprocess:tests.miniatures:CancelsDespitePostedCreditMemos",
         "--rule",
@@ -59,7 +68,7 @@ def test_run_exits_zero_when_only_a_should_scenario_fails_and_shows_the_warning(
 
 def test_an_unknown_rule_id_is_refused_by_name_before_anything_is_written(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    done = _run("--rule", "BR-NOPE", "--rule", "br-delete", "--results", str(out))
+    done = _run(tmp_path, "--rule", "BR-NOPE", "--rule", "br-delete", "--results", str(out))
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
         "refused: no rule BR-NOPE in the catalog (billing-conformance rules lists them); nothing was run"
@@ -68,7 +77,7 @@ def test_an_unknown_rule_id_is_refused_by_name_before_anything_is_written(tmp_pa
 
 
 def test_rule_ids_are_taken_in_any_case(tmp_path: Path) -> None:
-    done = _run("--rule", "br-delete", "--results", str(tmp_path / "out"))
+    done = _run(tmp_path, "--rule", "br-delete", "--results", str(tmp_path / "out"))
     assert done.returncode == 0, done.stderr[-2000:]
     assert "HOLDS   BR-DELETE" in done.stdout
 

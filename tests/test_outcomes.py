@@ -75,8 +75,7 @@ def test_a_failing_given_is_errored_and_names_the_arrangement_step(pytester: pyt
     asserted = scenarios["An arrangement assertion fails"]
     assert asserted["outcome"] == "errored"
     assert asserted["message"].startswith(
-        "could not arrange the scenario: Given the target cannot be set up: "
-        "AssertionError: no tenant to set up"
+        "could not arrange the scenario: Given the target cannot be set up: no tenant to set up"
     )
     assert asserted["failedStep"]["text"] == "the target cannot be set up"
     refused = scenarios["The target refuses the arrangement"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -58,10 +59,17 @@ def test_a_failed_scenario_names_its_step_what_was_expected_and_how_to_run_it_ag
     assert scenario["failedStep"]["text"] == "the cancellation is refused because a business rule forbids it"
     assert "expected the cancellation to be refused" in scenario["message"]
     assert [s["status"] for s in scenario["steps"]].count("failed") == 1
+    elsewhere = broken_results.parent / "elsewhere"
+    elsewhere.mkdir(exist_ok=True)
     rerun = subprocess.run(
         scenario["rerun"],
         shell=True,
-        cwd=PROJECT_ROOT,
+        cwd=elsewhere,  # a portable command: it runs from any folder where the kit is installed
+        env={
+            **os.environ,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            "PYTHONPATH": str(PROJECT_ROOT),
+        },
         capture_output=True,
         text=True,
         timeout=300,

@@ -43,7 +43,7 @@ def test_an_empty_variable_counts_as_missing(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_a_set_token_serves(monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[object] = []
-    monkeypatch.setattr("uvicorn.run", lambda app, **_: started.append(app))
+    monkeypatch.setattr("uvicorn.Server.run", lambda server, **_: started.append(server.config.app))
     monkeypatch.setenv("BC_SET_TOKEN", "t0ken")
-    assert main(["serve", "--port", "1", "--token-env", "BC_SET_TOKEN"]) == 0
+    assert main(["serve", "--port", "0", "--token-env", "BC_SET_TOKEN"]) == 0
     assert len(started) == 1

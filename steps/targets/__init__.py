@@ -10,8 +10,12 @@ implementation of Zuora's v1 shapes over HTTP, described by a profile (see
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import os
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any, cast
 
 from steps.targets.errors import (
@@ -73,6 +77,7 @@ __all__ = [
     "TenantFeatures",
     "TransportError",
     "WriteOffView",
+    "check_target_spec",
     "load_implementation",
     "open_target",
 ]
@@ -100,9 +105,7 @@ def open_target(
         moved = ShiftedCalendar(target, calendar_shift(datetime.now(UTC).date()))
         return cast("Target", moved)
     if kind != "inprocess":
-        raise TargetSpecError(
-            spec, "unknown kind of target; use 'inprocess', 'inprocess:MODULE:CLASS' or a URL"
-        )
+        check_target_spec(spec)
     from steps.targets.in_process import InProcessTarget  # noqa: PLC0415 - keeps reference_impl out of HTTP runs
 
     if not rest:
@@ -111,13 +114,56 @@ def open_target(
     return InProcessTarget(implementation, name=f"{implementation.__name__} (in-process)")
 
 
+def check_target_spec(spec: str) -> None:
+    """Raise :class:`TargetSpecError`, saying why in one line, unless ``spec`` names a target
+    (an in-process variant is loaded to be sure of it; an HTTP target is not called)."""
+    kind, _, rest = spec.partition(":")
+    if kind in ("http", "https") and len(rest) > 2 and rest.startswith("//"):
+        return
+    if kind == "inprocess":
+        if rest:
+            load_implementation(rest)
+        return
+    if "://" in spec:
+        raise TargetSpecError(spec, f"the kit reaches a target over http:// or https://, not {kind}://")
+    raise TargetSpecError(
+        spec, f"not a target: use 'inprocess', 'inprocess:MODULE:CLASS' or a URL such as https://{spec}"
+    )
+
+
 def load_implementation(module_and_class: str) -> type[Any]:
-    """The class named ``MODULE:CLASS``: an implementation of the reference's ``Billing`` interface."""
-    module_name, _, class_name = module_and_class.partition(":")
+    """The class named ``MODULE:CLASS`` or ``FILE.py:CLASS``: an implementation of the reference's
+    ``Billing`` interface. A module is looked for in the current folder first (as ``python -m``
+    would), then where Python looks; a file is read from its path."""
+    where, _, class_name = module_and_class.rpartition(":")
+    if not where or not class_name:
+        raise TargetSpecError(module_and_class, "name the implementation as MODULE:CLASS or FILE.py:CLASS")
     try:
-        implementation = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError, ValueError) as error:
-        raise TargetSpecError(module_and_class, f"cannot load the implementation: {error}") from error
+        module = _module_from(where)
+        implementation = getattr(module, class_name)
+    except AttributeError:
+        raise TargetSpecError(module_and_class, f"{where} has no {class_name}") from None
+    except (ImportError, OSError, SyntaxError, ValueError) as error:
+        raise TargetSpecError(module_and_class, f"cannot load {where}: {error}") from None
     if not isinstance(implementation, type):
-        raise TargetSpecError(module_and_class, "it is not a class")
+        raise TargetSpecError(module_and_class, f"{class_name} is not a class")
     return implementation
+
+
+def _module_from(where: str) -> ModuleType:
+    here = str(Path.cwd())
+    if here not in sys.path:  # its own imports, or the module itself, may be found from here
+        sys.path.insert(0, here)
+    if where.endswith(".py") or "/" in where or os.sep in where:
+        path = Path(where).resolve()
+        if not path.is_file():
+            raise ImportError(f"no file {where}")
+        name = f"_billing_conformance_variant_{path.stem}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"{where} is not a Python module")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses and pickling look their module up by name
+        spec.loader.exec_module(module)
+        return module
+    return importlib.import_module(where)

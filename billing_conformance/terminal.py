@@ -1,0 +1,116 @@
+"""What a run shows while it goes on: one line per scenario, by rule and name, and each failure in
+the feature's own words (the rule, the scenario, the step, what was expected and observed) with
+the command that runs that scenario again.
+
+In a terminal that takes colour (or with ``--color=yes``) a line starts with a coloured mark;
+otherwise it starts with a plain word, so that a CI log reads the same without escape codes.
+pytest's own tracebacks are left out of ``billing-conformance run`` unless ``--traceback``
+asks for them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator, Mapping
+from typing import Any
+
+import pytest
+
+from billing_conformance.catalog import SHOULD
+from billing_conformance.recording import RECORD_KEY
+from billing_conformance.verdicts import ERRORED, FAILED, NOT_APPLICABLE, PASSED
+
+__all__ = ["Live", "failure_lines", "first_words", "scenario_line"]
+
+_MARK = {PASSED: "✓", FAILED: "✗", ERRORED: "!", NOT_APPLICABLE: "-"}
+_WORD = {PASSED: "passed", FAILED: "FAILED", ERRORED: "ERRORED", NOT_APPLICABLE: "n/a"}
+_COLOUR: dict[str, dict[str, bool]] = {
+    PASSED: {"green": True},
+    FAILED: {"red": True, "bold": True},
+    ERRORED: {"red": True},
+    NOT_APPLICABLE: {"yellow": True},
+    "warning": {"yellow": True, "bold": True},
+}
+#: The most lines of a failure's message shown under its scenario (the results keep it whole).
+MESSAGE_LINES = 12
+#: Where pytest's assertion rewriting appends its own account of a failed ``assert``: a step's
+#: message already says what was expected and observed, in the feature's words.
+_PYTEST_EXPLANATION = "\nassert "
+
+
+def _title(record: Mapping[str, Any]) -> str:
+    example = record.get("example") or {}
+    suffix = f" [{', '.join(f'{k}={v}' for k, v in example.items())}]" if example else ""
+    return f"{record['scenario']}{suffix}"
+
+
+def _state(record: Mapping[str, Any]) -> str:
+    outcome = str(record["outcome"])
+    if (
+        outcome in (FAILED, ERRORED)
+        and record.get("severity") == SHOULD
+        and not record.get("contractViolation")
+    ):
+        return "warning"
+    return outcome
+
+
+def scenario_line(record: Mapping[str, Any], *, fancy: bool) -> tuple[str, dict[str, bool]]:
+    """The progress line of one finished scenario and its colour; ``fancy``: a mark, else a word."""
+    state = _state(record)
+    if fancy:
+        mark = "!" if state == "warning" else _MARK[state]
+        head = f"{mark} "
+    else:
+        head = f"{'WARNING' if state == 'warning' else _WORD[state]:<8}"
+    return f"{head}{record['rule']:<30} {_title(record)}", _COLOUR[state]
+
+
+def first_words(message: str | None) -> str:
+    """A step's message without pytest's explanation of the ``assert`` behind it."""
+    return (message or "").split(_PYTEST_EXPLANATION, 1)[0].strip()
+
+
+def failure_lines(record: Mapping[str, Any]) -> list[str]:
+    """How a failed or errored scenario failed: the step (with its place in the feature), the
+    message in the step's words, and the command that runs the scenario again."""
+    if record["outcome"] not in (FAILED, ERRORED):
+        return []
+    lines: list[str] = []
+    step = record.get("failedStep")
+    if step:
+        lines.append(f"    step: {step['keyword']} {step['text']}  ({record['feature']}:{step['line']})")
+    message = first_words(record.get("message")).splitlines()
+    lines += [f"    {line}" for line in message[:MESSAGE_LINES]]
+    if len(message) > MESSAGE_LINES:
+        lines.append(f"    ... ({len(message) - MESSAGE_LINES} more lines in conformance.json)")
+    if record.get("rerun"):
+        lines.append(f"    again: {record['rerun']}")
+    return lines
+
+
+class Live:
+    """One line per finished scenario instead of pytest's dots (``--progress names``)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_report_teststatus(
+        self, report: pytest.TestReport
+    ) -> Generator[None, tuple[str, str, str], tuple[str, str, str]]:
+        category, letter, word = yield
+        if RECORD_KEY in dict(report.user_properties):
+            return category, "", ""  # counted as before, but shown by pytest_runtest_logreport
+        return category, letter, word
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        props = dict(report.user_properties)
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if RECORD_KEY not in props or reporter is None:
+            return
+        record = json.loads(str(props[RECORD_KEY]))
+        line, colour = scenario_line(record, fancy=bool(reporter.hasmarkup))
+        reporter.write_line(line, **colour)
+        for detail in failure_lines(record):
+            reporter.write_line(detail)

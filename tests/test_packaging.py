@@ -1,0 +1,131 @@
+"""The kit as a user installs it: a wheel that carries the features, the schemas and everything
+``rules``, ``run``, ``serve`` and ``docs`` need, run from an empty folder in a fresh virtualenv.
+
+The fresh virtualenv gets the kit from the wheel alone; its dependencies (pytest, pydantic...)
+are lent by this test's environment through a ``.pth`` line, so that the test needs no network
+and the kit's own code cannot come from the checkout (an editable install's finder is not a path
+and is not lent).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import sysconfig
+import tomllib
+import venv
+from pathlib import Path
+
+import pytest
+
+from billing_conformance import PROJECT_ROOT
+
+
+def test_the_listed_packages_are_every_package_of_the_kit() -> None:
+    config = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]
+    found = {
+        ".".join(init.parent.relative_to(PROJECT_ROOT).parts)
+        for top in ("billing_conformance", "steps", "reference_impl", "schemas")
+        for init in (PROJECT_ROOT / top).rglob("__init__.py")
+    }
+    assert set(config["packages"]) == {*found, "billing_conformance.features"}
+    assert config["package-dir"] == {"billing_conformance.features": "features"}
+
+
+def _call(command: list[str], cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtualenv with the kit installed from a wheel built from this checkout: its bin."""
+    wheels = tmp_path_factory.mktemp("wheels")
+    built = _call(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--wheel-dir",
+            str(wheels),
+            str(PROJECT_ROOT),
+        ],
+        PROJECT_ROOT,
+    )
+    assert built.returncode == 0, built.stderr[-3000:]
+    (wheel,) = wheels.glob("billing_conformance-*.whl")
+    home = tmp_path_factory.mktemp("venv")
+    venv.create(home, with_pip=False)
+    bin_dir = home / "bin"
+    site = Path(
+        _call(
+            [str(bin_dir / "python"), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], home
+        ).stdout.strip()
+    )
+    (site / "lent_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n", encoding="utf-8")
+    done = _call(
+        [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
+        home,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return bin_dir
+
+
+def test_the_wheel_carries_the_kit_and_not_the_checkout(installed: Path, tmp_path: Path) -> None:
+    where = _call(
+        [
+            str(installed / "python"),
+            "-c",
+            "import billing_conformance as b, steps, reference_impl, schemas; "
+            "print(b.__file__); print(b.FEATURES_DIR); print(steps.__file__)",
+        ],
+        tmp_path,
+    )
+    lines = where.stdout.splitlines()
+    assert len(lines) == 3, where.stderr
+    home = installed.parent.resolve()
+    assert all(Path(line).resolve().is_relative_to(home) for line in lines), lines
+    assert sorted(p.name for p in Path(lines[1]).rglob("*.feature"))
+
+
+def test_rules_run_docs_and_serve_work_from_an_empty_folder(installed: Path, tmp_path: Path) -> None:
+    kit = str(installed / "billing-conformance")
+    rules = _call([kit, "rules", "--format", "json"], tmp_path)
+    assert rules.returncode == 0, rules.stderr
+    catalog = json.loads(rules.stdout)
+    assert len(catalog["rules"]) >= 40
+    assert catalog["problems"] == []
+
+    ran = _call([kit, "run"], tmp_path)
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
+    assert "0 broken, 0 errored, 0 not applicable, 0 not run" in ran.stdout
+    assert "warning" not in ran.stderr.lower()  # no unknown-marker warnings where no pyproject registers them
+    results = json.loads(
+        (tmp_path / "results" / "inprocess" / "conformance.json").read_text(encoding="utf-8")
+    )
+    assert results["summary"]["verdict"] == "conforms"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]  # no cache, nothing else
+
+    docs = _call([kit, "docs", "--results", "results/inprocess"], tmp_path)
+    assert docs.returncode == 0, docs.stderr
+    assert (tmp_path / "results" / "docs" / "index.html").is_file()
+
+    server = subprocess.Popen(
+        [kit, "serve", "--port", "0"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    assert line.startswith("serving the reference implementation on http://127.0.0.1:")
