@@ -4,10 +4,6 @@ Feature: Canceling a scheduled bill run
   either only the occurrence that is waiting, or the whole schedule. Rules from the document
   "Cancel bill runs", section "Cancel a scheduled bill run".
 
-  Decision (MUST): the document names no error codes. A refusal "because a business rule forbids
-  it" may come as a rule restriction or as an invalid value (Zuora's bill-run pages use both);
-  the reference uses rule restriction. A refused request must change nothing.
-
   Background:
     Given the tenant has Invoice Settlement enabled
     And today is 2026-03-01

@@ -5,11 +5,6 @@ Feature: When unpaid invoices can be written off while canceling a subscription
   offered by an order processed at once. Rules from the document "Cancel subscriptions and
   write off all unpaid invoices".
 
-  Decision (MUST): the document names no error codes. A refusal is any of Zuora's business categories
-  (permission, invalid value, unknown or missing field, rule restriction); the reference uses
-  permission for a missing feature, unknown field for write-off in an asynchronous order and
-  rule restriction for the rest. Every refusal must leave everything as it was.
-
   Background:
     Given the tenant has Invoice Settlement enabled
     And today is 2026-03-01
