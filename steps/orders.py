@@ -149,8 +149,8 @@ def _(target: Target, name: str, plan: str, day: date, option: str) -> Outcome[O
 
 @when(
     step(
-        '"{name}" cancels the "{plan}" subscription as of {day:Date} and writes off unpaid invoices, recording '
-        "\"{value}\" as the {owner:FieldOwner}'s {field:CustomField}"
+        '"{name}" cancels the "{plan}" subscription as of {day:Date} and writes off unpaid invoices, '
+        'recording "{value}" as the {owner:FieldOwner}\'s {field:CustomField}'
     ),
     target_fixture="order",
 )
@@ -362,7 +362,7 @@ def _(
     assert target.subscription_number(name, plan) in shown.subscription_numbers, shown
 
 
-@then(step("it shows \"{value}\" as the {owner:FieldOwner}'s {field:CustomField}"))
+@then(step('it shows "{value}" as the {owner:FieldOwner}\'s {field:CustomField}'))
 def _(looked_up_order: Outcome[OrderView], value: str, owner: str, field: str) -> None:
     shown = accepted(looked_up_order, "looking the order up")
     fields = shown.custom_fields if owner == "order" else shown.action_custom_fields

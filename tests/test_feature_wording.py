@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from gherkin.parser import Parser
@@ -71,17 +72,14 @@ def _paragraphs(description: str, line: int) -> Iterator[Text]:
             current.append(stripped)
 
 
-def _table(rows: list[dict[str, object]]) -> Iterator[Text]:
+def _table(rows: list[dict[str, Any]]) -> Iterator[Text]:
     for row in rows:
-        cells = row["cells"]
-        assert isinstance(cells, list)
-        location = row["location"]
-        assert isinstance(location, dict)
-        yield Text("table", int(location["line"]), " | ".join(str(cell["value"]) for cell in cells))
+        cells = " | ".join(str(cell["value"]) for cell in row["cells"])
+        yield Text("table", int(row["location"]["line"]), cells)
 
 
-def _steps(node: dict[str, object]) -> Iterator[Text]:
-    for step in node.get("steps") or []:  # type: ignore[attr-defined]
+def _steps(node: dict[str, Any]) -> Iterator[Text]:
+    for step in node.get("steps") or []:
         yield Text("step", step["location"]["line"], step["text"])
         if step.get("dataTable"):
             yield from _table(step["dataTable"]["rows"])
@@ -89,21 +87,21 @@ def _steps(node: dict[str, object]) -> Iterator[Text]:
             yield Text("table", step["location"]["line"], step["docString"]["content"])
 
 
-def _node(node: dict[str, object]) -> Iterator[Text]:
+def _node(node: dict[str, Any]) -> Iterator[Text]:
     """The titles, descriptions, steps and tables of a feature, rule, background or scenario."""
     location = node.get("location") or {}
-    line = int(location.get("line", 1))  # type: ignore[attr-defined]
+    line = int(location.get("line", 1))
     if node.get("name"):
         yield Text("title", line, str(node["name"]))
     if node.get("description"):
         yield from _paragraphs(str(node["description"]), line + 1)
     yield from _steps(node)
-    for examples in node.get("examples") or []:  # type: ignore[attr-defined]
+    for examples in node.get("examples") or []:
         if examples.get("name"):
             yield Text("title", examples["location"]["line"], examples["name"])
         if examples.get("tableHeader"):
             yield from _table([examples["tableHeader"], *examples.get("tableBody", [])])
-    for child in node.get("children") or []:  # type: ignore[attr-defined]
+    for child in node.get("children") or []:
         for key in ("rule", "background", "scenario"):
             if key in child:
                 yield from _node(child[key])
@@ -111,7 +109,7 @@ def _node(node: dict[str, object]) -> Iterator[Text]:
 
 def feature_texts(text: str) -> list[Text]:
     document = Parser().parse(text)
-    feature = document.get("feature")
+    feature: dict[str, Any] | None = document.get("feature")  # type: ignore[assignment]
     return list(_node(feature)) if feature else []
 
 
@@ -131,7 +129,7 @@ def wording_problems(text: str) -> list[str]:
 
 
 def spelling_problems(text: str) -> list[str]:
-    """"cancelled" (or "cancelling") anywhere but right after "subscription"."""
+    """The word "cancelled" (or "cancelling") anywhere but right after "subscription"."""
     allowed = {m.span() for m in SUBSCRIPTION_CANCELLED.finditer(text)}
     problems = []
     for match in CANCELLED.finditer(text):
@@ -266,9 +264,8 @@ def test_each_check_fails_on_a_bad_sample(step: str, expected: str) -> None:
     [("Example: The request does not say", "wire word 'request'"), ("Rule: The API refuses", "wire word")],
 )
 def test_titles_are_checked_too(title: str, expected: str) -> None:
-    text = _sample("Given x").replace("Example: One", title if title.startswith("Example") else "Example: One")
-    if title.startswith("Rule"):
-        text = text.replace("Rule: A rule", title)
+    keyword = title.partition(":")[0]
+    text = _sample("Given x").replace("Example: One" if keyword == "Example" else "Rule: A rule", title)
     assert any(expected in p for p in wording_problems(text))
 
 
@@ -278,7 +275,8 @@ def test_a_field_name_outside_a_decision_is_caught_in_a_description() -> None:
 
 
 def test_cancelled_of_a_bill_run_in_a_decision_is_caught() -> None:
-    text = _sample("Given x").replace("    Source: D\n", "    Source: D\n    Decision (MUST): once cancelled.\n")
+    decision = "    Source: D\n    Decision (MUST): a bill run once cancelled.\n"
+    text = _sample("Given x").replace("    Source: D\n", decision)
     assert any("spelling" in p for p in wording_problems(text))
 
 

@@ -14,7 +14,9 @@ from steps.orders import reports_no_write_off
 from steps.targets.views import Fields, order_view
 
 _ANSWER: dict[str, Any] = {"orderNumber": "O-1", "status": "Completed", "subscriptionNumbers": ["S-1"]}
-_ONE_WRITE_OFF = [{"invoiceNumber": "INV1", "amount": 30, "status": "Success", "writeOffCreditMemoNumber": "CM1"}]
+_ONE_WRITE_OFF = [
+    {"invoiceNumber": "INV1", "amount": 30, "status": "Success", "writeOffCreditMemoNumber": "CM1"}
+]
 
 
 def _judged(**extra: Any) -> None:
