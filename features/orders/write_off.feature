@@ -154,9 +154,9 @@ Feature: Writing off the unpaid invoices of a canceled subscription
     Decision (MUST): the failure Zuora documents is an invoice that also bills another
     subscription, in a tenant without Invoice Item Settlement. Such an invoice keeps its balance
     and gets no write-off credit memo.
-    Decision (SHOULD): Zuora's processingOptions reference says a failed write-off leaves the
-    cancellation standing, while the message Zuora documents for this very case says the
-    cancellation was not processed. The kit expects the first (the order completes and reports
+    Decision (SHOULD): Zuora's reference for an order's processing options says a failed
+    write-off leaves the cancellation standing, while the message Zuora documents for this very
+    case says the cancellation was not processed. The kit expects the first (the order completes and reports
     the write-off failed, with a reason) and only warns when the whole order is turned down.
     Decision (SHOULD): with Invoice Item Settlement the shared invoice can be settled item by
     item: the canceled subscription's part is written off, the other subscription's part keeps
