@@ -47,14 +47,6 @@ def _(target: Target, name: str) -> None:
     assert len(memos) == 1, f"{name} has {len(memos)} write-off credit memos: {', '.join(memos)}"
 
 
-@then(step('its cancellation shows "{value}" in its field "{field}"'))
-def _(looked_up_order: Outcome[OrderView], value: str, field: str) -> None:
-    shown = accepted(looked_up_order, "looking the order up")
-    assert shown.action_custom_fields.get(field) == value, (
-        f"the cancellation's custom fields are {dict(shown.action_custom_fields)}"
-    )
-
-
 @then(
     step('the result names {invoices:InvoiceCount} and {memos:MemoCount} of "{name}" besides the write-offs')
 )

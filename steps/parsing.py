@@ -11,7 +11,7 @@ from pytest_bdd import parsers
 
 from steps.targets import Money
 
-__all__ = ["BILL_RUN_STATUS", "DOCUMENT_STATUS", "money", "step"]
+__all__ = ["BILL_RUN_STATUS", "CUSTOM_FIELDS", "DOCUMENT_STATUS", "money", "step"]
 
 
 V = TypeVar("V")
@@ -34,11 +34,16 @@ def money(text: str) -> Money:
     return Money(Decimal(amount), currency.strip())
 
 
+#: The custom fields a scenario names, by their business names, and the field each one is.
+CUSTOM_FIELDS = {"reason for canceling": "CancelReason__c"}
+
+
 TYPES: dict[str, Callable[[str], object]] = {
     "Date": _Type(r"\d{4}-\d{2}-\d{2}", date.fromisoformat),
     "Money": _Type(r"-?\d+\.\d{2} [A-Z]{3}", money),
     "Currency": _Type(r"[A-Z]{3}", str),
     "FieldOwner": _Type(r"order|cancellation", str),
+    "CustomField": _Type("|".join(CUSTOM_FIELDS), CUSTOM_FIELDS.__getitem__),
     "InvoiceCount": _Type(r"no invoice|one invoice", str),
     "MemoCount": _Type(r"no credit memo|one credit memo", str),
     "Switch": _Type(r"enabled|disabled", lambda text: text == "enabled"),

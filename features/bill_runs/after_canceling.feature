@@ -4,10 +4,6 @@ Feature: What canceling a bill run does, and what can be done with it afterwards
   The canceled run stays visible and can then be deleted. Rules from the document
   "Cancel bill runs", introduction.
 
-  Decision (MUST): the document names no error codes. A refusal "because a business rule forbids
-  it" may come as a rule restriction or as an invalid value (Zuora's bill-run pages use both);
-  the reference uses rule restriction. A refused request must change nothing.
-
   Background:
     Given today is 2026-03-01
     And the customer "Acme" subscribes to "Basic Monthly" from 2026-03-01

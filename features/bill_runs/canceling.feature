@@ -3,10 +3,6 @@ Feature: Which bill runs can be canceled
   A bill run whose invoices must not reach customers can be canceled, but only while nothing
   in it has been issued. Rules from the document "Cancel bill runs".
 
-  Decision (MUST): the document names no error codes. A refusal "because a business rule forbids
-  it" may come as a rule restriction or as an invalid value (Zuora's bill-run pages use both);
-  the reference uses rule restriction. A refused request must change nothing.
-
   Background:
     Given the tenant has Invoice Settlement enabled
     And today is 2026-03-01

@@ -4,10 +4,6 @@ Feature: Canceling a scheduled bill run
   either only the occurrence that is waiting, or the whole schedule. Rules from the document
   "Cancel bill runs", section "Cancel a scheduled bill run".
 
-  Decision (MUST): the document names no error codes. A refusal "because a business rule forbids
-  it" may come as a rule restriction or as an invalid value (Zuora's bill-run pages use both);
-  the reference uses rule restriction. A refused request must change nothing.
-
   Background:
     Given the tenant has Invoice Settlement enabled
     And today is 2026-03-01
@@ -34,8 +30,8 @@ Feature: Canceling a scheduled bill run
   @BR-CANCEL-ONCE
   Rule: Canceling only the current occurrence of a scheduled bill run schedules the next occurrence at once
     Source: "Cancel bill runs", "Cancel a scheduled bill run", step 3
-    Decision (MUST): when the request does not say which, only the current occurrence is canceled, as
-    with Zuora's "cancelOnce", which defaults to true.
+    Decision (MUST): when a cancellation does not say which occurrences it means, only the current
+    one is canceled, as with Zuora's "cancelOnce" option, which is true unless told otherwise.
 
     Scenario Outline: Only the current occurrence of a <repeat> schedule
       Given a bill run scheduled <repeat> from 2026-04-01
@@ -56,7 +52,7 @@ Feature: Canceling a scheduled bill run
       Then "Acme" has no invoice dated 2026-04-01
       And "Acme" has an invoice dated 2026-05-01
 
-    Example: The request does not say which occurrences to cancel
+    Example: The cancellation does not say which occurrences to cancel
       Given a bill run scheduled monthly from 2026-04-01
       When the bill run is canceled
       Then the next occurrence is pending for 2026-05-01

@@ -42,14 +42,14 @@ Feature: The cancellation itself
     Source: "Cancel subscriptions and write off all unpaid invoices", "... using the Zuora UI" (custom fields of the order and of the cancellation order action)
 
     Example: A custom field of the order
-      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices, noting "Moved abroad" in the order field "CancelReason__c"
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices, recording "Moved abroad" as the order's reason for canceling
       And the order is looked up
-      Then it shows "Moved abroad" in its field "CancelReason__c"
+      Then it shows "Moved abroad" as the order's reason for canceling
 
     Example: A custom field of the cancellation
-      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices, noting "Moved abroad" in the cancellation field "CancelReason__c"
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices, recording "Moved abroad" as the cancellation's reason for canceling
       And the order is looked up
-      Then its cancellation shows "Moved abroad" in its field "CancelReason__c"
+      Then it shows "Moved abroad" as the cancellation's reason for canceling
 
   @WO-RESULT-NAMES-DOCUMENTS
   Rule: The cancellation's result names the order and the final invoice or credit memo it generated, all of them the customer's
@@ -89,7 +89,7 @@ Feature: The cancellation itself
         | at the end of the last invoiced period | without writing off unpaid invoices    | 30.00 USD |
 
   @WO-IDEMPOTENT-RETRY
-  Rule: A cancellation order submitted again as a retry of the same request is processed only once
+  Rule: A cancellation order submitted again as a retry of the same order is processed only once
     Source: Zuora API reference, "Create an order" (the idempotency key a client may send with it)
     Decision (MUST): a retry is the same order sent again with the same idempotency key; it gets
     the first answer back and writes nothing off a second time. A target that does not take

@@ -5,11 +5,6 @@ Feature: When unpaid invoices can be written off while canceling a subscription
   offered by an order processed at once. Rules from the document "Cancel subscriptions and
   write off all unpaid invoices".
 
-  Decision (MUST): the document names no error codes. A refusal is any of Zuora's business categories
-  (permission, invalid value, unknown or missing field, rule restriction); the reference uses
-  permission for a missing feature, unknown field for write-off in an asynchronous order and
-  rule restriction for the rest. Every refusal must leave everything as it was.
-
   Background:
     Given the tenant has Invoice Settlement enabled
     And today is 2026-03-01
@@ -28,7 +23,7 @@ Feature: When unpaid invoices can be written off while canceling a subscription
     Example: Invoice Settlement is disabled
       Given the tenant has Invoice Settlement disabled
       When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices
-      Then the order is refused
+      Then the order is refused because the tenant lacks Invoice Settlement
       And the "Basic Monthly" subscription of "Acme" is still active
       And the invoice of "Acme" dated 2026-03-01 still has a balance of 30.00 USD
 
@@ -39,7 +34,7 @@ Feature: When unpaid invoices can be written off while canceling a subscription
     Scenario Outline: The <feature> feature is disabled
       Given the tenant has the <feature> feature disabled
       When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices
-      Then the order is refused
+      Then the order is refused because the tenant lacks the <feature> feature
       And the "Basic Monthly" subscription of "Acme" is still active
       And the invoice of "Acme" dated 2026-03-01 still has a balance of 30.00 USD
 
@@ -75,7 +70,7 @@ Feature: When unpaid invoices can be written off while canceling a subscription
         | effective date | 2026-03-16     |
         | processing     | asynchronously |
         | write off      | yes            |
-      Then the order is refused
+      Then the order is refused because an asynchronous order cannot write off unpaid invoices
       And the "Basic Monthly" subscription of "Acme" is still active
 
     Example: An asynchronous order cancels without write-off
@@ -89,7 +84,7 @@ Feature: When unpaid invoices can be written off while canceling a subscription
 
   @WO-NO-PAYMENT-COLLECTION
   Rule: An order that writes off unpaid invoices must not collect a payment
-    Source: "Cancel subscriptions and write off all unpaid invoices", "... using the REST API" (collectPayment)
+    Source: "Cancel subscriptions and write off all unpaid invoices", "... using the REST API" (the option to collect a payment)
 
     Example: The order also collects a payment
       When "Acme" cancels the "Basic Monthly" subscription with these options:
@@ -97,7 +92,7 @@ Feature: When unpaid invoices can be written off while canceling a subscription
         | final invoice   | yes        |
         | collect payment | yes        |
         | write off       | yes        |
-      Then the order is refused
+      Then the order is refused because it cannot write off unpaid invoices and collect a payment at once
       And the "Basic Monthly" subscription of "Acme" is still active
       And the invoice of "Acme" dated 2026-03-01 still has a balance of 30.00 USD
 
@@ -111,7 +106,7 @@ Feature: When unpaid invoices can be written off while canceling a subscription
 
   @WO-COLLECT-NEEDS-BILLING
   Rule: An order can collect a payment only when it also generates the final invoice
-    Source: "Cancel subscriptions and write off all unpaid invoices", "... using the REST API" (runBilling, collectPayment)
+    Source: "Cancel subscriptions and write off all unpaid invoices", "... using the REST API" (the options to bill a final invoice and to collect a payment)
 
     Example: A payment is collected without a final invoice
       When "Acme" cancels the "Basic Monthly" subscription with these options:
@@ -119,7 +114,7 @@ Feature: When unpaid invoices can be written off while canceling a subscription
         | final invoice   | no         |
         | collect payment | yes        |
         | write off       | no         |
-      Then the order is refused
+      Then the order is refused because it collects a payment without a final invoice
       And the "Basic Monthly" subscription of "Acme" is still active
 
     Example: A payment is collected for the final invoice
@@ -141,7 +136,7 @@ Feature: When unpaid invoices can be written off while canceling a subscription
 
     Scenario Outline: The order does not state <option>
       When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices, without stating <option>
-      Then the order is refused
+      Then the order is refused because it does not state <option>
       And the "Basic Monthly" subscription of "Acme" is still active
       And the invoice of "Acme" dated 2026-03-01 still has a balance of 30.00 USD
 

@@ -247,7 +247,7 @@ class EndsScheduleWhenCancelingOnce(KnownBad):
 
 
 class DefaultsToCancelingAllRecurrences(KnownBad):
-    """When the request does not say which, cancels all recurrences (Zuora's default is once)."""
+    """When the cancellation does not say which, cancels all recurrences (Zuora's default is once)."""
 
     breaks = "BR-CANCEL-ONCE"
 
