@@ -10,12 +10,13 @@ Severity (see :mod:`billing_conformance.verdicts`) is shown everywhere, apart fr
   ``warnings`` (failed SHOULD scenarios), the ``wireContract`` (holds or broken, with each
   violation), and a summary whose ``verdict`` and ``must`` counts are the only ones that decide
   conformance, with SHOULD rules and warnings counted apart.
-* ``cucumber.json``: every scenario carries a ``@MUST`` or ``@SHOULD`` tag beside its rule's.
-* ``junit.xml``: each rule's suite and each test case have a ``severity`` property. A failed or
-  errored SHOULD scenario is **not** a JUnit failure or error (CI goes red only for what makes
-  ``run`` exit 1): it is reported as ``<skipped message="warning: ...">``. An errored scenario
-  whose response broke the wire contract stays an ``<error>`` whatever its severity, since the
-  wire contract is MUST.
+* ``cucumber.json`` (:mod:`billing_conformance.report.cucumber`): every scenario carries a
+  ``@MUST`` or ``@SHOULD`` tag beside its rule's.
+* ``junit.xml`` (:mod:`billing_conformance.report.junit`): each rule's suite and each test case
+  have a ``severity`` property. A failed or errored SHOULD scenario is **not** a JUnit failure
+  or error (CI goes red only for what makes ``run`` exit 1): it is reported as
+  ``<skipped message="warning: ...">``. An errored scenario whose response broke the wire
+  contract stays an ``<error>`` whatever its severity, since the wire contract is MUST.
 """
 
 from __future__ import annotations
@@ -28,11 +29,12 @@ from datetime import datetime
 from pathlib import Path
 from statistics import median
 from typing import Any
-from xml.etree import ElementTree as ET
 
 from billing_conformance import FEATURES_DIR, __version__
 from billing_conformance.catalog import MUST, SHOULD, Catalog, document_of, load_catalog
 from billing_conformance.report import render_html, render_markdown
+from billing_conformance.report.cucumber import build_cucumber
+from billing_conformance.report.junit import build_junit
 from billing_conformance.verdicts import rule_verdict, run_verdict, warnings, wire_contract
 from steps.targets.secrets import known_secrets
 
@@ -157,106 +159,6 @@ def stable(results: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
-def _cucumber(results: dict[str, Any]) -> list[dict[str, Any]]:
-    status = {"passed": "passed", "failed": "failed", "errored": "failed", "not applicable": "skipped"}
-    features: dict[str, dict[str, Any]] = {}
-    for rule in results["rules"]:
-        for scenario in rule["scenarios"]:
-            feature = features.setdefault(
-                scenario["feature"],
-                {
-                    "uri": f"features/{scenario['feature']}",
-                    "keyword": "Feature",
-                    "id": scenario["feature"],
-                    "name": scenario["feature"],
-                    "elements": [],
-                },
-            )
-            feature["elements"].append(
-                {
-                    "keyword": "Scenario",
-                    "type": "scenario",
-                    "id": scenario["id"],
-                    "name": scenario["scenario"],
-                    "tags": [{"name": f"@{rule['id']}"}, {"name": f"@{scenario['severity']}"}],
-                    "rule": {"keyword": "Rule", "id": rule["id"], "name": rule["statement"]},
-                    "steps": [
-                        {
-                            "keyword": f"{step['keyword']} ",
-                            "name": step["text"],
-                            "line": step["line"],
-                            "result": {
-                                "status": step["status"]
-                                if scenario["outcome"] != "not applicable"
-                                else status["not applicable"],
-                                **(
-                                    {"error_message": scenario["message"]}
-                                    if step["status"] == "failed" and scenario["message"]
-                                    else {}
-                                ),
-                            },
-                        }
-                        for step in scenario["steps"]
-                    ],
-                }
-            )
-    return [features[name] for name in sorted(features)]
-
-
-def _junit_outcome(scenario: dict[str, Any]) -> str:
-    """failure, error, skipped, warning (a failed or errored SHOULD scenario) or passed."""
-    outcome = scenario["outcome"]
-    if (
-        outcome in ("failed", "errored")
-        and scenario["severity"] == SHOULD
-        and not scenario["contractViolation"]
-    ):
-        return "warning"
-    return {"failed": "failure", "errored": "error", "not applicable": "skipped"}.get(outcome, "passed")
-
-
-def _properties(parent: ET.Element, **values: str) -> None:
-    properties = ET.SubElement(parent, "properties")
-    for name, value in values.items():
-        ET.SubElement(properties, "property", name=name, value=value)
-
-
-def _junit(results: dict[str, Any]) -> bytes:
-    suites = ET.Element("testsuites", name=f"conformance of {results['target']}")
-    for rule in results["rules"]:
-        counts = Counter(_junit_outcome(s) for s in rule["scenarios"])
-        suite = ET.SubElement(
-            suites,
-            "testsuite",
-            name=rule["id"],
-            tests=str(len(rule["scenarios"])),
-            failures=str(counts["failure"]),
-            errors=str(counts["error"]),
-            skipped=str(counts["skipped"] + counts["warning"]),
-        )
-        _properties(suite, statement=rule["statement"], severity=rule["severity"], verdict=rule["verdict"])
-        for scenario in rule["scenarios"]:
-            case = ET.SubElement(
-                suite,
-                "testcase",
-                classname=f"{rule['id']}.{scenario['feature']}",
-                name=scenario["id"].split("::", 1)[-1],
-            )
-            _properties(case, severity=scenario["severity"])
-            text = scenario["message"] or ""
-            first = text.splitlines()[0] if text else ""
-            kind = _junit_outcome(scenario)
-            if kind == "warning":
-                warning = f"warning: SHOULD scenario {scenario['outcome']}: {first}"
-                ET.SubElement(case, "skipped", message=warning).text = text
-            elif kind in ("failure", "error"):
-                ET.SubElement(case, kind, message=first).text = text
-            elif kind == "skipped":
-                ET.SubElement(case, "skipped", message=text)
-    ET.indent(suites)
-    return bytes(ET.tostring(suites, encoding="utf-8", xml_declaration=True))
-
-
 def write_results(
     folder: Path,
     records: list[dict[str, Any]],
@@ -277,8 +179,8 @@ def write_results(
     # in-process and over HTTP; it is not checked again on every run (a third of writing them).
     files = {
         "conformance.json": json.dumps(results, indent=2) + "\n",
-        "cucumber.json": json.dumps(_cucumber(results), indent=2) + "\n",
-        "junit.xml": _junit(results).decode("utf-8"),
+        "cucumber.json": json.dumps(build_cucumber(results, catalog), indent=2) + "\n",
+        "junit.xml": build_junit(results, catalog).decode("utf-8"),
         "report.html": render_html(catalog, [results]),
         "report.md": render_markdown(catalog, [results]),
     }

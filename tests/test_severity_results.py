@@ -60,6 +60,7 @@ def test_junit_reports_a_should_failure_as_a_skipped_warning_with_its_severity(w
     skipped = case.find("skipped")
     assert skipped is not None
     assert skipped.get("message", "").startswith("warning: SHOULD scenario failed: expected")
+    assert skipped.get("type") == "RuleBroken"  # what it would have been, had it been MUST
     severities = {
         p.get("value") for c in cases.values() for p in c.findall("properties/property[@name='severity']")
     }
@@ -68,8 +69,13 @@ def test_junit_reports_a_should_failure_as_a_skipped_warning_with_its_severity(w
 
 def test_cucumber_tags_every_scenario_with_its_severity(warned: Path) -> None:
     """Every Cucumber scenario carries @MUST or @SHOULD beside its rule's ID tag."""
-    elements = [e for feature in _json(warned / "cucumber.json") for e in feature["elements"]]
-    tags = {e["id"]: {t["name"] for t in e["tags"]} for e in elements}
+    named = [
+        (f"{feature['uri'].removeprefix('features/')}::{e['name']}", e)
+        for feature in _json(warned / "cucumber.json")
+        for e in feature["elements"]
+    ]
+    tags = {key: {t["name"] for t in e["tags"]} for key, e in named}
+    assert len(tags) == len(named)
     assert all(len(found & {"@MUST", "@SHOULD"}) == 1 for found in tags.values())
     should_rules = {f"@{rule.id}" for rule in load_catalog(FEATURES_DIR).rules if rule.severity == "SHOULD"}
     in_should_rules = {i for i, found in tags.items() if found & should_rules}

@@ -142,9 +142,11 @@ def _run(url: str, folder: Path, *cli_args: str) -> tuple[dict[str, object], str
 
 
 def _text(path: Path) -> str:
-    """A results file without what differs between identical runs (when, and the tenants' ids)."""
+    """A results file without what differs between identical runs (when, how long each scenario
+    and step took, and the tenants' ids)."""
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"\b[0-9a-f]{16}\b", "<tenant>", text)
+    text = re.sub(r'"duration": \d+|\btime="[\d.]+"', "<took>", text)
     return re.sub(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[^\s\"<]*", "<when>", text)
 
 
