@@ -78,6 +78,25 @@ class RunView:
     shown: list[str]  # the outcomes the outcome filter knows this run by
 
     @property
+    def background(self) -> list[StepView]:
+        return [s for s in self.steps if s.background]
+
+    @property
+    def own_steps(self) -> list[StepView]:
+        return [s for s in self.steps if not s.background]
+
+    @property
+    def background_passed(self) -> bool:
+        """Every Background step passed on every target that ran it."""
+        results = [r for s in self.background for r in s.results]
+        return bool(results) and all(r.status == "passed" for r in results)
+
+    @property
+    def background_open(self) -> bool:
+        """A Background step did not pass somewhere: its steps are shown unfolded."""
+        return any(r.status != "passed" for s in self.background for r in s.results)
+
+    @property
     def example(self) -> str:
         return ", ".join(f"{k} = {v}" for k, v in self.row.example.items())
 
