@@ -109,7 +109,8 @@ class Report:
 
     @property
     def rules(self) -> list[RuleRow]:
-        return [row for rows in self.documents.values() for row in rows]
+        """Every rule, in the order of the catalog (feature by feature)."""
+        return [row for block in self.features for row in block.rules]
 
     @property
     def shared_decisions(self) -> list[Decision]:
