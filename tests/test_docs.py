@@ -195,7 +195,9 @@ def test_each_scenario_has_its_title_before_its_steps() -> None:
     text = render_html(CATALOG, [])
     page = parse_html(text)
     for rule in CATALOG.rules:
-        for entry in _rule(page, rule.id).find_all("section", "scenario-entry"):
+        entries = _rule(page, rule.id).find_all("section", "scenario-entry")
+        assert len(entries) == len(rule.scenarios)
+        for entry in entries:
             children = [c for c in entry.iter() if c.tag in ("h4", "ol")]
             assert children[0].tag == "h4"
             assert "scenario-title" in children[0].classes
