@@ -14,7 +14,7 @@ from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import load_catalog
 from billing_conformance.cli import main
 from billing_conformance.report import render_html, render_markdown
-from tests.known_bad import CancelsPausedRuns
+from tests.known_bad.bill_runs import CancelsPausedRuns
 from tests.report_support import Element, http_results, parse_html, run_results, with_shared_feature
 
 CATALOG = load_catalog(FEATURES_DIR)
