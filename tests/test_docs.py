@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,8 @@ from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import load_catalog
 from billing_conformance.cli import main
 from billing_conformance.report import render_html, render_markdown
-from tests.report_support import run_results
+from tests.known_bad.bill_runs import CancelsPausedRuns
+from tests.report_support import Element, http_results, parse_html, run_results, with_shared_feature
 
 CATALOG = load_catalog(FEATURES_DIR)
 
@@ -25,6 +27,30 @@ def two_targets(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]
         run_results(base / "reference", "inprocess"),
         run_results(base / "vendor", "inprocess:tests.known_bad:LeavesCreditMemosUncanceled"),
     ]
+
+
+@pytest.fixture(scope="module")
+def outline_broken(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    """The reference, and a variant that breaks one example row of an outline (the Workflow row)."""
+    base = tmp_path_factory.mktemp("outline")
+    return [
+        run_results(base / "reference", "inprocess"),
+        run_results(base / "vendor", "inprocess:tests.known_bad:WritesOffWithoutWorkflow"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def over_http(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A rule broken over HTTP: each step's record says which exchanges it made."""
+    return http_results(tmp_path_factory.mktemp("http"), CancelsPausedRuns, "--rule=BR-CANCEL-PAUSED")
+
+
+def _rule(page: Element, rule_id: str) -> Element:
+    return page.find("article", "rule", id=rule_id)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
 
 
 def test_without_results_the_page_still_documents_every_rule_and_scenario() -> None:
@@ -111,3 +137,191 @@ def test_the_docs_command_writes_both_versions(tmp_path: Path) -> None:
     assert (tmp_path / "index.html").exists()
     assert (tmp_path / "index.md").exists()
     assert main(["docs", "--results", str(tmp_path / "missing"), "--out", str(tmp_path)]) == 2
+
+
+def test_each_feature_shows_its_title_description_background_and_decisions() -> None:
+    page = parse_html(render_html(CATALOG, []))
+    sections = page.find_all("section", "feature")
+    assert [s.attrs["data-feature"] for s in sections] == [f.path for f in CATALOG.features]
+    for feature, section in zip(CATALOG.features, sections, strict=True):
+        assert section.find("h2").text.startswith(feature.name)
+        prose = _words(" ".join(p.text for p in section.find_all("p", "prose")))
+        assert _words(feature.description) in prose
+        steps = [_words(li.text) for li in section.find_all("li", "step")[: len(feature.background)]]
+        assert steps == list(feature.background)
+        decisions = [_words(li.text) for li in section.find_all("li", "decision")]
+        assert all(f"{d.severity}Decision ({d.severity}): {d.text}" in decisions for d in feature.decisions)
+        rules = [a.attrs["id"] for a in section.find_all("article", "rule")]
+        assert rules == [r.id for r in CATALOG.rules if r.feature == feature.path]
+    assert any(f.decisions for f in CATALOG.features)
+    assert any(f.background for f in CATALOG.features)
+
+
+def test_shared_decisions_are_shown_once_at_the_top_and_not_as_an_empty_feature(tmp_path: Path) -> None:
+    catalog = load_catalog(with_shared_feature(tmp_path))
+    assert len(catalog.shared_decisions) == 2
+    text = render_html(catalog, [])
+    page = parse_html(text)
+    shared = page.find("section", id="shared-decisions")
+    decisions = [_words(li.text) for li in shared.find_all("li", "decision")]
+    assert decisions == [f"{d.severity}Decision ({d.severity}): {d.text}" for d in catalog.shared_decisions]
+    assert "shared.feature" not in [s.attrs["data-feature"] for s in page.find_all("section", "feature")]
+    assert text.count(html.escape(catalog.shared_decisions[0].text)) == 1
+    assert text.index('id="shared-decisions"') < text.index('class="feature"')
+    markdown = render_markdown(catalog, [])
+    assert "## Decisions for every rule" in markdown
+    assert f"Decision (MUST): {catalog.shared_decisions[0].text}" in markdown
+
+
+def test_a_rule_shows_its_description_and_its_own_background(tmp_path: Path) -> None:
+    feature = tmp_path / "described.feature"
+    feature.write_text(
+        "Feature: Described\n"
+        "  @AB-DESCRIBED\n  Rule: A rule with prose\n"
+        "    Why this rule matters, in a sentence.\n\n"
+        '    Source: "Doc", intro\n\n'
+        "    Background:\n      Given the rule's own setup\n\n"
+        "    Example: It holds\n      Then it holds\n",
+        encoding="utf-8",
+    )
+    catalog = load_catalog(tmp_path, [feature])
+    rule = _rule(parse_html(render_html(catalog, [])), "AB-DESCRIBED")
+    assert "Why this rule matters, in a sentence." in [p.text for p in rule.find_all("p", "prose")]
+    background = rule.find("div", "background", data_background="rule")
+    assert [_words(li.text) for li in background.find_all("li")] == ["Given the rule's own setup"]
+
+
+def test_each_scenario_has_its_title_before_its_steps() -> None:
+    text = render_html(CATALOG, [])
+    page = parse_html(text)
+    for rule in CATALOG.rules:
+        entries = _rule(page, rule.id).find_all("section", "scenario-entry")
+        assert len(entries) == len(rule.scenarios)
+        for entry in entries:
+            children = [c for c in entry.iter() if c.tag in ("h4", "ol")]
+            assert children[0].tag == "h4"
+            assert "scenario-title" in children[0].classes
+    scenario = CATALOG.rules[0].scenarios[0]
+    title = text.index(html.escape(scenario.name))
+    assert title < text.index(html.escape(scenario.steps[0].split(" ", 1)[1]), title)
+
+
+def test_an_outline_shows_its_examples_with_a_result_per_row_and_target(
+    outline_broken: list[dict[str, Any]],
+) -> None:
+    page = parse_html(render_html(CATALOG, outline_broken))
+    rule = _rule(page, "WO-NEEDS-ORDERS-AND-WORKFLOW")
+    (table,) = rule.find_all("table", "examples")
+    head = [th.text for th in table.find_all("th")]
+    assert head == ["feature", *(r["target"] for r in outline_broken)]
+    rows = [[_words(td.text) for td in tr.find_all("td")] for tr in table.find_all("tr", "example-row")]
+    assert rows == [["Orders", "passed", "passed"], ["Workflow", "passed", "failed"]]
+    for tr in table.find_all("tr", "example-row"):
+        assert rule.find("div", "scenario", id=tr.attrs["data-run"])
+    outlines = sum(bool(s.examples) for r in CATALOG.rules for s in r.scenarios)
+    assert len(page.find_all("table", "examples")) == outlines
+
+
+def test_each_step_shows_its_status_and_the_failed_step_its_message(
+    two_targets: list[dict[str, Any]],
+) -> None:
+    page = parse_html(render_html(CATALOG, two_targets))
+    rule = _rule(page, "BR-CANCEL-CREDIT-MEMOS")
+    failed = [run for run in rule.find_all("div", "scenario") if "failed" in run.attrs["data-outcomes"]]
+    assert len(failed) == 1
+    steps = failed[0].find_all("li", "step")
+    record = next(
+        s
+        for r in two_targets[1]["rules"]
+        if r["id"] == "BR-CANCEL-CREDIT-MEMOS"
+        for s in r["scenarios"]
+        if s["outcome"] == "failed"
+    )
+    assert [_words(f"{s['keyword']} {s['text']}") for s in record["steps"]] == [
+        _words(li.find("span", "keyword").text + " " + li.find("span", "text").text) for li in steps
+    ]
+    assert [li.attrs["data-statuses"] for li in steps] == [f"passed {s['status']}" for s in record["steps"]]
+    (marked,) = [li for li in steps if "failed-step" in li.classes]
+    assert record["failedStep"]["text"] in marked.text
+    status = [s.text for s in marked.find_all("span", "status")]
+    names = [t["target"] for t in two_targets]
+    assert [_words(x) for x in status] == [f"\u2713 {names[0]}: passed", f"\u2717 {names[1]}: failed"]
+    (message,) = marked.find_all("pre", "message")
+    assert record["message"].splitlines()[0] in message.text
+
+
+def test_each_step_carries_the_exchanges_it_made(over_http: dict[str, Any]) -> None:
+    (rule,) = [r for r in over_http["rules"] if r["id"] == "BR-CANCEL-PAUSED"]
+    (record,) = [s for s in rule["scenarios"] if s["outcome"] == "failed"]
+    assert record["exchanges"]
+    page = parse_html(render_html(CATALOG, [over_http]))
+    run = next(
+        r
+        for r in _rule(page, "BR-CANCEL-PAUSED").find_all("div", "scenario")
+        if "failed" in r.attrs["data-outcomes"]
+    )
+    shown = [len(li.find_all("details", "exchange")) for li in run.find_all("li", "step")]
+    assert shown == [s.get("exchanges", 0) for s in record["steps"]]
+    urls = [
+        _words(d.find("summary").text)
+        for li in run.find_all("li", "step")
+        for d in li.find_all("details", "exchange")
+    ]
+    assert urls == [
+        _words(f"{e['method']} {e['url']} \u2192 {e['status']} ({e['operation']})")
+        for e in record["exchanges"]
+    ]
+    assert not run.find("details", "scenario-evidence").find_all("details", "exchange")
+
+
+def test_older_records_keep_their_evidence_under_the_scenario(over_http: dict[str, Any]) -> None:
+    older = json.loads(json.dumps(over_http))
+    for rule in older["rules"]:
+        for scenario in rule["scenarios"]:
+            for step in scenario["steps"]:
+                step.pop("firstExchange", None)
+                step.pop("exchanges", None)
+    page = parse_html(render_html(CATALOG, [older]))
+    run = next(
+        r
+        for r in _rule(page, "BR-CANCEL-PAUSED").find_all("div", "scenario")
+        if "failed" in r.attrs["data-outcomes"]
+    )
+    assert not run.find_all("details", "step-evidence")
+    (record,) = [s for r in older["rules"] for s in r["scenarios"] if s["outcome"] == "failed"]
+    assert len(run.find("details", "scenario-evidence").find_all("details", "exchange")) == len(
+        record["exchanges"]
+    )
+
+
+def test_the_header_names_each_run_its_date_and_kit_version(two_targets: list[dict[str, Any]]) -> None:
+    page = parse_html(render_html(CATALOG, two_targets))
+    rows = page.find("table", id="summary").find_all("tr", "target")
+    assert [r.find("td").text for r in rows] == [t["target"] for t in two_targets]
+    assert [r.find("time").attrs["datetime"] for r in rows] == [t["startedAt"] for t in two_targets]
+    assert [r.find("td", "kit-version").text for r in rows] == [t["kitVersion"] for t in two_targets]
+
+
+def test_the_matrix_states_each_rule_and_the_page_carries_what_the_filters_need(
+    two_targets: list[dict[str, Any]],
+) -> None:
+    page = parse_html(render_html(CATALOG, two_targets))
+    matrix = {
+        tr.attrs["data-rule"]: tr for tr in page.find("table", id="matrix").iter() if "data-rule" in tr.attrs
+    }
+    assert list(matrix) == [r.id for r in CATALOG.rules]
+    for rule in CATALOG.rules:
+        assert matrix[rule.id].find("td", "statement").text == rule.statement
+        article = _rule(page, rule.id)
+        assert article.attrs["data-severity"] == rule.severity
+        assert article.attrs["data-differs"] == ("yes" if rule.id == "BR-CANCEL-CREDIT-MEMOS" else "no")
+    assert _rule(page, "BR-CANCEL-CREDIT-MEMOS").attrs["data-verdicts"] == "holds broken"
+    for control in (
+        "outcome-filter",
+        "verdict-filter",
+        "severity-filter",
+        "tag-filter",
+        "search",
+        "only-differences",
+    ):
+        assert page.find(id=control)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from billing_conformance.catalog import Catalog
-from billing_conformance.report.model import Report, build_report
+from billing_conformance.report.model import Report, RuleRow, build_report
 
 __all__ = ["render_markdown"]
 
@@ -87,49 +87,66 @@ def render_markdown(catalog: Catalog, results: list[dict[str, Any]]) -> str:
             )
             lines.append(f"| {row.rule.id}{flag} | " + " | ".join(cells) + " |")
         lines.append("")
-    for document, rows in report.documents.items():
-        lines += [f"## {document}", ""]
-        for row in rows:
-            lines += [
-                f"### {row.rule.id}: {row.rule.statement}",
-                "",
-                f"Severity: {row.rule.severity}",
-                "",
-                f"Source: {row.rule.source}",
-                "",
-            ]
-            lines += [f"Decision ({d.severity}): {d.text}" for d in row.rule.decisions]
-            if row.verdicts:
-                lines += [
-                    "",
-                    "Verdict: "
-                    + ", ".join(
-                        f"{t.name}: {_MARK[v]}" for t, v in zip(report.targets, row.verdicts, strict=True)
-                    ),
-                ]
-            seen: set[str] = set()
-            for scenario in row.scenarios:
-                entry = scenario.entry
-                if entry.name not in seen:
-                    seen.add(entry.name)
-                    lines += [
-                        "",
-                        "```gherkin",
-                        f"{entry.keyword}: {entry.name}",
-                        *(f"  {s}" for s in entry.steps),
-                        "```",
-                    ]
-                if report.targets:
-                    example = (
-                        f" ({', '.join(f'{k}={v}' for k, v in scenario.example.items())})"
-                        if scenario.example
-                        else ""
-                    )
-                    outcomes = ", ".join(
-                        _MARK[o] + (" (warning)" if warned else "")
-                        for o, warned in zip(scenario.outcomes, scenario.warned, strict=True)
-                    )
-                    severity = " [SHOULD]" if scenario.severity == "SHOULD" else ""
-                    lines.append(f"- {entry.name}{example}{severity}: {outcomes}")
-            lines.append("")
+    if report.shared_decisions:
+        lines += ["## Decisions for every rule", ""]
+        lines += [f"- {d}" for d in report.shared_decisions]
+        lines.append("")
+    for block in report.features:
+        feature = block.entry
+        lines += [f"## {feature.name or feature.path}", "", f"_{feature.path}_", ""]
+        lines += [f"{paragraph}\n" for paragraph in feature.description.split("\n\n") if paragraph]
+        lines += [f"- {d}" for d in feature.decisions]
+        if feature.background:
+            lines += ["", "Background:", "", "```gherkin", *(f"  {s}" for s in feature.background), "```"]
+        lines.append("")
+        for row in block.rules:
+            lines += _rule(row, report)
     return "\n".join(lines) + "\n"
+
+
+def _rule(row: RuleRow, report: Report) -> list[str]:
+    """A rule: statement, severity, source, prose, decisions, Background, verdicts and scenarios."""
+    lines: list[str] = []
+    lines += [
+        f"### {row.rule.id}: {row.rule.statement}",
+        "",
+        f"Severity: {row.rule.severity}",
+        "",
+        f"Source: {row.rule.source}",
+        "",
+    ]
+    if row.rule.description:
+        lines += [row.rule.description, ""]
+    lines += [f"Decision ({d.severity}): {d.text}" for d in row.rule.decisions]
+    if row.rule.background:
+        lines += ["", "```gherkin", "Background:", *(f"  {s}" for s in row.rule.background), "```"]
+    if row.verdicts:
+        lines += [
+            "",
+            "Verdict: "
+            + ", ".join(f"{t.name}: {_MARK[v]}" for t, v in zip(report.targets, row.verdicts, strict=True)),
+        ]
+    seen: set[str] = set()
+    for scenario in row.scenarios:
+        entry = scenario.entry
+        if entry.name not in seen:
+            seen.add(entry.name)
+            lines += [
+                "",
+                "```gherkin",
+                f"{entry.keyword}: {entry.name}",
+                *(f"  {s}" for s in entry.steps),
+                "```",
+            ]
+        if report.targets:
+            example = (
+                f" ({', '.join(f'{k}={v}' for k, v in scenario.example.items())})" if scenario.example else ""
+            )
+            outcomes = ", ".join(
+                _MARK[o] + (" (warning)" if warned else "")
+                for o, warned in zip(scenario.outcomes, scenario.warned, strict=True)
+            )
+            severity = " [SHOULD]" if scenario.severity == "SHOULD" else ""
+            lines.append(f"- {entry.name}{example}{severity}: {outcomes}")
+    lines.append("")
+    return lines

@@ -1,4 +1,4 @@
-"""The report's view model: the catalog's rules and scenarios, joined with each target's results.
+"""The report's view model: the catalog's features, rules and scenarios, joined with each target's results.
 
 Conformance counts MUST rules only; SHOULD warnings and the wire contract are kept apart.
 Results written before severities existed (no ``must`` in their summary) are read as all MUST.
@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from billing_conformance.catalog import Catalog, RuleEntry, ScenarioEntry, document_of
+from billing_conformance.catalog import Catalog, Decision, FeatureEntry, RuleEntry, ScenarioEntry, document_of
 
-__all__ = ["Report", "RuleRow", "ScenarioRow", "TargetSummary", "build_report"]
+__all__ = ["FeatureBlock", "Report", "RuleRow", "ScenarioRow", "TargetSummary", "build_report"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,9 @@ class TargetSummary:
     summary: dict[str, Any]
     warnings: list[dict[str, Any]] = field(default_factory=list)
     wire_contract: dict[str, Any] = field(default_factory=lambda: {"verdict": "holds", "violations": []})
+    started_at: str = ""
+    kit_version: str = ""
+    complete: bool = True
 
     @property
     def must(self) -> dict[str, Any]:
@@ -82,16 +85,40 @@ class RuleRow:
     def tags(self) -> list[str]:
         return sorted({tag for row in self.scenarios for tag in row.entry.tags})
 
+    @property
+    def shown_verdicts(self) -> list[str]:
+        """Each target's verdict, and ``warning`` when a SHOULD scenario failed on any target."""
+        return [*dict.fromkeys(self.verdicts), *(["warning"] if any(self.warned) else [])]
+
+
+@dataclass(frozen=True)
+class FeatureBlock:
+    """A feature file as the page shows it: its title, prose, Background and decisions, then its rules."""
+
+    entry: FeatureEntry
+    rules: list[RuleRow] = field(default_factory=list)
+
 
 @dataclass(frozen=True)
 class Report:
     targets: list[TargetSummary]
     documents: dict[str, list[RuleRow]]
     problems: list[str]
+    features: list[FeatureBlock] = field(default_factory=list)
+    shared: list[FeatureEntry] = field(default_factory=list)  # features that state decisions for every rule
 
     @property
     def rules(self) -> list[RuleRow]:
-        return [row for rows in self.documents.values() for row in rows]
+        """Every rule, in the order of the catalog (feature by feature)."""
+        return [row for block in self.features for row in block.rules]
+
+    @property
+    def shared_decisions(self) -> list[Decision]:
+        return [d for feature in self.shared for d in feature.decisions]
+
+    @property
+    def differing(self) -> int:
+        return sum(row.differs for row in self.rules)
 
     @property
     def tags(self) -> list[str]:
@@ -107,6 +134,7 @@ def build_report(catalog: Catalog, results: list[dict[str, Any]]) -> Report:
         by_target.append({s["id"]: s for rule in result["rules"] for s in rule["scenarios"]})
         verdicts.append({rule["id"]: rule["verdict"] for rule in result["rules"]})
     documents: dict[str, list[RuleRow]] = {}
+    by_feature: dict[str, FeatureBlock] = {}
     for rule in catalog.rules:
         row = RuleRow(
             rule,
@@ -121,13 +149,24 @@ def build_report(catalog: Catalog, results: list[dict[str, Any]]) -> Report:
                     ScenarioRow(scenario_id, entry, dict(example), [t.get(scenario_id) for t in by_target])
                 )
         documents.setdefault(row.document, []).append(row)
+        feature = catalog.feature(rule.feature) or FeatureEntry(rule.feature, rule.feature)
+        by_feature.setdefault(rule.feature, FeatureBlock(feature)).rules.append(row)
     targets = [
         TargetSummary(
             str(r["target"]),
             dict(r["summary"]),
             list(r.get("warnings", [])),
             dict(r.get("wireContract", {"verdict": "holds", "violations": []})),
+            str(r.get("startedAt", "")),
+            str(r.get("kitVersion", "")),
+            bool(r.get("complete", True)),
         )
         for r in results
     ]
-    return Report(targets, documents, list(catalog.problems))
+    shared = [f for f in catalog.features if f.shared]
+    features = [
+        by_feature.get(f.path, FeatureBlock(f))
+        for f in catalog.features
+        if f.path in by_feature or not f.shared
+    ]
+    return Report(targets, documents, list(catalog.problems), features, shared)
