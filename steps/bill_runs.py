@@ -19,6 +19,7 @@ from steps.targets import (
     ScheduleSpec,
     Target,
 )
+from steps.wording import describe
 
 __all__: list[str] = []
 
@@ -211,7 +212,7 @@ def _(target: Target, cancellation: Outcome[CancelView], day: date) -> None:
     following = accepted(cancellation, "the cancellation").next_run
     assert following is not None, "no next occurrence was scheduled"
     now = accepted(target.bill_run(following.id), "looking the next occurrence up")
-    assert (now.status, now.scheduled_date) == ("Pending", day), f"the next occurrence is {now}"
+    assert (now.status, now.scheduled_date) == ("Pending", day), f"the next occurrence is {describe(now)}"
 
 
 @then("no occurrence of the schedule is pending")
@@ -223,7 +224,9 @@ def _(target: Target, bill_run: BillRunView, cancellation: Outcome[CancelView]) 
 @then(step("it is shown as canceled, with its number and target date {day:Date}"))
 def _(bill_run: BillRunView, lookup: Outcome[BillRunView], day: date) -> None:
     shown = accepted(lookup, "looking the canceled bill run up")
-    assert (shown.status, shown.number, shown.target_date) == ("Canceled", bill_run.number, day), shown
+    assert (shown.status, shown.number, shown.target_date) == ("Canceled", bill_run.number, day), describe(
+        shown
+    )
 
 
 @then("the bill run can no longer be found")
@@ -246,4 +249,5 @@ def _(deletion: Deletion) -> None:
 
 @then("the bill run has no credit memo")
 def _(target: Target, bill_run: BillRunView) -> None:
-    assert arranged(target.bill_run_credit_memos(bill_run.id)) == []
+    memos = arranged(target.bill_run_credit_memos(bill_run.id))
+    assert memos == [], f"the bill run produced these credit memos: {describe(memos)}"

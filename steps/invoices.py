@@ -9,6 +9,7 @@ from pytest_bdd import given, parsers, then, when
 from steps.parsing import DOCUMENT_STATUS, step
 from steps.support import accepted, arranged, invoice_of, refused_by_rule
 from steps.targets import BillRunView, Money, Outcome, PaymentView, Target
+from steps.wording import describe
 
 __all__: list[str] = []
 
@@ -60,4 +61,4 @@ def _(target: Target, name: str, day: date) -> None:
 @then(step('"{name}" has no invoice dated {day:Date}'))
 def _(target: Target, name: str, day: date) -> None:
     dated = [i for i in target.account_invoices(name) if i.invoice_date == day and i.status != "Canceled"]
-    assert not dated, f"{name} has invoices dated {day}: {dated}"
+    assert not dated, f"{name} has invoices dated {day}: {describe(dated)}"

@@ -11,6 +11,7 @@ from steps.orders import WRITE_OFF
 from steps.parsing import step
 from steps.support import accepted
 from steps.targets import CancellationOrder, OrderView, Outcome, Target
+from steps.wording import describe
 
 __all__: list[str] = []
 
@@ -63,7 +64,7 @@ def _(target: Target, order: Outcome[OrderView], invoices: str, memos: str, name
     ]
     strangers = [i.number for i in found_invoices if i.account_id != account]
     strangers += [m.number for m in found_memos if m.account_id != account]
-    assert not strangers, f"the result names documents of another account: {strangers}"
+    assert not strangers, f"the result names documents of another account: {', '.join(strangers)}"
     final_memos = [m.number for m in found_memos if m.reason_code != WRITE_OFF]
     assert len(found_invoices) == _COUNT[invoices], (
         f"the result names the invoices {list(result.invoice_numbers)}"
@@ -77,4 +78,4 @@ def _(target: Target, order: Outcome[OrderView], invoices: str, memos: str, name
 def _(target: Target, order: Outcome[OrderView]) -> None:
     result = accepted(order, "the order")
     shown = accepted(target.order(result.number), "looking the order up")
-    assert (shown.number, shown.status) == (result.number, "Completed"), shown
+    assert (shown.number, shown.status) == (result.number, "Completed"), describe(shown)

@@ -22,6 +22,7 @@ from steps.targets import (
     Target,
     WriteOffView,
 )
+from steps.wording import describe
 
 __all__: list[str] = []
 
@@ -279,9 +280,11 @@ def _(order: Outcome[OrderView]) -> None:
 
 @then(step('no invoice of "{name}" was written off'))
 def _(target: Target, order: Outcome[OrderView], name: str) -> None:
-    assert not _order(order).write_offs, f"the order reported write-offs: {_order(order).write_offs}"
+    assert not _order(order).write_offs, (
+        f"the order reported write-offs: {describe(_order(order).write_offs)}"
+    )
     memos = [m for m in target.account_credit_memos(name) if m.reason_code == WRITE_OFF]
-    assert not memos, f"write-off credit memos exist: {memos}"
+    assert not memos, f"write-off credit memos exist: {describe(memos)}"
 
 
 @then(step('"{name}" has no write-off credit memo'))
@@ -294,7 +297,7 @@ def _(target: Target, name: str) -> None:
 @then(step('the write-off of the invoice of "{name}" dated {day:Date} failed with a reason'))
 def _(target: Target, order: Outcome[OrderView], name: str, day: date) -> None:
     write_off = _write_off_of(target, _order(order), day, name)
-    assert write_off.status == "Failed", write_off
+    assert write_off.status == "Failed", f"the order reported {describe(write_off)}"
     assert write_off.failed_reason, "the failed write-off gives no reason"
 
 
@@ -309,7 +312,9 @@ def _(target: Target, order: Outcome[OrderView], day: date, code: str) -> None:
     assert number is not None
     memo = accepted(target.credit_memo(number), "looking the write-off credit memo up")
     assert memo.items, "the write-off credit memo has no items"
-    assert all(item.finance.get("deferredRevenueAccountingCode") == code for item in memo.items), memo.items
+    assert all(item.finance.get("deferredRevenueAccountingCode") == code for item in memo.items), (
+        f"the write-off credit memo {memo.number} has these items: {describe(memo.items)}"
+    )
 
 
 def _final_credit_memo(target: Target, order: OrderView) -> CreditMemoView:
@@ -328,7 +333,9 @@ def _final_credit_memo(target: Target, order: OrderView) -> CreditMemoView:
 @then("no item of the final credit memo of the order carries finance information")
 def _(target: Target, order: Outcome[OrderView]) -> None:
     memo = _final_credit_memo(target, _order(order))
-    assert all(not item.finance for item in memo.items), memo.items
+    assert all(not item.finance for item in memo.items), (
+        f"the final credit memo {memo.number} has these items: {describe(memo.items)}"
+    )
 
 
 @then(step("the final credit memo of the order amounts to {amount:Money} and is fully applied"))
@@ -358,8 +365,8 @@ def _(
     target: Target, order: Outcome[OrderView], looked_up_order: Outcome[OrderView], plan: str, name: str
 ) -> None:
     shown = accepted(looked_up_order, "looking the order up")
-    assert (shown.number, shown.status) == (_order(order).number, "Completed"), shown
-    assert target.subscription_number(name, plan) in shown.subscription_numbers, shown
+    assert (shown.number, shown.status) == (_order(order).number, "Completed"), describe(shown)
+    assert target.subscription_number(name, plan) in shown.subscription_numbers, describe(shown)
 
 
 @then(step('it shows "{value}" as the {owner:FieldOwner}\'s {field:CustomField}'))

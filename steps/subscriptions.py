@@ -9,6 +9,7 @@ from pytest_bdd import given, then, when
 from steps.parsing import step
 from steps.support import accepted, arranged, invoice_dated, invoice_of
 from steps.targets import BillRunView, Money, Outcome, PaymentView, Target
+from steps.wording import describe
 
 __all__: list[str] = []
 
@@ -54,7 +55,7 @@ def _(target: Target, plan: str, name: str) -> None:
 @then(step('the "{plan}" subscription of "{name}" is cancelled as of {day:Date}'))
 def _(target: Target, plan: str, name: str, day: date) -> None:
     found = accepted(target.subscription(name, plan), "looking the subscription up")
-    assert (found.status, found.end_date) == ("Cancelled", day), f"the subscription is {found}"
+    assert (found.status, found.end_date) == ("Cancelled", day), f"the subscription is {describe(found)}"
 
 
 @then(step('the invoice of "{name}" dated {day:Date} has a balance of {amount:Money}'))
@@ -76,11 +77,15 @@ def _(target: Target, name: str, day: date, amount: Money) -> None:
 def _(target: Target, bill_run: BillRunView, amount: Money, name: str) -> None:
     account = target.account_id(name)
     memos = [m for m in arranged(target.bill_run_credit_memos(bill_run.id)) if m.account_id == account]
-    assert [m.amount for m in memos] == [amount], f"the bill run produced these credit memos: {memos}"
+    assert [m.amount for m in memos] == [amount], (
+        f"the bill run produced these credit memos: {describe(memos)}"
+    )
 
 
 @then(step('the bill run produced an invoice of {amount:Money} for "{name}"'))
 def _(target: Target, bill_run: BillRunView, amount: Money, name: str) -> None:
     account = target.account_id(name)
     invoices = [i for i in arranged(target.bill_run_invoices(bill_run.id)) if i.account_id == account]
-    assert [i.amount for i in invoices] == [amount], f"the bill run produced these invoices: {invoices}"
+    assert [i.amount for i in invoices] == [amount], (
+        f"the bill run produced these invoices: {describe(invoices)}"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ class SuiteResult:
     ret: int
     outcomes: dict[str, dict[str, str]]  # rule ID -> scenario node ID -> outcome
     severities: dict[str, str] = field(default_factory=dict)  # scenario node ID -> MUST or SHOULD
+    messages: dict[str, str] = field(default_factory=dict)  # scenario node ID -> why it failed or errored
 
     def rules_with(self, outcome: str, severity: str | None = None) -> set[str]:
         """Rules with a scenario of ``outcome`` (of ``severity`` only, if given)."""
@@ -54,14 +56,21 @@ def run_suite(pytester: pytest.Pytester, target: str, *args: str) -> SuiteResult
     )
     outcomes: dict[str, dict[str, str]] = defaultdict(dict)
     severities: dict[str, str] = {}
+    messages: dict[str, str] = {}
     for report in recorder.getreports("pytest_runtest_logreport"):
         props = dict(report.user_properties)
+        if "conformance_record" in props:
+            message = json.loads(str(props["conformance_record"]))["message"]
+            if message and props.get("conformance_outcome") in ("failed", "errored"):
+                messages[report.nodeid] = str(message)
         if "conformance_rule" in props:
             scenarios = outcomes[str(props["conformance_rule"])]
             severities[report.nodeid] = str(props.get("conformance_severity", "MUST"))
             if scenarios.get(report.nodeid) in (None, "passed"):
                 scenarios[report.nodeid] = str(props["conformance_outcome"])
-    return SuiteResult(-1 if recorder.ret is None else int(recorder.ret), dict(outcomes), severities)
+    return SuiteResult(
+        -1 if recorder.ret is None else int(recorder.ret), dict(outcomes), severities, messages
+    )
 
 
 #: Steps for tiny features run with pytester: no target, just the outcomes the plugin must judge.

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from billing_conformance import FEATURES_DIR, PROJECT_ROOT
+from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import load_catalog
 from billing_conformance.report import render_html
 from tests.report_support import run_results, with_shared_feature
@@ -43,8 +43,8 @@ def test_the_page_shows_every_rule_and_its_filters_and_search_work(tmp_path: Pat
     ]
     page_file = tmp_path / "index.html"
     page_file.write_text(render_html(load_catalog(FEATURES_DIR), results), encoding="utf-8")
-    screenshots = PROJECT_ROOT / "results" / "screenshots"
-    screenshots.mkdir(parents=True, exist_ok=True)
+    screenshots = tmp_path / "screenshots"  # never into the checkout
+    screenshots.mkdir()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
