@@ -65,11 +65,20 @@ def http_results(folder: Path, implementation: type[Billing], *extra: str) -> di
 
 
 def with_shared_feature(folder: Path) -> Path:
-    """A copy of the kit's features with a ``@shared`` feature of decisions for every rule."""
+    """A copy of the kit's features with a ``@shared`` feature of decisions for every rule, and
+    a decision for every rule of the first feature (the kit's own features state none now)."""
     copy = folder / "features"
     shutil.copytree(FEATURES_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     (copy / "shared.feature").write_text(SHARED_FEATURE, encoding="utf-8")
+    first = sorted(copy.rglob("*.feature"))[0]
+    text = first.read_text(encoding="utf-8")
+    decision = f"  {FEATURE_DECISION}\n\n  Background:"
+    first.write_text(text.replace("  Background:", decision, 1), encoding="utf-8")
     return copy
+
+
+#: The decision :func:`with_shared_feature` gives its first feature.
+FEATURE_DECISION = "Decision (SHOULD): a decision for every rule of this feature alone."
 
 
 @dataclass

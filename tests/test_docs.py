@@ -139,11 +139,13 @@ def test_the_docs_command_writes_both_versions(tmp_path: Path) -> None:
     assert main(["docs", "--results", str(tmp_path / "missing"), "--out", str(tmp_path)]) == 2
 
 
-def test_each_feature_shows_its_title_description_background_and_decisions() -> None:
-    page = parse_html(render_html(CATALOG, []))
+def test_each_feature_shows_its_title_description_background_and_decisions(tmp_path: Path) -> None:
+    catalog = load_catalog(with_shared_feature(tmp_path))
+    page = parse_html(render_html(catalog, []))
     sections = page.find_all("section", "feature")
-    assert [s.attrs["data-feature"] for s in sections] == [f.path for f in CATALOG.features]
-    for feature, section in zip(CATALOG.features, sections, strict=True):
+    features = [f for f in catalog.features if not f.shared]
+    assert [s.attrs["data-feature"] for s in sections] == [f.path for f in features]
+    for feature, section in zip(features, sections, strict=True):
         assert section.find("h2").text.startswith(feature.name)
         prose = _words(" ".join(p.text for p in section.find_all("p", "prose")))
         assert _words(feature.description) in prose
@@ -152,9 +154,19 @@ def test_each_feature_shows_its_title_description_background_and_decisions() -> 
         decisions = [_words(li.text) for li in section.find_all("li", "decision")]
         assert all(f"{d.severity}Decision ({d.severity}): {d.text}" in decisions for d in feature.decisions)
         rules = [a.attrs["id"] for a in section.find_all("article", "rule")]
-        assert rules == [r.id for r in CATALOG.rules if r.feature == feature.path]
-    assert any(f.decisions for f in CATALOG.features)
-    assert any(f.background for f in CATALOG.features)
+        assert rules == [r.id for r in catalog.rules if r.feature == feature.path]
+    assert any(f.decisions for f in features)
+    assert any(f.background for f in features)
+
+
+def test_the_kits_shared_decisions_head_the_page() -> None:
+    """The decisions ``features/shared.feature`` states for every rule, once, before any feature."""
+    assert CATALOG.shared_decisions
+    text = render_html(CATALOG, [])
+    shared = parse_html(text).find("section", id="shared-decisions")
+    decisions = [_words(li.text) for li in shared.find_all("li", "decision")]
+    assert decisions == [f"{d.severity}Decision ({d.severity}): {d.text}" for d in CATALOG.shared_decisions]
+    assert text.index('id="shared-decisions"') < text.index('class="feature"')
 
 
 def test_shared_decisions_are_shown_once_at_the_top_and_not_as_an_empty_feature(tmp_path: Path) -> None:
