@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -141,3 +145,17 @@ def run_tiny(pytester: pytest.Pytester, feature: str, *args: str) -> pytest.RunR
     pytester.makefile(".feature", tiny=feature)
     pytester.makepyfile(test_tiny='from pytest_bdd import scenarios\n\nscenarios("tiny.feature")\n')
     return pytester.runpytest_inprocess("-p", "no:cacheprovider", "--results=results", *args)
+
+
+def run_cli(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``billing-conformance ARGS`` run in ``folder`` (so what it writes goes there, never into
+    the checkout), the checkout's known-bad variants importable."""
+    return subprocess.run(
+        [sys.executable, "-m", "billing_conformance.cli", *args],
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )

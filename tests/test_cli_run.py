@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from billing_conformance import PROJECT_ROOT
+from tests.suite_runner import run_cli
 
 
 def _run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``billing-conformance run`` in ``folder`` (so its results go there, never into the
-    checkout), the known-bad variants importable from the checkout."""
-    return subprocess.run(
-        [sys.executable, "-m", "billing_conformance.cli", "run", *args],
-        cwd=folder,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    """``billing-conformance run`` in ``folder``."""
+    return run_cli(folder, "run", *args)
 
 
 def test_run_exits_zero_and_prints_every_rule_as_holding(tmp_path: Path) -> None:

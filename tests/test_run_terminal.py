@@ -5,11 +5,9 @@ frames unless asked for, and a re-run command that runs just that scenario from 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,20 +15,12 @@ import pytest
 
 from billing_conformance import PROJECT_ROOT
 from billing_conformance.recording import rerun_command
+from tests.suite_runner import run_cli
 
 BAD = "inprocess:tests.known_bad:CancelsPausedRuns"
 
 
-def _cli(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "billing_conformance.cli", *args],
-        cwd=folder,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+_cli = run_cli
 
 
 @pytest.fixture(scope="module")
