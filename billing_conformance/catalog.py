@@ -24,7 +24,7 @@ rule's description (the prose around the ``Source:`` and decision paragraphs), l
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,7 +44,9 @@ __all__ = [
     "RuleEntry",
     "ScenarioEntry",
     "document_of",
+    "example_suffix",
     "load_catalog",
+    "scenario_key",
 ]
 
 RULE_ID = re.compile(r"^[A-Z]{2,}(?:-[A-Z0-9]+)+$")
@@ -53,6 +55,18 @@ MUST, SHOULD = "MUST", "SHOULD"
 SEVERITIES = (MUST, SHOULD)
 SHOULD_TAG = "should"
 SHARED_TAG = "shared"
+
+
+def example_suffix(example: Mapping[str, str]) -> str:
+    """How a scenario's name is told apart for one example of an outline: `` [key=value, ...]``
+    (nothing for a plain scenario). Results, progress lines and ``--scenario`` all use it."""
+    return f" [{', '.join(f'{k}={v}' for k, v in example.items())}]" if example else ""
+
+
+def scenario_key(name: str) -> str:
+    """A scenario's name (or name and example) as ``--scenario`` matches it: whitespace and case
+    do not count."""
+    return " ".join(name.split()).casefold()
 
 
 def severity_of(tags: Iterable[str]) -> str:
@@ -87,7 +101,7 @@ class ScenarioEntry:
         base = f"{self.feature}::{self.name}"
         if not self.examples:
             return [base]
-        return [f"{base} [{', '.join(f'{k}={v}' for k, v in row.items())}]" for row in self.examples]
+        return [f"{base}{example_suffix(row)}" for row in self.examples]
 
     @property
     def runs(self) -> int:

@@ -35,7 +35,8 @@ from typing import NoReturn
 import pytest
 
 from billing_conformance import FEATURES_DIR, __version__
-from billing_conformance.catalog import Catalog, load_catalog
+from billing_conformance.catalog import Catalog, load_catalog, scenario_key
+from billing_conformance.exits import EXIT_REFUSED
 from billing_conformance.serving import serve
 from billing_conformance.smoke import smoke_command
 from steps import PLUGINS
@@ -44,7 +45,6 @@ from steps.targets.errors import TargetSpecError
 
 __all__ = ["main"]
 
-EXIT_REFUSED = 2
 #: Default workers against an HTTP target whose scenarios cannot meet: a remote run waits on the
 #: network, not on this machine, and four requests in flight stay well inside what a sandbox
 #: tenant allows at once (Zuora counts concurrent requests per tenant).
@@ -360,12 +360,12 @@ def _unknown_scenarios(asked: Sequence[str]) -> str | None:
     a scenario's name, or one example of it as the results name it."""
     catalog = load_catalog(FEATURES_DIR)
     known = {
-        " ".join(name.split()).casefold()
+        scenario_key(name)
         for rule in catalog.rules
         for entry in rule.scenarios
         for name in (entry.name, *(i.split("::", 1)[1] for i in entry.example_ids()))
     }
-    unknown = [name for name in asked if " ".join(name.split()).casefold() not in known]
+    unknown = [name for name in asked if scenario_key(name) not in known]
     if not unknown:
         return None
     return (

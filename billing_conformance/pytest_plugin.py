@@ -29,7 +29,8 @@ from pytest_bdd.exceptions import StepDefinitionNotFoundError
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from billing_conformance import FEATURES_DIR
-from billing_conformance.catalog import MUST, RULE_ID, SHOULD, SHOULD_TAG, load_catalog
+from billing_conformance.catalog import MUST, RULE_ID, SHOULD, SHOULD_TAG, load_catalog, scenario_key
+from billing_conformance.exits import EXIT_NOTHING_CHECKED
 from billing_conformance.markers import register_markers
 from billing_conformance.progress import Progress
 from billing_conformance.recording import (
@@ -41,7 +42,7 @@ from billing_conformance.recording import (
     scenario_title,
 )
 from billing_conformance.results import write_results
-from billing_conformance.summary import EXIT_NOTHING_CHECKED, summary_lines
+from billing_conformance.summary import summary_lines
 from billing_conformance.terminal import Live, first_words
 from billing_conformance.verdicts import (
     CONFORMS,
@@ -270,10 +271,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def _normal(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 def _selected(item: pytest.Item, rules: set[str], scenarios: set[str]) -> bool:
     rule = _rule_of(item)
     if rules and (rule is None or rule[0] not in rules):
@@ -281,14 +278,14 @@ def _selected(item: pytest.Item, rules: set[str], scenarios: set[str]) -> bool:
     if not scenarios:
         return True
     title = scenario_title(item) or ""
-    return _normal(title) in scenarios or _normal(title.split(" [", 1)[0]) in scenarios
+    return scenario_key(title) in scenarios or scenario_key(title.split(" [", 1)[0]) in scenarios
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if hasattr(config, "workerinput"):
         _longest_first(items)
     rules = set(config.getoption("--rule"))
-    scenarios = {_normal(name) for name in config.getoption("--scenario")}
+    scenarios = {scenario_key(name) for name in config.getoption("--scenario")}
     if not rules and not scenarios:
         return
     keep: list[pytest.Item] = []

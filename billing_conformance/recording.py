@@ -20,6 +20,7 @@ from pytest_bdd.parser import Scenario, Step
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from billing_conformance import FEATURES_DIR
+from billing_conformance.catalog import example_suffix
 from schemas.jsonio import dumps
 from steps.targets.secrets import known_secrets
 
@@ -162,7 +163,7 @@ class Recorder:
                 # evidence shows what went over the wire, not a string standing in for it.
                 evidence.append(json.loads(dumps(asdict(exchange))))
         record = {
-            "id": f"{feature}::{name}{_example_suffix(example)}",
+            "id": f"{feature}::{name}{example_suffix(example)}",
             "nodeId": item.nodeid,
             "rule": rule,
             "feature": feature,
@@ -177,7 +178,7 @@ class Recorder:
             "requests": len(evidence),
             "exchanges": evidence,
             "contractViolation": violation,
-            "rerun": rerun_command(item.config, rule, f"{name}{_example_suffix(example)}"),
+            "rerun": rerun_command(item.config, rule, f"{name}{example_suffix(example)}"),
             "duration": round(duration, 6),
         }
         return redact(record, secrets)  # type: ignore[return-value]
@@ -203,16 +204,12 @@ def scenario_title(item: pytest.Item) -> str | None:
     template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
     if template is None:
         return None
-    return f"{template.name}{_example_suffix(_example_of(item))}"
+    return f"{template.name}{example_suffix(_example_of(item))}"
 
 
 def _example_of(item: pytest.Item) -> dict[str, str]:
     callspec = getattr(item, "callspec", None)
     return dict(callspec.params.get("_pytest_bdd_example", {})) if callspec is not None else {}
-
-
-def _example_suffix(example: dict[str, str]) -> str:
-    return f" [{', '.join(f'{k}={v}' for k, v in example.items())}]" if example else ""
 
 
 def _exchanges_sent(node: pytest.Item) -> int:

@@ -11,12 +11,11 @@ import os
 import socket
 import sys
 
+from billing_conformance.exits import EXIT_REFUSED
 from steps.targets import load_implementation
 from steps.targets.errors import TargetSpecError
 
-__all__ = ["EXIT_REFUSED", "serve"]
-
-EXIT_REFUSED = 2
+__all__ = ["serve"]
 
 
 def serve(args: argparse.Namespace) -> int:

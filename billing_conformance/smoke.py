@@ -12,14 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from billing_conformance.exits import EXIT_REFUSED, EXIT_SMOKE
 from steps.targets.errors import HarnessError, TargetSpecError
 from steps.targets.http import HttpTarget
 from steps.targets.profile import load_profile
 
-__all__ = ["EXIT_REFUSED", "EXIT_SMOKE", "Check", "smoke", "smoke_command"]
-
-#: Exit statuses of ``smoke`` (and of ``run`` when its smoke check stops it).
-EXIT_REFUSED, EXIT_SMOKE = 2, 3
+__all__ = ["Check", "smoke", "smoke_command"]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from billing_conformance.catalog import SHOULD
+from billing_conformance.exits import EXIT_NOTHING_CHECKED
 from billing_conformance.results import requests_per_scenario
 from billing_conformance.verdicts import (
     BROKEN,
@@ -26,8 +27,6 @@ from billing_conformance.verdicts import (
 __all__ = ["EXIT_NOTHING_CHECKED", "LABEL", "summary_lines"]
 
 LABEL = {HOLDS: "HOLDS", BROKEN: "BROKEN", ERRORED: "ERRORED", NOT_APPLICABLE: "N/A", NOT_RUN: "NOT RUN"}
-#: The exit status of a run in which no rule was checked (every one not applicable or not run).
-EXIT_NOTHING_CHECKED = 6
 Records = list[dict[str, Any]]
 
 

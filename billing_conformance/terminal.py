@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from billing_conformance.catalog import SHOULD
+from billing_conformance.catalog import SHOULD, example_suffix
 from billing_conformance.recording import RECORD_KEY
 from billing_conformance.verdicts import ERRORED, FAILED, NOT_APPLICABLE, PASSED
 
@@ -39,9 +39,7 @@ _PYTEST_EXPLANATION = "\nassert "
 
 
 def _title(record: Mapping[str, Any]) -> str:
-    example = record.get("example") or {}
-    suffix = f" [{', '.join(f'{k}={v}' for k, v in example.items())}]" if example else ""
-    return f"{record['scenario']}{suffix}"
+    return f"{record['scenario']}{example_suffix(record.get('example') or {})}"
 
 
 def _state(record: Mapping[str, Any]) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from billing_conformance.summary import EXIT_NOTHING_CHECKED
+from billing_conformance.exits import EXIT_NOTHING_CHECKED
 from billing_conformance.verdicts import (
     BROKEN,
     CONFORMS,

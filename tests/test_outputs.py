@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from billing_conformance import FEATURES_DIR, PROJECT_ROOT
 from billing_conformance.catalog import load_catalog
 from billing_conformance.report.cucumber import build_cucumber
 from billing_conformance.report.junit import build_junit
+from tests.suite_runner import run_cli
 
 BROKEN = "inprocess:tests.known_bad:CancelsPausedRuns"
 BROKEN_RULE = "BR-CANCEL-PAUSED"
@@ -36,29 +36,8 @@ SCHEMA = json.loads(
 
 
 def _run(folder: Path, target: str) -> Path:
-    """``billing-conformance run --target TARGET --results FOLDER``, this checkout first on the path."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, (str(PROJECT_ROOT), os.environ.get("PYTHONPATH")))),
-    }
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "billing_conformance.cli",
-            "run",
-            "--target",
-            target,
-            "--results",
-            str(folder),
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    """``billing-conformance run --target TARGET --results FOLDER``."""
+    done = run_cli(folder.parent, "run", "--target", target, "--results", str(folder))
     assert (folder / "junit.xml").is_file(), done.stdout[-2000:] + done.stderr[-2000:]
     return folder
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from billing_conformance.cli import EXIT_REFUSED, main
+from billing_conformance.cli import main
+from billing_conformance.exits import EXIT_REFUSED
 
 
 @pytest.fixture(autouse=True)
