@@ -18,7 +18,7 @@ import requests
 import responses
 
 from steps.targets import transport
-from steps.targets.errors import AuthenticationError, ProtocolError, TransportError
+from steps.targets.errors import AuthenticationError, ProtocolError, TargetFailedError, TransportError
 from steps.targets.http import HttpTarget
 from steps.targets.profile import Capabilities, Credentials, Profile
 from steps.targets.protocol import BillRunView, CancellationOrder, Refusal, Refused
@@ -133,16 +133,16 @@ def test_a_refused_connection_is_a_transport_error_saying_it_cannot_connect() ->
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])
-def test_a_server_error_is_a_protocol_error_naming_the_status(
+def test_a_server_error_is_a_failure_of_the_target_naming_the_status(
     mocked: responses.RequestsMock, status: int
 ) -> None:
-    """HTTP 5xx raises ProtocolError naming the operation and the status, never a business refusal."""
+    """HTTP 5xx raises TargetFailedError naming the operation and the status, never a business
+    refusal (the same error an in-process implementation's exception becomes)."""
     mocked.get(f"{BASE}{CATALOG}", status=status, json=REFUSAL_BODY)
-    with pytest.raises(ProtocolError) as raised:
+    with pytest.raises(TargetFailedError) as raised:
         _list_catalog(HttpClient(_profile()))
     assert raised.value.operation == "list catalog"
-    assert f"HTTP {status}" in str(raised.value)
-    assert str(raised.value).startswith("list catalog: protocol error")
+    assert str(raised.value) == f"list catalog: the target failed (HTTP {status})"
 
 
 # -- rate limiting ---------------------------------------------------------------------------------

@@ -21,10 +21,12 @@ from typing import Any, cast
 from steps.targets.errors import (
     ArrangementError,
     AuthenticationError,
+    CannotObserveError,
     ContractViolationError,
     HarnessError,
     NotApplicableError,
     ProtocolError,
+    TargetFailedError,
     TargetSpecError,
     TransportError,
 )
@@ -57,6 +59,7 @@ __all__ = [
     "BillRunView",
     "CancelView",
     "CancellationOrder",
+    "CannotObserveError",
     "ContractViolationError",
     "CreditMemoView",
     "HarnessError",
@@ -73,6 +76,7 @@ __all__ = [
     "ScheduleSpec",
     "SubscriptionView",
     "Target",
+    "TargetFailedError",
     "TargetSpecError",
     "TenantFeatures",
     "TransportError",

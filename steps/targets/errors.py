@@ -15,10 +15,12 @@ from __future__ import annotations
 __all__ = [
     "ArrangementError",
     "AuthenticationError",
+    "CannotObserveError",
     "ContractViolationError",
     "HarnessError",
     "NotApplicableError",
     "ProtocolError",
+    "TargetFailedError",
     "TargetSpecError",
     "TransportError",
 ]
@@ -85,6 +87,29 @@ class ContractViolationError(ProtocolError):
         super().__init__(operation, message, field)
         self.message = message
         self.schema = schema
+
+
+class TargetFailedError(HarnessError):
+    """The target failed to carry an operation out: an HTTP 5xx over HTTP, or an exception raised
+    inside an in-process implementation. Either way the behaviour the step asked for was not
+    observed, so the scenario is *errored*, never *failed*: the same fault gets the same verdict
+    whatever the transport."""
+
+    def __init__(self, operation: str, message: str) -> None:
+        super().__init__(f"{operation}: the target failed ({message})")
+        self.operation = operation
+        self.message = message
+
+
+class CannotObserveError(HarnessError):
+    """A ``Then`` step cannot observe what its rule states, because of something the rule does not
+    name (a number it needs to look a document up was left out, say). The scenario is *errored*
+    ("could not observe ..."): the rule is judged only on the behaviour its statement names."""
+
+    def __init__(self, what: str, why: str) -> None:
+        super().__init__(f"could not observe {what}: {why}")
+        self.what = what
+        self.why = why
 
 
 class NotApplicableError(Exception):

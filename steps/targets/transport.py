@@ -39,7 +39,13 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from schemas.contract import violations
 from schemas.jsonio import dumps, loads
-from steps.targets.errors import AuthenticationError, ContractViolationError, ProtocolError, TransportError
+from steps.targets.errors import (
+    AuthenticationError,
+    ContractViolationError,
+    ProtocolError,
+    TargetFailedError,
+    TransportError,
+)
 from steps.targets.profile import Profile
 from steps.targets.secrets import remember_secret
 
@@ -260,7 +266,7 @@ class HttpClient:
             Exchange(operation, method, reply.url or url, body, reply.status, decoded, deliberate)
         )
         if reply.status >= 500:
-            raise ProtocolError(operation, f"the target failed with HTTP {reply.status}")
+            raise TargetFailedError(operation, f"HTTP {reply.status}")
         failed = isinstance(decoded, dict) and decoded.get("success") is False
         if reply.status >= 400 or failed:
             self._check(operation, "error-response", None, decoded, reply.status)
