@@ -9,15 +9,7 @@
 ``docs``   renders the living documentation (HTML and Markdown) from the features and any number
            of results folders, side by side.
 
-Exit status: 0 the command succeeded (for ``run``: no selected MUST rule is broken or errored
-and the wire contract holds, whatever the SHOULD warnings); 1 a MUST rule is broken or errored,
-or a response broke Zuora's published shape (the wire contract); 2 a usage error (an unknown
-option, target, rule or scenario, a profile or results file that cannot be used, an address
-``serve`` cannot listen on), a catalog that breaks the conventions, or a target refused for
-safety (not marked sandbox/test, or a Zuora production host); 3 the smoke check failed
-(connection, credentials or adapter); 4 pytest refused its arguments; 5 nothing was selected;
-6 no rule was checked (every selected rule was not applicable to the target, or not run): a run
-that proves nothing never passes.
+Exit statuses: see ``billing_conformance.exits`` (``billing-conformance --help`` prints the table).
 """
 
 from __future__ import annotations
@@ -36,7 +28,7 @@ import pytest
 
 from billing_conformance import FEATURES_DIR, __version__
 from billing_conformance.catalog import Catalog, load_catalog, scenario_key
-from billing_conformance.exits import EXIT_REFUSED
+from billing_conformance.exits import EXIT_INTERRUPTED, EXIT_REFUSED, TABLE, from_pytest
 from billing_conformance.serving import serve
 from billing_conformance.smoke import smoke_command
 from steps import PLUGINS
@@ -87,7 +79,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="billing-conformance", description=__doc__.splitlines()[0])
+    parser = _Parser(
+        prog="billing-conformance",
+        description=__doc__.splitlines()[0],
+        epilog=TABLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     rules = commands.add_parser("rules", help="print the rule catalog")
@@ -117,7 +114,13 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     for name, text in (("smoke", "check the basics of an HTTP target"), ("run", "run the conformance suite")):
-        command = commands.add_parser(name, help=text)
+        command = commands.add_parser(
+            name,
+            help=text,
+            description=text,
+            epilog=TABLE,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         command.add_argument(
             "--target",
             default="inprocess" if name == "run" else None,
@@ -249,6 +252,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (TargetSpecError, OSError) as error:  # a mistake in what was asked for, said in one line
         print(f"refused: {error}", file=sys.stderr)
         return EXIT_REFUSED
+    except KeyboardInterrupt:  # before the suite took the signals over, or after it gave them back
+        print("interrupted: nothing more was run", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _command(args: argparse.Namespace) -> int:
@@ -299,6 +305,7 @@ def _run(args: argparse.Namespace) -> int:
     selection = [f"--rule={rule_id}" for rule_id in chosen] + [f"--scenario={name}" for name in args.scenario]
     shown = ["--tb=long", "-rfE"] if args.traceback else ["--tb=no", "-rN"]
     results = args.results or results_folder(args.target)
+    ended = _Ended()
     with _only_the_kits_plugins():
         status = int(
             pytest.main(
@@ -320,12 +327,27 @@ def _run(args: argparse.Namespace) -> int:
                         else []
                     ),
                     *args.pytest_args,
-                ]
+                ],
+                plugins=[ended],
             )
         )
     if (results / "report.html").exists():
         print(f"results: {results} (report.html, conformance.json, cucumber.json, junit.xml)")
-    return status
+    # The kit's plugin sets the status from the verdict once the session ended; before that
+    # (arguments pytest refused, a failure while starting), pytest's own is mapped onto the table.
+    return status if ended.status is not None else from_pytest(status)
+
+
+class _Ended:
+    """A plugin of ``run`` that notes the exit status the session ended with, once the kit's
+    plugin has set it from the verdict."""
+
+    def __init__(self) -> None:
+        self.status: int | None = None
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        self.status = int(session.exitstatus)
 
 
 @contextmanager

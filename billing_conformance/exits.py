@@ -1,13 +1,92 @@
-"""The command line's own exit statuses, beside pytest's (0 passed, 1 failed, 4 usage, 5 nothing
-selected); the README and ``billing-conformance --help`` say what each means."""
+"""The command line's exit statuses: each means one thing, whatever ran (``billing-conformance run``
+or plain ``pytest`` over the kit's features, whose plugin sets the same statuses). pytest's own
+statuses are mapped onto these, never passed through with another meaning: its "interrupted"
+(2) becomes :data:`EXIT_INTERRUPTED`, its "internal error" (3) :data:`EXIT_KIT_FAILED`, its
+"usage error" (4) :data:`EXIT_USAGE`; its "no tests collected" (5) is :data:`EXIT_NOTHING_SELECTED`.
+
+The README and ``billing-conformance --help`` show :data:`TABLE`.
+"""
 
 from __future__ import annotations
 
-__all__ = ["EXIT_NOTHING_CHECKED", "EXIT_REFUSED", "EXIT_SMOKE"]
+from billing_conformance.verdicts import (
+    CONFORMS,
+    DOES_NOT_CONFORM,
+    INCOMPLETE,
+    INCONCLUSIVE,
+    NOTHING_CHECKED,
+    PARTIAL,
+)
 
-#: A usage mistake, a profile or results file that cannot be used, or a target refused for safety.
-EXIT_REFUSED = 2
+__all__ = [
+    "EXIT_CONFORMS",
+    "EXIT_DOES_NOT_CONFORM",
+    "EXIT_INCONCLUSIVE",
+    "EXIT_INTERRUPTED",
+    "EXIT_KIT_FAILED",
+    "EXIT_NOTHING_CHECKED",
+    "EXIT_NOTHING_SELECTED",
+    "EXIT_REFUSED",
+    "EXIT_SMOKE",
+    "EXIT_USAGE",
+    "TABLE",
+    "from_pytest",
+    "of_verdict",
+]
+
+#: What was checked holds: the whole catalog (``conforms``) or a part of it (``partial``).
+EXIT_CONFORMS = 0
+#: A MUST rule is broken, or a response broke Zuora's published shape (the wire contract).
+EXIT_DOES_NOT_CONFORM = 1
+#: A usage mistake (an option, rule, scenario, target, profile or results folder that cannot be
+#: used, or pytest refusing the arguments after ``--``), or a target refused for safety: said in
+#: one line, nothing run and nothing written.
+EXIT_USAGE = 2
+EXIT_REFUSED = EXIT_USAGE
 #: The smoke check failed: a connection, credential or adapter problem, not a conformance result.
 EXIT_SMOKE = 3
-#: No rule was checked (every one not applicable or not run): a run that proves nothing.
+#: No MUST rule is broken, but one errored: it could not be judged (arranging, the connection,
+#: the protocol, the target failing), so conformance is not shown either way.
+EXIT_INCONCLUSIVE = 4
+#: Nothing was selected (no scenario matched).
+EXIT_NOTHING_SELECTED = 5
+#: Nothing was checked: every selected rule was not applicable or not run.
 EXIT_NOTHING_CHECKED = 6
+#: The kit itself failed (a bug of the kit or of pytest: please report it).
+EXIT_KIT_FAILED = 7
+#: The run was interrupted (Ctrl-C, SIGINT or SIGTERM): its results are marked incomplete.
+EXIT_INTERRUPTED = 130
+
+_BY_VERDICT = {
+    CONFORMS: EXIT_CONFORMS,
+    PARTIAL: EXIT_CONFORMS,
+    DOES_NOT_CONFORM: EXIT_DOES_NOT_CONFORM,
+    INCONCLUSIVE: EXIT_INCONCLUSIVE,
+    NOTHING_CHECKED: EXIT_NOTHING_CHECKED,
+    INCOMPLETE: EXIT_INTERRUPTED,
+}
+#: pytest's statuses that mean something else in this table (pytest's 0, 1 and 5 mean the same).
+_FROM_PYTEST = {2: EXIT_INTERRUPTED, 3: EXIT_KIT_FAILED, 4: EXIT_USAGE}
+
+TABLE = f"""exit status:
+  {EXIT_CONFORMS}    what was checked holds: the whole catalog (verdict conforms) or the part selected
+       (verdict partial); SHOULD warnings allowed
+  {EXIT_DOES_NOT_CONFORM}    does not conform: a MUST rule is broken, or a response broke Zuora's published
+       shape (the wire contract)
+  {EXIT_USAGE}    usage error, or a target refused for safety: nothing was run
+  {EXIT_SMOKE}    the smoke check failed (connection, credentials or adapter): nothing was run
+  {EXIT_INCONCLUSIVE}    inconclusive: no MUST rule is broken, but one errored (could not be judged)
+  {EXIT_NOTHING_SELECTED}    nothing was selected
+  {EXIT_NOTHING_CHECKED}    nothing checked: every selected rule was not applicable or not run
+  {EXIT_KIT_FAILED}    the kit itself failed (a bug: please report it)
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C, SIGINT or SIGTERM): the results are marked incomplete"""
+
+
+def of_verdict(verdict: str) -> int:
+    """The exit status of a run with ``verdict``."""
+    return _BY_VERDICT[verdict]
+
+
+def from_pytest(status: int) -> int:
+    """A status pytest returned without the kit's plugin deciding it, in this table's terms."""
+    return _FROM_PYTEST.get(status, status)

@@ -1,9 +1,10 @@
 """The results folder kept up to date while a run goes on.
 
-It is written, marked ``complete: false``, when the run starts, and again at most every
-:data:`EVERY_SECONDS` as scenarios finish, so a run killed outright (SIGKILL, a machine that
-goes away) still leaves a valid folder with what had finished by then. The run's last write
-(:func:`billing_conformance.pytest_plugin.pytest_sessionfinish`) says whether it completed.
+It is written when the run starts, and again at most every :data:`EVERY_SECONDS` as scenarios
+finish, each time in the state ``running`` (``complete: false``, verdict ``incomplete``), so a
+run killed outright (SIGKILL, a machine that goes away) still leaves a valid folder with what
+had finished by then, and never one with a passing verdict. The run's last write
+(:func:`billing_conformance.pytest_plugin.pytest_sessionfinish`) says how it ended.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, Protocol
 import pytest
 
 from billing_conformance.results import write_results
+from billing_conformance.verdicts import RUNNING, Scope
 
 __all__ = ["EVERY_SECONDS", "Progress"]
 
@@ -41,19 +43,21 @@ class Progress:
         target: str,
         started: datetime,
         summary: _Records,
+        scope: Callable[[], Scope] = lambda: Scope(state=RUNNING),
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.folder = folder
         self.target = target
         self.started = started
         self.summary = summary
+        self.scope = scope
         self.clock = clock
         self.written_at = clock()
         self.write()
 
     def write(self) -> None:
         records = list(self.summary.records.values())
-        write_results(self.folder, records, target=self.target, started=self.started, complete=False)
+        write_results(self.folder, records, target=self.target, started=self.started, scope=self.scope())
         self.written_at = self.clock()
 
     @pytest.hookimpl(trylast=True)  # after the summary has taken the report in

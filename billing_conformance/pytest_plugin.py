@@ -16,9 +16,7 @@ contract, exits 1.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import signal
 from collections.abc import Callable, Generator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +28,7 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import MUST, RULE_ID, SHOULD, SHOULD_TAG, load_catalog, scenario_key
-from billing_conformance.exits import EXIT_NOTHING_CHECKED
+from billing_conformance.exits import EXIT_KIT_FAILED, EXIT_NOTHING_SELECTED, EXIT_USAGE, of_verdict
 from billing_conformance.markers import register_markers
 from billing_conformance.progress import Progress
 from billing_conformance.recording import (
@@ -41,20 +39,11 @@ from billing_conformance.recording import (
     features_root,
     scenario_title,
 )
-from billing_conformance.results import write_results
+from billing_conformance.results import build_results, write_results
+from billing_conformance.stopping import Stopping
 from billing_conformance.summary import summary_lines
 from billing_conformance.terminal import Live, first_words
-from billing_conformance.verdicts import (
-    CONFORMS,
-    ERRORED,
-    FAILED,
-    NOT_APPLICABLE,
-    NOTHING_CHECKED,
-    PASSED,
-    rule_verdict,
-    run_verdict,
-    wire_contract,
-)
+from billing_conformance.verdicts import ERRORED, FAILED, NOT_APPLICABLE, PASSED, RUNNING, Scope
 from steps.targets import ArrangementError, ContractViolationError, HarnessError, NotApplicableError
 
 __all__ = ["pytest_bdd_apply_tag"]
@@ -113,13 +102,18 @@ def _judged(
         detail = f"{error.operation} was refused: {error.message}"
     elif isinstance(error, AssertionError):  # a step's own account, in the feature's words
         detail = first_words(str(error)) or "a check of the step failed"
-    else:
+    elif isinstance(error, HarnessError):  # says what failed, in its own words
+        detail = str(error)
+    elif excinfo.errisinstance(StepDefinitionNotFoundError):
         detail = excinfo.exconly()
+    else:  # a fault of the kit itself, never of the target's behaviour
+        detail = f"the kit could not carry the step out: {excinfo.exconly()}"
     step = failed_step(item)
     if step is not None and failed_step_type(item) == "given":
         return ERRORED, f"{_ARRANGING}: Given {step['text']}: {detail}"
-    undefined = excinfo.errisinstance(StepDefinitionNotFoundError)
-    if isinstance(error, HarnessError) or undefined or report.when != "call":
+    # Only a step's own check, in a When or Then, observes the rule broken; anything else that
+    # went wrong (the harness, the connection, the protocol, the target failing) is errored.
+    if not isinstance(error, AssertionError) or report.when != "call":
         return ERRORED, detail
     return FAILED, detail
 
@@ -170,23 +164,38 @@ def pytest_runtest_makereport(
     return report
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_report_teststatus(report: pytest.TestReport) -> Generator[None, Any, Any]:
+    """pytest counts an errored scenario among the errors, not the failures (its last line says
+    "44 errors", not "44 failed"): it broke no rule."""
+    found = yield
+    if dict(report.user_properties).get(_OUTCOME_KEY) == ERRORED and found[0] == "failed":
+        return "error", "E", "ERROR"
+    return found
+
+
 class _Summary:
+    """What the results-writing process saw of the run: each scenario's record, the rules that
+    were selected or ran, how many scenarios were selected, and the results once it ended."""
+
     def __init__(self) -> None:
         self.statements: dict[str, str] = {}
-        self.severities: dict[str, str] = {}
-        self.outcomes: dict[str, str] = {}
         self.records: dict[str, dict[str, Any]] = {}
         self.other_failures = 0
         self.feature_files: set[Path] = set()
         self.started = datetime.now(UTC)
+        self.selected: int | None = None
+        self.results: dict[str, Any] | None = None
+        self._outcomes: dict[str, str] = {}
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        self.selected = 0
         for item in items:
             rule = _rule_of(item)
             if rule is not None:
+                self.selected += 1
                 self.statements[rule[0]] = rule[1]
-                self.severities[rule[0]] = rule[2]
                 template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
                 if template is not None:
                     self.feature_files.add(Path(template.feature.filename))
@@ -197,48 +206,42 @@ class _Summary:
             self.other_failures += report.failed
             return
         worst = (FAILED, ERRORED, NOT_APPLICABLE, PASSED)
-        previous = self.outcomes.get(report.nodeid)
+        previous = self._outcomes.get(report.nodeid)
         outcome = str(props[_OUTCOME_KEY])
         if previous is None or worst.index(outcome) < worst.index(previous):
-            self.outcomes[report.nodeid] = outcome
+            self._outcomes[report.nodeid] = outcome
             self.records[report.nodeid] = json.loads(str(props[RECORD_KEY]))
         rule_id = str(props[_RULE_KEY])
         if not self.statements.get(rule_id):
             self.statements[rule_id] = str(props.get(_STATEMENT_KEY, ""))
-        self.severities.setdefault(rule_id, str(props.get(_RULE_SEVERITY_KEY, MUST)))
         if props.get(_FEATURE_KEY):
             self.feature_files.add(Path(str(props[_FEATURE_KEY])))
 
-    def by_rule(self) -> dict[str, list[dict[str, Any]]]:
-        grouped: dict[str, list[dict[str, Any]]] = {rule_id: [] for rule_id in self.statements}
-        for record in self.records.values():
-            grouped.setdefault(str(record["rule"]), []).append(record)
-        return grouped
-
-    def verdicts(self) -> dict[str, tuple[str, str]]:
-        """Each rule's severity and verdict."""
-        return {
-            rule_id: (
-                self.severities.get(rule_id, MUST),
-                rule_verdict(self.severities.get(rule_id, MUST), records),
-            )
-            for rule_id, records in self.by_rule().items()
-        }
-
-    def run_verdict(self) -> str:
-        return run_verdict(self.verdicts(), wire_contract(self.records.values()))
+    @property
+    def conformance_run(self) -> bool:
+        """Whether the session ran the kit's scenarios (rather than other tests)."""
+        return bool(self.statements or self.records)
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        if not self.statements:
+        if not self.conformance_run or self.results is None:
             return
         terminalreporter.section("conformance by rule")
         target = terminalreporter.config.getoption("--target", default=None)
-        lines = summary_lines(target, self.by_rule(), self.verdicts(), self.statements, self.run_verdict())
-        for line in lines:
+        for line in summary_lines(target, self.results, self.statements):
             if line.startswith("--- "):
                 terminalreporter.section(line[4:], sep="-")
             else:
                 terminalreporter.write_line(line)
+
+
+class _SelectedOnWorkers:
+    """Under pytest-xdist: how many scenarios the workers selected (each collects them all)."""
+
+    def __init__(self, summary: _Summary) -> None:
+        self.summary = summary
+
+    def pytest_xdist_node_collection_finished(self, ids: list[str]) -> None:
+        self.summary.selected = len(ids)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -309,6 +312,7 @@ def _longest_first(items: list[pytest.Item]) -> None:
 
 
 _SUMMARY = pytest.StashKey[_Summary]()
+_STOPPING = pytest.StashKey[Stopping]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -319,25 +323,47 @@ def pytest_configure(config: pytest.Config) -> None:
     register_markers(config)
     if hasattr(config, "workerinput"):
         return
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_SelectedOnWorkers(summary), "conformance-selected")
     if config.getoption("--progress", default="dots") == "names":
         config.pluginmanager.register(Live(config), "conformance-live")
-    # A run that is stopped (Ctrl-C, or SIGTERM from a CI job's timeout) still writes what it has.
-    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-        with contextlib.suppress(ValueError):  # only the main thread may set it
-            signal.signal(signal.SIGTERM, _interrupt)
-            config.add_cleanup(_default_sigterm)
+    # A run that is stopped (Ctrl-C, or SIGTERM from a CI job's timeout) says so, and still
+    # writes what it has, marked incomplete.
+    stopping = Stopping()
+    stopping.install(config)
+    config.pluginmanager.register(stopping, "conformance-stopping")
+    config.stash[_STOPPING] = stopping
     folder = config.getoption("--results", default=None)
     if folder:  # written now and as scenarios finish, marked incomplete until the run ends
-        progress = Progress(Path(folder), target=_target(config), started=summary.started, summary=summary)
+        progress = Progress(
+            Path(folder),
+            target=_target(config),
+            started=summary.started,
+            summary=summary,
+            scope=_running(config),
+        )
         config.pluginmanager.register(progress, "conformance-progress")
 
 
-def _interrupt(*_: object) -> None:
-    raise KeyboardInterrupt
+def _selection(config: pytest.Config) -> tuple[str, ...]:
+    """What narrowed the catalog, in the words of the command line."""
+    chosen = [f"--rule {rule_id}" for rule_id in config.getoption("--rule", default=[]) or []]
+    chosen += [f"--scenario {name!r}" for name in config.getoption("--scenario", default=[]) or []]
+    if getattr(config.option, "keyword", ""):
+        chosen.append(f"-k {config.option.keyword!r}")
+    if getattr(config.option, "markexpr", ""):
+        chosen.append(f"-m {config.option.markexpr!r}")
+    chosen += [f"--deselect {node}" for node in getattr(config.option, "deselect", None) or []]
+    return tuple(chosen)
 
 
-def _default_sigterm() -> None:
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+def _running(config: pytest.Config) -> Callable[[], Scope]:
+    """The scope of the run while it goes on: running, with what was selected so far."""
+
+    def scope() -> Scope:
+        return Scope(state=RUNNING, selection=_selection(config), selected=config.stash[_SUMMARY].selected)
+
+    return scope
 
 
 def _target(config: pytest.Config) -> str:
@@ -345,37 +371,48 @@ def _target(config: pytest.Config) -> str:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Write the results folder, once, from the process that saw every report; make the exit
-    status count MUST only (SHOULD warnings alone exit 0)."""
-    if hasattr(session.config, "workerinput") or _SUMMARY not in session.config.stash:
+    """Build the results once, from the process that saw every report; write the results folder;
+    and set the exit status from the run's verdict (see :mod:`billing_conformance.exits`)."""
+    config = session.config
+    if hasattr(config, "workerinput") or _SUMMARY not in config.stash:
         return
-    summary = session.config.stash[_SUMMARY]
-    if (
-        session.exitstatus == pytest.ExitCode.TESTS_FAILED
-        and summary.records
-        and not summary.other_failures
-        and summary.run_verdict() == CONFORMS
-    ):
-        session.exitstatus = pytest.ExitCode.OK
-    if (
-        session.exitstatus == pytest.ExitCode.OK
-        and summary.statements  # a conformance run (rules were collected), not other tests
-        and summary.run_verdict() == NOTHING_CHECKED
-    ):
-        session.exitstatus = EXIT_NOTHING_CHECKED
-    folder = session.config.getoption("--results", default=None)
-    if not folder:
-        return
-    root, _ = features_root(session.config.rootpath, sorted(summary.feature_files))
+    summary = config.stash[_SUMMARY]
+    state, reason = (
+        config.stash[_STOPPING].ended(session) if _STOPPING in config.stash else ("finished", None)
+    )
+    scope = Scope(state=state, reason=reason, selection=_selection(config), selected=summary.selected)
+    root, _ = features_root(config.rootpath, sorted(summary.feature_files))
     catalog = load_catalog(root, None if root == FEATURES_DIR else sorted(summary.feature_files))
-    complete = session.exitstatus != pytest.ExitCode.INTERRUPTED and not (
-        session.shouldstop or session.shouldfail
+    records = list(summary.records.values())
+    target = _target(config)
+    summary.results = build_results(
+        records, target=target, started=summary.started, catalog=catalog, scope=scope
     )
-    write_results(
-        Path(folder),
-        list(summary.records.values()),
-        target=_target(session.config),
-        started=summary.started,
-        catalog=catalog,
-        complete=complete,
-    )
+    if summary.conformance_run:
+        session.exitstatus = _exit_status(session.exitstatus, summary)
+    folder = config.getoption("--results", default=None)
+    if folder:
+        write_results(
+            Path(folder),
+            records,
+            target=target,
+            started=summary.started,
+            catalog=catalog,
+            results=summary.results,
+        )
+
+
+def _exit_status(pytest_status: int, summary: _Summary) -> int:
+    """The kit's exit status: pytest's own refusals mapped, else the verdict's (SHOULD warnings
+    and not-applicable scenarios never fail a run; other tests of the session still do)."""
+    if pytest_status == pytest.ExitCode.USAGE_ERROR:
+        return EXIT_USAGE
+    if pytest_status == pytest.ExitCode.NO_TESTS_COLLECTED:
+        return EXIT_NOTHING_SELECTED
+    if pytest_status == pytest.ExitCode.INTERNAL_ERROR:
+        return EXIT_KIT_FAILED
+    assert summary.results is not None
+    status = of_verdict(str(summary.results["summary"]["verdict"]))
+    if summary.other_failures and status == 0:
+        return int(pytest.ExitCode.TESTS_FAILED)
+    return status

@@ -23,8 +23,11 @@ from __future__ import annotations
 
 import html
 import json
+import os
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from statistics import median
@@ -35,7 +38,15 @@ from billing_conformance.catalog import MUST, SHOULD, Catalog, document_of, load
 from billing_conformance.report import render_html, render_markdown
 from billing_conformance.report.cucumber import build_cucumber
 from billing_conformance.report.junit import build_junit
-from billing_conformance.verdicts import rule_verdict, run_verdict, warnings, wire_contract
+from billing_conformance.verdicts import (
+    FINISHED,
+    Scope,
+    headline,
+    rule_verdict,
+    run_verdict,
+    warnings,
+    wire_contract,
+)
 from steps.targets.secrets import known_secrets
 
 __all__ = [
@@ -83,8 +94,10 @@ def build_results(
     target: str,
     started: datetime,
     catalog: Catalog | None = None,
-    complete: bool = True,
+    scope: Scope | None = None,
 ) -> dict[str, Any]:
+    """The conformance results of ``records``. ``scope``: how the run ended and what it selected
+    (default: it finished); the catalog's size and what ran are counted here."""
     catalog = catalog or load_catalog(FEATURES_DIR)
     by_rule: dict[str, list[dict[str, Any]]] = {}
     for record in sorted(records, key=lambda r: str(r["id"])):
@@ -101,25 +114,47 @@ def build_results(
                 "source": rule.source,
                 "decisions": [{"severity": d.severity, "text": d.text} for d in rule.decisions],
                 "verdict": rule_verdict(rule.severity, scenarios),
+                "catalogScenarios": sum(entry.runs for entry in rule.scenarios),
                 "scenarios": scenarios,
             }
         )
+    in_catalog = sum(rule["catalogScenarios"] for rule in rules)
+    scope = replace(scope or Scope(), catalog=in_catalog, ran=len(records))
     outcomes = Counter(str(r["outcome"]) for r in records)
     contract = wire_contract(records)
     found = warnings(records)
+    verdict = run_verdict({r["id"]: (r["severity"], r["verdict"]) for r in rules}, contract, scope)
     return {
         "kitVersion": __version__,
         "target": target,
         "startedAt": started.isoformat(timespec="seconds"),
-        "complete": complete,
+        "complete": scope.state == FINISHED,
         "summary": {
-            "verdict": run_verdict({r["id"]: (r["severity"], r["verdict"]) for r in rules}, contract),
+            "verdict": verdict,
+            "headline": headline(
+                verdict,
+                [r["verdict"] for r in rules],
+                scope,
+                warnings=len(found),
+                contract_violations=len(contract["violations"]),
+            ),
+            "scope": {
+                "state": scope.state,
+                "reason": scope.reason,
+                "selection": list(scope.selection),
+                "catalog": {"rules": len(rules), "scenarios": in_catalog},
+                "selected": scope.selected,
+                "ran": {"rules": sum(bool(r["scenarios"]) for r in rules), "scenarios": len(records)},
+            },
             "rules": len(rules),
             "must": _counts([r["verdict"] for r in rules if r["severity"] == MUST], _MUST_KEYS),
             "should": _counts([r["verdict"] for r in rules if r["severity"] == SHOULD], _SHOULD_KEYS),
             "warnings": len(found),
             "wireContract": contract["verdict"],
-            "scenarios": {k: outcomes[k] for k in ("passed", "failed", "errored", "not applicable")},
+            "scenarios": {
+                **{k: outcomes[k] for k in ("passed", "failed", "errored", "not applicable")},
+                "not run": max(0, in_catalog - len(records)),
+            },
             "requests": requests_per_scenario(records),
         },
         "wireContract": contract,
@@ -166,15 +201,20 @@ def write_results(
     target: str,
     started: datetime,
     catalog: Catalog | None = None,
-    complete: bool = True,
+    scope: Scope | None = None,
+    results: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write every file of the results folder; returns the conformance results.
 
     ``catalog``: the rules of the features that ran (default: the kit's ``features/``);
-    ``complete``: False while the run goes on, or when it was interrupted or stopped early.
+    ``scope``: how the run ended and what it selected (default: it finished); ``results``: the
+    results already built from the same records, if the caller has them. Each file is written
+    whole and then moved into place, so a run stopped at any moment leaves every file either as
+    it was or as it is now, never half written.
     """
     catalog = catalog or load_catalog(FEATURES_DIR)
-    results = build_results(records, target=target, started=started, catalog=catalog, complete=complete)
+    if results is None:
+        results = build_results(records, target=target, started=started, catalog=catalog, scope=scope)
     # That the results keep to schemas/conformance-results is proven by the tests, over real runs
     # in-process and over HTTP; it is not checked again on every run (a third of writing them).
     files = {
@@ -187,8 +227,21 @@ def write_results(
     secrets = known_secrets()
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
-        (folder / name).write_text(scrub(text, secrets), encoding="utf-8")
+        _write_whole(folder / name, scrub(text, secrets))
     return results
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write ``path`` through a temporary file in its folder, moved into place when complete."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(temporary, 0o644)  # as an ordinary file (mkstemp makes it private)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:

@@ -1,97 +1,116 @@
-"""The conformance summary that ends a run in the terminal: one line per rule, the counts, the
-requests per scenario, the SHOULD warnings, the wire contract and the run's verdict."""
+"""The conformance summary that ends a run in the terminal, read from the run's results: one line
+per rule that was selected or ran, the counts with their denominators, the requests per scenario,
+the SHOULD warnings, the wire contract and the run's verdict as a headline."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from billing_conformance.catalog import SHOULD
-from billing_conformance.exits import EXIT_NOTHING_CHECKED
-from billing_conformance.results import requests_per_scenario
+from billing_conformance.exits import EXIT_INTERRUPTED, EXIT_NOTHING_CHECKED
 from billing_conformance.verdicts import (
     BROKEN,
     ERRORED,
     FAILED,
     HOLDS,
+    INCOMPLETE,
     NOT_APPLICABLE,
     NOT_RUN,
     NOTHING_CHECKED,
-    PASSED,
+    PARTIAL,
     WARNING,
-    warnings,
-    wire_contract,
 )
 
-__all__ = ["EXIT_NOTHING_CHECKED", "LABEL", "summary_lines"]
+__all__ = ["LABEL", "summary_lines"]
 
 LABEL = {HOLDS: "HOLDS", BROKEN: "BROKEN", ERRORED: "ERRORED", NOT_APPLICABLE: "N/A", NOT_RUN: "NOT RUN"}
-Records = list[dict[str, Any]]
+Results = Mapping[str, Any]
+#: What follows the headline, for the verdicts that need saying why.
+_AFTER = {
+    NOTHING_CHECKED: "every rule was not applicable or not run: this run proves nothing "
+    f"(exit {EXIT_NOTHING_CHECKED})",
+    PARTIAL: "only part of the catalog ran: what ran holds, and nothing is said of the rest",
+    INCOMPLETE: f"the run did not finish: it certifies nothing, and its results are marked incomplete "
+    f"(exit {EXIT_INTERRUPTED})",
+}
 
 
-def _rule_line(
-    rule_id: str, records: Records, severity: str, verdict: str, statement: str
-) -> tuple[str, str, str, str]:
-    """A rule's label (WARN when it holds but a SHOULD scenario failed), ID, counts and statement."""
-    warned = any(r["outcome"] == FAILED and r["severity"] == SHOULD for r in records)
-    label = "WARN" if verdict == WARNING or (warned and verdict == HOLDS) else LABEL[verdict]
+def _plural(count: int, one: str, several: str | None = None) -> str:
+    return f"{count} {one if count == 1 else several or one + 's'}"
+
+
+def _counts(rule: Mapping[str, Any]) -> str:
+    """``4 passed``, ``1 passed (SHOULD), 2 not run``: a rule's scenarios by outcome and severity,
+    and those of the catalog that did not run."""
     outcomes = Counter(
-        r["outcome"] if r["severity"] == severity or r["outcome"] == PASSED else f"{r['outcome']} (SHOULD)"
-        for r in records
+        f"{r['outcome']} (SHOULD)" if r["severity"] == SHOULD and rule["severity"] != SHOULD else r["outcome"]
+        for r in rule["scenarios"]
     )
-    counts = ", ".join(f"{n} {name}" for name, n in sorted(outcomes.items()))
-    tag = " [SHOULD]" if severity == SHOULD else ""
-    return label, rule_id, counts, f"{statement}{tag}"
+    parts = [f"{n} {name}" for name, n in sorted(outcomes.items())]
+    missing = int(rule.get("catalogScenarios", len(rule["scenarios"]))) - len(rule["scenarios"])
+    if missing > 0:
+        parts.append(f"{missing} not run")
+    return ", ".join(parts)
 
 
-def summary_lines(
-    target: str | None,
-    grouped: Mapping[str, Records],
-    verdicts: Mapping[str, tuple[str, str]],
-    statements: Mapping[str, str],
-    verdict: str,
-) -> list[str]:
-    """The summary's lines; a line starting ``--- `` opens a sub-section."""
+def _rule_row(rule: Mapping[str, Any]) -> tuple[str, str, str, str]:
+    """A rule's label (WARN when it holds but a SHOULD scenario failed), ID, counts and statement."""
+    warned = any(r["outcome"] == FAILED and r["severity"] == SHOULD for r in rule["scenarios"])
+    verdict = rule["verdict"]
+    label = "WARN" if verdict == WARNING or (warned and verdict == HOLDS) else LABEL[verdict]
+    tag = " [SHOULD]" if rule["severity"] == SHOULD else ""
+    return label, str(rule["id"]), _counts(rule), f"{rule['statement']}{tag}"
+
+
+def summary_lines(target: str | None, results: Results, shown: Collection[str] | None = None) -> list[str]:
+    """The summary's lines; a line starting ``--- `` opens a sub-section. ``shown``: the IDs of the
+    rules to give a line each (default: those that ran); the counts cover the whole catalog."""
     out = [f"target: {target}"] if target else []
-    rows = [
-        _rule_line(rule_id, grouped[rule_id], *verdicts[rule_id], statements[rule_id])
-        for rule_id in sorted(grouped)
-    ]
-    width = max(len(rule_id) for rule_id in grouped)
-    wide = max(len(counts) for _, _, counts, _ in rows) + 2
-    out += [
-        f"{label:<8}{rule_id:<{width + 2}}{counts:<{max(22, wide)}}{statement}"
-        for label, rule_id, counts, statement in rows
-    ]
-    counted = Counter(label for label, *_ in rows)
+    rules = results["rules"]
+    picked = [r for r in rules if r["scenarios"] or (shown is not None and r["id"] in shown)]
+    rows = [_rule_row(rule) for rule in picked]
+    if rows:
+        width = max(len(rule_id) for _, rule_id, _, _ in rows)
+        wide = max(len(counts) for _, _, counts, _ in rows) + 2
+        out += [
+            f"{label:<8}{rule_id:<{width + 2}}{counts:<{max(22, wide)}}{statement}"
+            for label, rule_id, counts, statement in rows
+        ]
+    labels = Counter(_rule_row(rule)[0] for rule in rules)
     out.append(
-        f"{len(grouped)} rules: {counted['HOLDS']} hold, {counted['BROKEN']} broken, "
-        f"{counted['ERRORED']} errored, {counted['N/A']} not applicable, {counted['NOT RUN']} not run, "
-        f"{counted['WARN']} with warnings"
+        f"{_plural(len(rules), 'rule')}: {labels['HOLDS']} hold, {labels['BROKEN']} broken, "
+        f"{labels['ERRORED']} errored, {labels['N/A']} not applicable, {labels['NOT RUN']} not run, "
+        f"{labels['WARN']} with warnings"
     )
-    records = [record for found in grouped.values() for record in found]
-    requests = requests_per_scenario(records)
+    summary = results["summary"]
+    scenarios, scope = summary["scenarios"], summary.get("scope") or {}
+    ran = scope.get("ran", {}).get("scenarios", sum(len(r["scenarios"]) for r in rules))
+    catalog = scope.get("catalog", {}).get("scenarios", ran)
+    out.append(
+        f"{ran} of {_plural(catalog, 'scenario')} run: {scenarios['passed']} passed, "
+        f"{scenarios['failed']} failed, {scenarios['errored']} errored, "
+        f"{scenarios['not applicable']} not applicable"
+    )
+    requests = summary["requests"]
     if requests["total"]:
         out.append(
             f"requests per scenario: median {requests['median']:g}, most {requests['max']} "
             f"({requests['total']} in all)"
         )
-    out += _warning_lines(records) + _contract_lines(records)
-    if verdict == NOTHING_CHECKED:
-        out.append(
-            f"verdict: {verdict}: every rule was not applicable or not run, so this run proves "
-            f"nothing (exit {EXIT_NOTHING_CHECKED})"
-        )
-    else:
-        out.append(
-            f"verdict: {verdict} (MUST rules and the wire contract only; SHOULD warnings do not count)"
-        )
+    out += _warning_lines(results["warnings"]) + _contract_lines(results["wireContract"])
+    verdict = summary["verdict"]
+    out.append(f"verdict: {summary.get('headline', verdict)}")
+    out.append(
+        f"  {_AFTER[verdict]}"
+        if verdict in _AFTER
+        else "  (MUST rules and the wire contract decide; SHOULD warnings do not count)"
+    )
     return out
 
 
-def _warning_lines(records: Records) -> list[str]:
-    found = warnings(records)
+def _warning_lines(found: list[dict[str, Any]]) -> list[str]:
     if not found:
         return []
     lines = ["--- warnings (SHOULD)"]
@@ -101,8 +120,7 @@ def _warning_lines(records: Records) -> list[str]:
     return lines
 
 
-def _contract_lines(records: Records) -> list[str]:
-    contract = wire_contract(records)
+def _contract_lines(contract: Mapping[str, Any]) -> list[str]:
     if contract["verdict"] == HOLDS:
         return ["wire contract: holds (no response broke Zuora's published shape)"]
     lines = [f"wire contract: BROKEN ({len(contract['violations'])} violations; their scenarios are errored)"]

@@ -84,7 +84,7 @@ from __future__ import annotations
 import pytest
 from pytest_bdd import given, then, when
 
-from steps.targets import ArrangementError, ContractViolationError, NotApplicableError
+from steps.targets import ArrangementError, ContractViolationError, NotApplicableError, TargetFailedError
 
 pytest_plugins = ["billing_conformance.pytest_plugin"]
 
@@ -126,9 +126,19 @@ def _() -> None:
     )
 
 
+@when("the target fails")
+def _() -> None:
+    raise TargetFailedError("cancel bill run", "HTTP 500")
+
+
 @then("the rule holds")
 def _() -> None:
     pass
+
+
+@then("the kit itself fails")
+def _() -> None:
+    raise KeyError("no such customer")
 
 
 @then("the rule is broken")

@@ -88,12 +88,15 @@ def test_a_run_where_every_rule_is_not_applicable_exits_with_its_own_status_and_
 ) -> None:
     result = run_tiny(pytester, _NOTHING_APPLIES)
     assert result.ret == EXIT_NOTHING_CHECKED
-    result.stdout.fnmatch_lines(["N/A     AB-LACKING *", "1 rules: 0 hold, * 1 not applicable, 0 not run, *"])
+    result.stdout.fnmatch_lines(["N/A     AB-LACKING *", "1 rule: 0 hold, * 1 not applicable, 0 not run, *"])
     verdicts = [line for line in result.outlines if line.startswith("verdict:")]
     assert verdicts == [
-        "verdict: nothing checked: every rule was not applicable or not run, so this run proves "
-        f"nothing (exit {EXIT_NOTHING_CHECKED})"
+        "verdict: nothing checked: 1 of 1 rule not applicable; 2 of 2 scenarios run",
     ]
+    assert (
+        f"  every rule was not applicable or not run: this run proves nothing (exit {EXIT_NOTHING_CHECKED})"
+        in result.outlines
+    )
     written = json.loads((Path(pytester.path) / "results" / "conformance.json").read_text(encoding="utf-8"))
     assert written["summary"]["verdict"] == NOTHING_CHECKED
     assert violations("conformance-results", written) == []
@@ -102,7 +105,13 @@ def test_a_run_where_every_rule_is_not_applicable_exits_with_its_own_status_and_
 def test_one_rule_checked_is_enough_to_conform(pytester: pytest.Pytester) -> None:
     result = run_tiny(pytester, _ONE_APPLIES)
     assert result.ret == 0
-    result.stdout.fnmatch_lines(["N/A     AB-LACKING *", "HOLDS   AB-READY *", "verdict: conforms *"])
+    result.stdout.fnmatch_lines(
+        [
+            "N/A     AB-LACKING *",
+            "HOLDS   AB-READY *",
+            "verdict: conforms: 1 of 2 rules holds, 1 not applicable; 3 of 3 scenarios run",
+        ]
+    )
 
 
 def test_rules_a_stopped_run_never_reached_are_not_run_not_not_applicable(pytester: pytest.Pytester) -> None:

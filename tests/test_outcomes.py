@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from billing_conformance.exits import EXIT_INCONCLUSIVE
 from tests.suite_runner import run_suite, run_tiny
 
 ARRANGEMENT = """Feature: Tiny
@@ -61,6 +62,23 @@ CONTRACT = """Feature: Tiny
 """
 
 
+FAULTS = """Feature: Tiny
+  @AB-FAULTS
+  Rule: A rule whose checks cannot be carried out
+    Source: "Tiny", one
+
+    Example: The target fails while asked
+      Given the target is ready
+      When the target fails
+      Then the rule holds
+
+    Example: The kit fails while checking
+      Given the target is ready
+      When the target is asked
+      Then the kit itself fails
+"""
+
+
 def _scenarios(pytester: pytest.Pytester) -> dict[str, dict[str, Any]]:
     results = json.loads((pytester.path / "results" / "conformance.json").read_text(encoding="utf-8"))
     return {s["scenario"]: s for rule in results["rules"] for s in rule["scenarios"]}
@@ -69,7 +87,7 @@ def _scenarios(pytester: pytest.Pytester) -> dict[str, dict[str, Any]]:
 def test_a_failing_given_is_errored_and_names_the_arrangement_step(pytester: pytest.Pytester) -> None:
     """An assertion or a refusal in a Given makes its scenario errored, with the Given named, never failed."""
     result = run_tiny(pytester, ARRANGEMENT)
-    assert result.ret == 1
+    assert result.ret == EXIT_INCONCLUSIVE
     result.stdout.fnmatch_lines(["ERRORED AB-ARRANGED *2 errored*"])
     scenarios = _scenarios(pytester)
     asserted = scenarios["An arrangement assertion fails"]
@@ -101,7 +119,7 @@ def test_a_target_that_cannot_complete_bill_runs_errors_every_scenario_needing_o
     result = run_suite(
         pytester, "inprocess:tests.miniatures:FailsEveryAdHocBillRun", "--rule=BR-CANCEL-COMPLETED"
     )
-    assert result.ret == 1
+    assert result.ret == EXIT_INCONCLUSIVE
     assert result.broken == set()
     assert result.rules_with("errored") == {"BR-CANCEL-COMPLETED"}
 
@@ -118,7 +136,7 @@ def test_a_response_out_of_shape_errors_its_scenario_and_breaks_the_wire_contrac
             "HOLDS   AB-WIRE *",
             "wire contract: BROKEN (1 violations; their scenarios are errored)",
             "  get invoice at $.balance: '30' is not of type 'number' (1 scenarios)",
-            "verdict: does not conform *",
+            "verdict: does not conform: *",
         ]
     )
     results = json.loads((pytester.path / "results" / "conformance.json").read_text(encoding="utf-8"))
@@ -136,3 +154,21 @@ def test_a_response_out_of_shape_errors_its_scenario_and_breaks_the_wire_contrac
     assert results["wireContract"]["verdict"] == "broken"
     assert results["wireContract"]["violations"][0]["scenarios"] == ["tiny.feature::Out of shape"]
     assert results["summary"]["verdict"] == "does not conform"
+
+
+def test_only_a_steps_own_check_breaks_a_rule(pytester: pytest.Pytester) -> None:
+    """The target failing (an HTTP 5xx, an exception inside an in-process implementation) and the
+    kit failing (any exception that is not a step's check) make the scenario errored: neither
+    observed the behaviour the rule names. The run is inconclusive, never "does not conform"."""
+    result = run_tiny(pytester, FAULTS)
+    assert result.ret == EXIT_INCONCLUSIVE
+    result.stdout.fnmatch_lines(["ERRORED AB-FAULTS *2 errored*", "verdict: inconclusive: *"])
+    scenarios = _scenarios(pytester)
+    target = scenarios["The target fails while asked"]
+    assert (target["outcome"], target["message"]) == (
+        "errored",
+        "cancel bill run: the target failed (HTTP 500)",
+    )
+    kit = scenarios["The kit fails while checking"]
+    assert kit["outcome"] == "errored"
+    assert kit["message"] == "the kit could not carry the step out: KeyError: 'no such customer'"

@@ -66,7 +66,7 @@ def test_should_failures_alone_are_warnings_and_the_run_exits_zero(pytester: pyt
             "*warnings (SHOULD)*",
             "WARN    AB-OURS  tiny.feature::Ours: expected the rule to hold",
             "WARN    AB-DOCUMENTED  tiny.feature::The decided part: expected the rule*",
-            "verdict: conforms *",
+            "verdict: conforms: *",
         ]
     )
     results = _results(pytester)
@@ -84,7 +84,7 @@ def test_a_must_failure_still_exits_one_beside_should_warnings(pytester: pytest.
     """A failed MUST scenario makes the run exit 1 and its rule BROKEN, whatever the warnings."""
     result = run_tiny(pytester, MUST_HOLDS_SHOULD_BROKEN + MUST_BROKEN)
     assert result.ret == 1
-    result.stdout.fnmatch_lines(["BROKEN  AB-BROKEN *", "verdict: does not conform *"])
+    result.stdout.fnmatch_lines(["BROKEN  AB-BROKEN *", "verdict: does not conform: *"])
     summary = _results(pytester)["summary"]
     assert (summary["must"]["broken"], summary["should"]["warning"], summary["warnings"]) == (1, 1, 2)
 
