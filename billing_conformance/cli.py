@@ -28,6 +28,7 @@ import pytest
 
 from billing_conformance import FEATURES_DIR, __version__
 from billing_conformance.catalog import Catalog, load_catalog, scenario_key
+from billing_conformance.documentation import docs_command
 from billing_conformance.exits import EXIT_INTERRUPTED, EXIT_REFUSED, TABLE, from_pytest
 from billing_conformance.serving import serve
 from billing_conformance.smoke import smoke_command
@@ -207,35 +208,6 @@ def results_folder(target: str) -> Path:
     return Path("results") / (slug or "target")
 
 
-def _docs(args: argparse.Namespace) -> int:
-    from billing_conformance.report import render_html, render_markdown  # noqa: PLC0415
-
-    catalog = load_catalog(FEATURES_DIR)
-    from schemas.contract import violations  # noqa: PLC0415
-
-    results = []
-    for folder in args.results:
-        try:
-            found = json.loads((folder / "conformance.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            print(f"cannot read results from {folder}: {error}", file=sys.stderr)
-            return 2
-        faults = violations("conformance-results", found)
-        if faults:
-            print(
-                f"cannot use results from {folder}: conformance.json is not a results file of this kit "
-                f"(schemas/conformance-results.schema.json, {faults[0]})",
-                file=sys.stderr,
-            )
-            return 2
-        results.append(found)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "index.html").write_text(render_html(catalog, results), encoding="utf-8")
-    (args.out / "index.md").write_text(render_markdown(catalog, results), encoding="utf-8")
-    print(f"wrote {args.out / 'index.html'} and {args.out / 'index.md'}")
-    return 0
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     given = list(sys.argv[1:] if argv is None else argv)
     commands = ("rules", "serve", "smoke", "run", "docs")
@@ -267,7 +239,7 @@ def _command(args: argparse.Namespace) -> int:
     if args.command == "smoke":
         return _smoke(args)
     if args.command == "docs":
-        return _docs(args)
+        return docs_command(args.results, args.out)
     return _run(args)
 
 

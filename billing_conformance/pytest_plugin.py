@@ -23,28 +23,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pytest_bdd.exceptions import StepDefinitionNotFoundError
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from billing_conformance import FEATURES_DIR
-from billing_conformance.catalog import MUST, RULE_ID, SHOULD, SHOULD_TAG, load_catalog, scenario_key
+from billing_conformance.catalog import RULE_ID, SHOULD, SHOULD_TAG, load_catalog, scenario_key
 from billing_conformance.exits import EXIT_KIT_FAILED, EXIT_NOTHING_SELECTED, EXIT_USAGE, of_verdict
+from billing_conformance.judging import judged, rule_of, violation_of
 from billing_conformance.markers import register_markers
 from billing_conformance.progress import Progress
 from billing_conformance.recording import (
     RECORD_KEY,
     Recorder,
-    failed_step,
-    failed_step_type,
     features_root,
     scenario_title,
 )
 from billing_conformance.results import build_results, write_results
 from billing_conformance.stopping import Stopping
 from billing_conformance.summary import summary_lines
-from billing_conformance.terminal import Live, first_words
+from billing_conformance.terminal import Live
 from billing_conformance.verdicts import ERRORED, FAILED, NOT_APPLICABLE, PASSED, RUNNING, Scope
-from steps.targets import ArrangementError, ContractViolationError, HarnessError, NotApplicableError
+from steps.targets import NotApplicableError
 
 __all__ = ["pytest_bdd_apply_tag"]
 
@@ -54,7 +52,6 @@ _STATEMENT_KEY, _RULE_SEVERITY_KEY = "conformance_statement", "conformance_rule_
 _FEATURE_KEY = "conformance_feature_file"
 _OUTCOME_KEY = "conformance_outcome"
 _SEVERITY_KEY = "conformance_severity"
-_ARRANGING = "could not arrange the scenario"
 
 
 def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> object:
@@ -66,64 +63,12 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> object:
     return True
 
 
-def _rule_of(item: pytest.Item) -> tuple[str, str, str] | None:
-    """The rule ID, statement and severity of ``item``'s rule (None for anything else)."""
-    marker = item.get_closest_marker("rule")
-    if marker is None:
-        return None
-    template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
-    statement, severity = "", MUST
-    if template is not None and template.rule is not None:
-        statement = template.rule.name
-        if SHOULD_TAG in template.rule.tags or SHOULD_TAG in template.feature.tags:
-            severity = SHOULD
-    return str(marker.args[0]), statement, severity
-
-
-def _violation(error: BaseException) -> dict[str, Any] | None:
-    if not isinstance(error, ContractViolationError):
-        return None
-    return {
-        "operation": error.operation,
-        "field": error.field,
-        "message": error.message,
-        "schema": error.schema,
-    }
-
-
-def _judged(
-    item: pytest.Item, report: pytest.TestReport, excinfo: pytest.ExceptionInfo[BaseException]
-) -> tuple[str, str]:
-    """The outcome of a failed scenario and its message."""
-    error = excinfo.value
-    if isinstance(error, ContractViolationError):
-        detail = f"the target broke the wire contract: {error}"
-    elif isinstance(error, ArrangementError):
-        detail = f"{error.operation} was refused: {error.message}"
-    elif isinstance(error, AssertionError):  # a step's own account, in the feature's words
-        detail = first_words(str(error)) or "a check of the step failed"
-    elif isinstance(error, HarnessError):  # says what failed, in its own words
-        detail = str(error)
-    elif excinfo.errisinstance(StepDefinitionNotFoundError):
-        detail = excinfo.exconly()
-    else:  # a fault of the kit itself, never of the target's behaviour
-        detail = f"the kit could not carry the step out: {excinfo.exconly()}"
-    step = failed_step(item)
-    if step is not None and failed_step_type(item) == "given":
-        return ERRORED, f"{_ARRANGING}: Given {step['text']}: {detail}"
-    # Only a step's own check, in a When or Then, observes the rule broken; anything else that
-    # went wrong (the harness, the connection, the protocol, the target failing) is errored.
-    if not isinstance(error, AssertionError) or report.when != "call":
-        return ERRORED, detail
-    return FAILED, detail
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
-    rule = _rule_of(item)
+    rule = rule_of(item)
     if rule is None:
         return report
     severity = SHOULD if item.get_closest_marker(SHOULD_TAG) is not None else rule[2]
@@ -139,8 +84,8 @@ def pytest_runtest_makereport(
         if isinstance(report.longrepr, tuple):
             message = str(report.longrepr[2]).removeprefix("Skipped: ")
     elif report.failed and excinfo is not None:
-        outcome, message = _judged(item, report, excinfo)
-        violation = _violation(excinfo.value)
+        outcome, message = judged(item, report, excinfo)
+        violation = violation_of(excinfo.value)
     elif report.failed:
         outcome = ERRORED
     elif report.when == "call":
@@ -192,7 +137,7 @@ class _Summary:
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         self.selected = 0
         for item in items:
-            rule = _rule_of(item)
+            rule = rule_of(item)
             if rule is not None:
                 self.selected += 1
                 self.statements[rule[0]] = rule[1]
@@ -275,7 +220,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _selected(item: pytest.Item, rules: set[str], scenarios: set[str]) -> bool:
-    rule = _rule_of(item)
+    rule = rule_of(item)
     if rules and (rule is None or rule[0] not in rules):
         return False
     if not scenarios:
@@ -323,7 +268,7 @@ def pytest_configure(config: pytest.Config) -> None:
     register_markers(config)
     if hasattr(config, "workerinput"):
         return
-    if config.pluginmanager.hasplugin("xdist"):
+    if hasattr(config.hook, "pytest_xdist_node_collection_finished"):  # pytest-xdist is loaded
         config.pluginmanager.register(_SelectedOnWorkers(summary), "conformance-selected")
     if config.getoption("--progress", default="dots") == "names":
         config.pluginmanager.register(Live(config), "conformance-live")
@@ -361,7 +306,12 @@ def _running(config: pytest.Config) -> Callable[[], Scope]:
     """The scope of the run while it goes on: running, with what was selected so far."""
 
     def scope() -> Scope:
-        return Scope(state=RUNNING, selection=_selection(config), selected=config.stash[_SUMMARY].selected)
+        return Scope(
+            state=RUNNING,
+            reason="not finished when this was written (a folder left so means the run was killed)",
+            selection=_selection(config),
+            selected=config.stash[_SUMMARY].selected,
+        )
 
     return scope
 

@@ -102,6 +102,7 @@ class Live:
             return category, "", ""  # counted as before, but shown by pytest_runtest_logreport
         return category, letter, word
 
+    @pytest.hookimpl(trylast=True)  # after the summary took the record: a line shown is a scenario counted
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         props = dict(report.user_properties)
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")

@@ -95,7 +95,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("steps",),  # the step definitions
     ("billing_conformance",),  # the rule catalog, verdicts, recording, the smoke check
     ("billing_conformance.report",),  # the living documentation
-    ("billing_conformance.results", "billing_conformance.progress", "billing_conformance.summary"),  # results
+    (  # results, and the documentation drawn from them
+        "billing_conformance.results",
+        "billing_conformance.progress",
+        "billing_conformance.summary",
+        "billing_conformance.documentation",
+    ),
     ("billing_conformance.pytest_plugin", "billing_conformance.cli"),  # the entry points
 )
 LAYERED = ("schemas", "reference_impl", "steps", "billing_conformance")

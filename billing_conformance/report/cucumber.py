@@ -26,6 +26,10 @@ file written against that schema. How the results map onto it:
   where a record has none) and, on the step that failed, ``error_message``. A scenario that
   failed or errored with no failed step (the harness broke after its steps) gets a hidden
   ``After`` hook step carrying the error, so a reader still shows it failed.
+* A run that did not finish (interrupted, or still running when the file was written) ends
+  with one more feature, ``uri`` ``billing-conformance:run``, named "The run did not finish":
+  one scenario whose hidden ``After`` hook failed with the run's headline, so that every
+  reader shows the run failed, however many of the scenarios that ran passed.
 * Tag lines: the catalog keeps tag names, not positions, so a tag's ``line`` is the line just
   above what it tags (where the kit's features write them); ``@MUST``/``@SHOULD``, which no
   file writes, take the scenario's line.
@@ -38,6 +42,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from billing_conformance.catalog import Catalog, FeatureEntry, RuleEntry, ScenarioEntry
+from billing_conformance.verdicts import INCOMPLETE
 
 __all__ = ["build_cucumber", "nanoseconds", "slug"]
 
@@ -177,4 +182,39 @@ def build_cucumber(results: dict[str, Any], catalog: Catalog) -> list[dict[str, 
             ordered.append((path, line, str(scenario["id"]), element))
     for path, _line, _id, element in sorted(ordered, key=lambda t: t[:3]):
         features[path]["elements"].append(element)
-    return [features[path] for path in sorted(features)]
+    unfinished = [_unfinished(results)] if results["summary"].get("verdict") == INCOMPLETE else []
+    return [*(features[path] for path in sorted(features)), *unfinished]
+
+
+def _unfinished(results: dict[str, Any]) -> dict[str, Any]:
+    """The feature that says a run did not finish, with a scenario that failed saying how far it got."""
+    headline = str(results["summary"].get("headline") or "incomplete")
+    return {
+        "uri": "billing-conformance:run",
+        "id": "the-run-did-not-finish",
+        "keyword": "Feature",
+        "name": "The run did not finish",
+        "description": "The run was interrupted or had not finished when this file was written: it "
+        "certifies nothing, and the scenarios it did not reach are not run, never passed.",
+        "line": 1,
+        "tags": [],
+        "elements": [
+            {
+                "keyword": "Scenario",
+                "type": "scenario",
+                "id": "the-run-did-not-finish;every-selected-scenario-ran",
+                "name": "Every selected scenario ran",
+                "line": 1,
+                "description": headline,
+                "tags": [],
+                "steps": [
+                    {
+                        "hidden": True,
+                        "keyword": "After",
+                        "match": {"location": "billing-conformance:run"},
+                        "result": {"status": "failed", "duration": 0, "error_message": headline},
+                    }
+                ],
+            }
+        ],
+    }

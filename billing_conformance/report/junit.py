@@ -2,6 +2,13 @@
 
 * ``<testsuites>`` names the target and totals ``tests``, ``failures``, ``errors``, ``skipped``
   and ``time`` (seconds) over every suite.
+* The first ``<testsuite>``, named ``conformance``, carries the run's verdict as properties:
+  ``verdict``, ``headline`` (the verdict with its denominators), ``state`` (finished, stopped
+  early, interrupted, running), ``complete``, ``selection``, and the rules and scenarios of the
+  catalog, selected and run. A run that did not finish (interrupted, or still running when the
+  file was written) has one test case there, "every selected scenario ran", with an
+  ``<error type="Interrupted">`` carrying the headline, so a CI system shows the run failed
+  however many of its scenarios passed; a finished run has none.
 * One ``<testsuite>`` per rule of the catalog, named by its ID, with its counts, ``time`` (the
   sum of its scenarios' durations), ``timestamp`` (the run's ``startedAt``) and properties
   ``statement``, ``severity`` and ``verdict``.
@@ -22,6 +29,7 @@ Each ``<failure>``, ``<error>`` and ``<skipped>`` has a ``type`` from this vocab
 * ``ContractViolation`` (an ``<error>``): a response broke the wire contract;
 * ``CouldNotArrange`` (an ``<error>``): a ``Given`` step could not set the scenario up;
 * ``HarnessError`` (an ``<error>``): anything else that errored (the harness, the connection);
+* ``Interrupted`` (an ``<error>``, in the ``conformance`` suite): the run did not finish;
 * ``NotApplicable`` (a ``<skipped>``): the target cannot run the scenario;
 * for a SHOULD warning, the ``<skipped>`` has the type the failure or error would have had.
 """
@@ -33,13 +41,14 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from billing_conformance.catalog import SHOULD, Catalog
+from billing_conformance.verdicts import INCOMPLETE
 
 __all__ = ["ARRANGING", "KINDS", "build_junit", "kind_of", "outcome_of"]
 
 #: How the plugin's message for a scenario it could not set up begins.
 ARRANGING = "could not arrange the scenario"
 #: The ``type`` of a ``<failure>``, ``<error>`` or ``<skipped>``.
-KINDS = ("RuleBroken", "ContractViolation", "CouldNotArrange", "HarnessError", "NotApplicable")
+KINDS = ("RuleBroken", "ContractViolation", "CouldNotArrange", "HarnessError", "NotApplicable", "Interrupted")
 
 
 def kind_of(scenario: dict[str, Any]) -> str | None:
@@ -117,12 +126,49 @@ def _case(suite: ET.Element, rule: dict[str, Any], scenario: dict[str, Any], lin
         ET.SubElement(case, "skipped", type=kind, message=first).text = text or None
 
 
+def _verdict_suite(suites: ET.Element, results: dict[str, Any], totals: Counter[str]) -> int:
+    """The ``conformance`` suite: the run's verdict as properties, and an error when it did not
+    finish. Returns how many test cases it holds (0 or 1)."""
+    summary = results["summary"]
+    scope = summary.get("scope") or {}
+    unfinished = summary.get("verdict") == INCOMPLETE
+    outcomes: Counter[str] = Counter({"error": 1} if unfinished else {})
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        {"name": "conformance", **_counts(outcomes, int(unfinished), 0.0)},
+        timestamp=str(results["startedAt"]),
+    )
+    catalog, ran = scope.get("catalog", {}), scope.get("ran", {})
+    _properties(
+        suite,
+        verdict=str(summary.get("verdict", "")),
+        headline=str(summary.get("headline", summary.get("verdict", ""))),
+        state=str(scope.get("state", "finished" if results.get("complete", True) else "running")),
+        complete=str(bool(results.get("complete", True))).lower(),
+        selection=", ".join(scope.get("selection", [])),
+        catalogRules=str(catalog.get("rules", summary.get("rules", 0))),
+        catalogScenarios=str(catalog.get("scenarios", "")),
+        selectedScenarios="" if scope.get("selected") is None else str(scope["selected"]),
+        ranRules=str(ran.get("rules", "")),
+        ranScenarios=str(ran.get("scenarios", "")),
+    )
+    if unfinished:
+        case = ET.SubElement(
+            suite, "testcase", classname="conformance", name="every selected scenario ran", time=_time(0.0)
+        )
+        message = str(summary.get("headline", "incomplete"))
+        ET.SubElement(case, "error", type="Interrupted", message=message).text = message
+        totals.update(outcomes)
+    return int(unfinished)
+
+
 def build_junit(results: dict[str, Any], catalog: Catalog) -> bytes:
     """The JUnit XML of ``results``, each scenario's line taken from ``catalog``."""
     lines = {(s.feature, s.name): s.line for r in catalog.rules for s in r.scenarios}
     suites = ET.Element("testsuites", name=f"conformance of {results['target']}")
     totals: Counter[str] = Counter()
-    tests, seconds = 0, 0.0
+    tests, seconds = _verdict_suite(suites, results, totals), 0.0
     for rule in results["rules"]:
         scenarios = rule["scenarios"]
         outcomes = Counter(outcome_of(s) for s in scenarios)

@@ -62,8 +62,18 @@ def render_markdown(catalog: Catalog, results: list[dict[str, Any]]) -> str:
             f"{t.wire_contract['verdict']} | {t.conformance} | {t.verdict} |"
             for t in report.targets
         ]
+        lines.append("")
+        for t in report.targets:
+            lines += [f"**{_cell(t.name)}**: {_cell(t.headline)}", ""]
+            if t.verdict == "incomplete":
+                lines += [
+                    "> **Incomplete run**: it did not finish, so it certifies nothing; what it did not "
+                    "reach is not run, never passed.",
+                    "",
+                ]
+            elif t.verdict == "partial":
+                lines += ["> **Partial run**: only part of the catalog ran; nothing is said of the rest.", ""]
         lines += [
-            "",
             "Conformance counts MUST rules only. A failed SHOULD scenario (the kit's own decision where "
             "the documents are silent) is a warning, never a breach.",
             "",

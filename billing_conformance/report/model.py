@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from billing_conformance.catalog import Catalog, Decision, FeatureEntry, RuleEntry, ScenarioEntry, document_of
+from billing_conformance.verdicts import rule_counts
 
 __all__ = ["FeatureBlock", "Report", "RuleRow", "ScenarioRow", "TargetSummary", "build_report"]
 
@@ -40,10 +41,32 @@ class TargetSummary:
 
     @property
     def conformance(self) -> str:
-        """Share of the applicable MUST rules that hold."""
+        """The MUST rules that hold, out of those checked (applied and ran), with the share:
+        ``3 of 3 checked (100%)``, never a bare percentage."""
         must = self.must
-        applicable = must["holds"] + must["broken"] + must["errored"]
-        return "n/a" if not applicable else f"{100 * must['holds'] / applicable:.0f}%"
+        checked = must["holds"] + must["broken"] + must["errored"]
+        if not checked:
+            return "none checked"
+        return f"{must['holds']} of {checked} checked ({100 * must['holds'] / checked:.0f}%)"
+
+    @property
+    def headline(self) -> str:
+        """The verdict with its denominators, as the run wrote it (older results: from their counts)."""
+        if self.summary.get("headline"):
+            return str(self.summary["headline"])
+        must = self.must
+        verdicts = [
+            verdict
+            for key, verdict in (
+                ("holds", "holds"),
+                ("broken", "broken"),
+                ("errored", "errored"),
+                ("notApplicable", "not applicable"),
+                ("notRun", "not run"),
+            )
+            for _ in range(int(must.get(key, 0)))
+        ]
+        return f"{self.verdict}: {rule_counts(verdicts)} (MUST)"
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,7 @@ and the exception, so that one fault gets one verdict (errored) whatever the tra
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Any, TypeVar
 
 from reference_impl import (
     Billing,
@@ -29,7 +26,7 @@ from reference_impl import (
 )
 from reference_impl.wire import api
 from steps.targets import views
-from steps.targets.errors import HarnessError, NotApplicableError, TargetFailedError
+from steps.targets.guard import every_operation_guarded
 from steps.targets.payloads import cancellation_payload, subscription_payload
 from steps.targets.protocol import (
     BillRunView,
@@ -50,35 +47,6 @@ from steps.targets.protocol import (
 )
 
 __all__ = ["InProcessTarget"]
-
-C = TypeVar("C", bound=type)
-
-
-def _guarded(operation: str, method: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(method)
-    def call(*args: Any, **kwargs: Any) -> Any:  # noqa: ANN401 - any operation of the target
-        try:
-            return method(*args, **kwargs)
-        except (HarnessError, NotApplicableError):
-            raise
-        except Exception as error:  # the implementation failed: what HTTP 5xx is over the wire
-            raise TargetFailedError(operation, f"{type(error).__name__}: {error}") from error
-
-    return call
-
-
-#: Methods that only read the kit's own roster of the names it gave (a ``KeyError`` there says
-#: a customer was not created yet, which the steps rely on): they never reach the implementation.
-_ROSTER = frozenset({"account_number", "subscription_number"})
-
-
-def _every_operation_guarded(cls: C) -> C:
-    """Guard every public method of ``cls`` but the roster's: an exception the implementation
-    raises becomes :class:`TargetFailedError` naming the operation ("cancel bill run")."""
-    for name, value in list(vars(cls).items()):
-        if callable(value) and not name.startswith("_") and name not in _ROSTER:
-            setattr(cls, name, _guarded(name.replace("_", " "), value))
-    return cls
 
 
 def _refused(operation: str, rejection: Rejection) -> Refused:
@@ -104,7 +72,7 @@ _FINANCE_FIELDS = (
 )
 
 
-@_every_operation_guarded
+@every_operation_guarded
 class InProcessTarget:
     """Drives a fresh :class:`~reference_impl.Billing` (or subclass) for every scenario."""
 

@@ -2,10 +2,10 @@
 
 :meth:`HttpClient.call` sends a request whose body must fit its schema (else the kit has a bug),
 and returns the decoded body of a response that fits its schema, or raises the harness error
-that says what went wrong: :class:`TransportError` (unreachable, timed out, rate-limited past
-the retries), :class:`AuthenticationError` (401/403), :class:`ProtocolError` (5xx, not JSON, a
-body that breaks its schema, naming the field). A business refusal is not an error: the caller
-gets the error envelope (HTTP 200 with ``success: false``, or 4xx). Secrets never appear.
+that says what went wrong: :class:`TransportError` (unreachable, timed out, rate-limited),
+:class:`AuthenticationError` (401/403), :class:`TargetFailedError` (5xx), :class:`ProtocolError`
+(not JSON, a body out of its schema, naming the field). A business refusal is not an error: the
+caller gets the error envelope (HTTP 200 with ``success: false``, or 4xx). No secret shows.
 
 Hostile or dying targets are cut short. An exchange has an overall deadline (the profile's
 ``exchange_seconds``) that bytes trickling in do not extend: a watchdog timer shuts its socket
@@ -51,9 +51,7 @@ from steps.targets.secrets import remember_secret
 
 __all__ = ["MAX_CONSECUTIVE_FAILURES", "Exchange", "HttpClient", "forget_failures"]
 
-MAX_RATE_LIMIT_RETRIES = 3
-MAX_RETRY_AFTER_SECONDS = 10.0
-MAX_CONSECUTIVE_FAILURES = 3
+MAX_RATE_LIMIT_RETRIES, MAX_RETRY_AFTER_SECONDS, MAX_CONSECUTIVE_FAILURES = 3, 10.0, 3
 _CHUNK = 65536
 #: Headers an operation adds to its request (Zuora's ``Idempotency-Key``).
 Headers = dict[str, str]
@@ -61,11 +59,9 @@ Headers = dict[str, str]
 
 @dataclass(frozen=True)
 class Exchange:
-    """What was sent and received, secrets left out: evidence for a report.
-
-    ``url`` is the full URL, query included. ``deliberate`` says why a request that breaks its
-    published request schema was sent anyway (a scenario's negative case); None otherwise.
-    """
+    """What was sent and received, secrets left out: evidence for a report. ``url`` is the full
+    URL, query included; ``deliberate`` says why a request that breaks its published request
+    schema was sent anyway (a scenario's negative case), None otherwise."""
 
     operation: str
     method: str

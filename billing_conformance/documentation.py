@@ -1,0 +1,43 @@
+"""``billing-conformance docs``: the living documentation from the features and any number of
+results folders, side by side (``index.html`` and ``index.md``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from billing_conformance import FEATURES_DIR
+from billing_conformance.catalog import load_catalog
+from billing_conformance.exits import EXIT_USAGE
+from billing_conformance.report import render_html, render_markdown
+from schemas.contract import violations
+
+__all__ = ["docs_command"]
+
+
+def docs_command(folders: Sequence[Path], out: Path) -> int:
+    """Render the page and the Markdown from the features and the results ``folders`` into ``out``."""
+    catalog = load_catalog(FEATURES_DIR)
+    results = []
+    for folder in folders:
+        try:
+            found = json.loads((folder / "conformance.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            print(f"cannot read results from {folder}: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        faults = violations("conformance-results", found)
+        if faults:
+            print(
+                f"cannot use results from {folder}: conformance.json is not a results file of this kit "
+                f"(schemas/conformance-results.schema.json, {faults[0]})",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        results.append(found)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "index.html").write_text(render_html(catalog, results), encoding="utf-8")
+    (out / "index.md").write_text(render_markdown(catalog, results), encoding="utf-8")
+    print(f"wrote {out / 'index.html'} and {out / 'index.md'}")
+    return 0
