@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import jsonschema
 import pytest
 from junitparser import JUnitXml
 
@@ -30,6 +31,11 @@ _PYTEST = (
     "-p",
     "no:randomly",
     f"--rootdir={PROJECT_ROOT}",
+)
+
+
+_CUCUMBER = json.loads(
+    (Path(__file__).parent / "cucumber_json_schema" / "cucumber-js.json").read_text(encoding="utf-8")
 )
 
 
@@ -158,6 +164,7 @@ def _assert_marked_incomplete(folder: Path, printed: str, status: int, signal_na
     (case,) = list(verdict_suite)
     assert case.result[0].type == "Interrupted"
     cucumber = json.loads((folder / "cucumber.json").read_text(encoding="utf-8"))
+    jsonschema.validate(cucumber, _CUCUMBER, cls=jsonschema.Draft7Validator)
     assert cucumber[-1]["name"] == "The run did not finish"
     page = (folder / "report.html").read_text(encoding="utf-8")
     assert 'class="banner incomplete"' in page
