@@ -4,6 +4,7 @@ run are never shown as not applicable."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from billing_conformance.verdicts import (
     run_verdict,
 )
 from schemas.contract import violations
-from tests.suite_runner import run_tiny
+from tests.suite_runner import run_cli, run_tiny
 
 _HOLDS = {"verdict": HOLDS, "violations": []}
 
@@ -127,3 +128,42 @@ def test_rules_a_stopped_run_never_reached_are_not_run_not_not_applicable(pytest
     written = json.loads((Path(pytester.path) / "results" / "conformance.json").read_text(encoding="utf-8"))
     assert written["summary"]["must"]["notRun"] == 1
     assert written["summary"]["must"]["notApplicable"] == 0
+
+
+@pytest.mark.parametrize(
+    ("selection", "said"),
+    [
+        (["--scenario", "The schedule is paused"], "selected by --scenario 'The schedule is paused'"),
+        (["--", "-m", "should"], "selected by -m 'should'"),
+        (["--rule", "BR-DELETE"], "selected by --rule BR-DELETE"),
+    ],
+    ids=["one scenario", "the SHOULD scenarios", "one rule"],
+)
+def test_a_run_of_part_of_the_catalog_is_partial_never_conforms(
+    tmp_path: Path, selection: list[str], said: str
+) -> None:
+    """A selection that holds exits 0, but its verdict is partial, with how much of the catalog ran
+    and what selected it, in the terminal and in every file of the results folder."""
+    done = run_cli(tmp_path, "run", *selection)
+    assert done.returncode == 0, done.stdout[-2000:]
+    (verdict,) = [line for line in done.stdout.splitlines() if line.startswith("verdict: ")]
+    assert verdict.startswith("verdict: partial: ")
+    assert re.search(r"; \d+ of 109 scenarios run \(", verdict), verdict
+    assert said in verdict
+    assert "verdict: conforms" not in done.stdout
+    folder = tmp_path / "results" / "inprocess"
+    written = json.loads((folder / "conformance.json").read_text(encoding="utf-8"))
+    assert written["summary"]["verdict"] == "partial"
+    assert written["summary"]["headline"] == verdict.removeprefix("verdict: ")
+    assert written["complete"] is True  # it ran what it selected, to the end
+    assert violations("conformance-results", written) == []
+    assert 'name="verdict" value="partial"' in (folder / "junit.xml").read_text(encoding="utf-8")
+    assert 'class="banner partial"' in (folder / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_must_rule_whose_should_scenarios_alone_ran_is_not_run_and_says_so(tmp_path: Path) -> None:
+    """With -m should, a MUST rule whose one SHOULD scenario passed is NOT RUN, and its line says
+    the scenario was a SHOULD one and the rest did not run (not "NOT RUN ... 1 passed")."""
+    done = run_cli(tmp_path, "run", "--", "-m", "should")
+    (line,) = [row for row in done.stdout.splitlines() if row.startswith("NOT RUN WO-SYNC-ONLY")]
+    assert "1 passed (SHOULD), 2 not run" in line
