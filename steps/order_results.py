@@ -7,11 +7,11 @@ from datetime import date
 
 from pytest_bdd import then, when
 
-from steps.orders import WRITE_OFF
 from steps.parsing import step
 from steps.support import accepted, observed
 from steps.targets import CancellationOrder, CannotObserveError, OrderView, Outcome, Target
 from steps.wording import describe
+from steps.write_offs import WRITE_OFF
 
 __all__: list[str] = []
 
