@@ -66,10 +66,12 @@ class WriteOffs:
             key=lambda i: (i.invoice_date, i.number),
         )
 
-    def _apply_final_credit(self, memo: CreditMemo, unpaid: list[Invoice]) -> None:
-        """Rule: a final credit memo goes to the outstanding invoices before anything is written off.
+    def _final_credit_order(self, memo: CreditMemo, unpaid: list[Invoice]) -> list[Invoice]:
+        """The order in which the final credit memo goes to the outstanding invoices: the tenant's
+        default application rule, a setting of Invoice Settlement (no rule depends on it).
 
-        The invoice that billed the credited service comes first, then the others, oldest first.
+        The reference's choice: the invoice that billed the credited service first, then the
+        others, oldest first (``unpaid`` comes oldest first).
         """
 
         def bills_credited_service(invoice: Invoice) -> bool:
@@ -81,8 +83,12 @@ class WriteOffs:
                 for theirs in invoice.items
             )
 
-        ordered = sorted(unpaid, key=lambda invoice: not bills_credited_service(invoice))
-        for invoice in ordered:
+        return sorted(unpaid, key=lambda invoice: not bills_credited_service(invoice))
+
+    def _apply_final_credit(self, memo: CreditMemo, unpaid: list[Invoice]) -> None:
+        """Rule: a final credit memo goes to the outstanding invoices before anything is written
+        off, in the order of :meth:`_final_credit_order`, until it is used up."""
+        for invoice in self._final_credit_order(memo, unpaid):
             current_memo = self.ledger.credit_memos[memo.number]
             current = self.ledger.invoices[invoice.number]
             amount = min(current_memo.unapplied_amount, current.balance)

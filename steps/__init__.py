@@ -16,6 +16,7 @@ PLUGINS = [
     "steps.invoices",
     "steps.credit_memos",
     "steps.subscriptions",
+    "steps.write_offs",
     "steps.orders",
     "steps.order_results",
 ]

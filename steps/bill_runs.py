@@ -7,12 +7,14 @@ from datetime import date
 
 from pytest_bdd import given, then, when
 
-from steps.parsing import BILL_RUN_STATUS, step
-from steps.support import accepted, arranged, refused, refused_by_rule
+from steps.parsing import BILL_RUN_STATUS, DOCUMENT_STATUS, step
+from steps.support import accepted, arranged, observed, refused, refused_by_rule
 from steps.targets import (
     BillRunView,
     CancelView,
+    CannotObserveError,
     InvoiceView,
+    Money,
     Outcome,
     Refusal,
     Refused,
@@ -132,6 +134,17 @@ def _(target: Target, bill_run: BillRunView) -> BillRunView:
     return arranged(target.cancel_bill_run(bill_run.id, cancel_once=None)).bill_run
 
 
+@given("the bill run has been canceled, and its invoices with it", target_fixture="bill_run")
+def _(target: Target, bill_run: BillRunView) -> BillRunView:
+    """For a rule about what follows from canceled invoices: a target that leaves them uncanceled
+    breaks another rule (BR-CANCEL-INVOICES), and this scenario cannot be arranged on it."""
+    canceled = arranged(target.cancel_bill_run(bill_run.id, cancel_once=None)).bill_run
+    invoices = observed(target.bill_run_invoices(bill_run.id), f"the invoices of bill run {bill_run.number}")
+    left = [i for i in invoices if i.status != "Canceled"]
+    assert not left, f"the canceled bill run left these invoices uncanceled: {describe(left)}"
+    return canceled
+
+
 @given("the bill run has been paused", target_fixture="bill_run")
 def _(target: Target, bill_run: BillRunView) -> BillRunView:
     return arranged(target.pause_bill_run(bill_run.id))
@@ -180,13 +193,59 @@ def _(target: Target, bill_run: BillRunView) -> Outcome[BillRunView]:
 # -- Then -----------------------------------------------------------------------------------------
 
 
+def _canceled_run(target: Target, bill_run: BillRunView, what: str) -> BillRunView:
+    """The bill run looked up again, where a correct target shows it canceled. Not finding it is
+    not observed as this rule's fault: that a canceled run can still be viewed is BR-VIEW-CANCELED's
+    statement, so the scenario is errored."""
+    now = target.bill_run(bill_run.id)
+    if isinstance(now, Refused) and now.category is Refusal.NOT_FOUND:
+        raise CannotObserveError(what, f"bill run {bill_run.number} cannot be found again: {now.message}")
+    return accepted(now, "looking the bill run up")
+
+
 @then("the bill run ends up canceled")
 def _(target: Target, bill_run: BillRunView, cancellation: Outcome[CancelView]) -> None:
     """Reported canceled, and still canceled when looked up again: an answer alone proves nothing."""
     reported = accepted(cancellation, "the cancellation").bill_run
     assert reported.status == "Canceled", f"the cancellation answered with a {reported.status} bill run"
-    now = accepted(target.bill_run(bill_run.id), "looking the canceled bill run up")
+    now = _canceled_run(target, bill_run, "whether the bill run ends up canceled")
     assert now.status == "Canceled", f"the cancellation was accepted, but the bill run is {now.status}"
+
+
+@then(
+    step(
+        'the cancellation leaves the invoice of "{name}" dated {day:Date} {status:DocumentStatus} with a '
+        "balance of {amount:Money}"
+    )
+)
+def _(
+    target: Target,
+    bill_run: BillRunView,
+    cancellation: Outcome[CancelView],
+    name: str,
+    day: date,
+    status: str,
+    amount: Money,
+) -> None:
+    """What a cancellation does not touch: the customer's invoice of that date that the canceled
+    run did not make (whatever became of the run's own invoices is BR-CANCEL-INVOICES's). A refused
+    cancellation touches nothing, so it proves nothing here: the scenario is errored (which runs
+    can be canceled is another rule's)."""
+    if isinstance(cancellation, Refused):
+        raise CannotObserveError(
+            "which documents the cancellation canceled", f"it was refused: {cancellation.message}"
+        )
+    own = observed(target.bill_run_invoices(bill_run.id), f"the invoices of bill run {bill_run.number}")
+    own_numbers = {i.number for i in own}
+    found = [
+        i for i in target.account_invoices(name) if i.invoice_date == day and i.number not in own_numbers
+    ]
+    assert len(found) == 1, f"expected one other invoice of {name} dated {day}, found {describe(found)}"
+    invoice = found[0]
+    seen = (invoice.status, invoice.balance)
+    assert seen == (DOCUMENT_STATUS[status], amount), (
+        f"the invoice {invoice.number} is {invoice.status} with a balance of {invoice.balance}"
+    )
 
 
 @then("the cancellation is refused because a business rule forbids it")
@@ -201,7 +260,10 @@ def _(posting: Outcome[BillRunView]) -> None:
 
 @then(step("the bill run is still {status}"))
 def _(target: Target, bill_run: BillRunView, status: str) -> None:
-    now = accepted(target.bill_run(bill_run.id), "looking the bill run up")
+    if status == "canceled":
+        now = _canceled_run(target, bill_run, "whether the bill run is still canceled")
+    else:
+        now = accepted(target.bill_run(bill_run.id), "looking the bill run up")
     assert now.status == BILL_RUN_STATUS[status], (
         f"the bill run is {now.status}, not {BILL_RUN_STATUS[status]}"
     )
@@ -249,5 +311,7 @@ def _(deletion: Deletion) -> None:
 
 @then("the bill run has no credit memo")
 def _(target: Target, bill_run: BillRunView) -> None:
-    memos = arranged(target.bill_run_credit_memos(bill_run.id))
+    memos = observed(
+        target.bill_run_credit_memos(bill_run.id), f"the credit memos of bill run {bill_run.number}"
+    )
     assert memos == [], f"the bill run produced these credit memos: {describe(memos)}"

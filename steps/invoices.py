@@ -30,6 +30,21 @@ def _(target: Target, bill_run: BillRunView, name: str, status: str) -> None:
     assert invoice.status == DOCUMENT_STATUS[status], f"the invoice {invoice.number} is {invoice.status}"
 
 
+@then(step('the invoice of "{name}" has not been posted'))
+def _(target: Target, bill_run: BillRunView, name: str) -> None:
+    invoice = invoice_of(target, bill_run, name)
+    assert invoice.status != "Posted", f"the invoice {invoice.number} has been posted"
+
+
+@then(step('the invoice of "{name}" is in {currency:Currency}'))
+def _(target: Target, bill_run: BillRunView, name: str, currency: str) -> None:
+    """Its currency only: what it amounts to is for the rules about amounts."""
+    invoice = invoice_of(target, bill_run, name)
+    assert invoice.amount.currency == currency, (
+        f"the invoice {invoice.number} is in {invoice.amount.currency}"
+    )
+
+
 @then(step('the invoice of "{name}" has a balance of {amount:Money}'))
 def _(target: Target, bill_run: BillRunView, name: str, amount: Money) -> None:
     invoice = invoice_of(target, bill_run, name)

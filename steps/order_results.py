@@ -7,11 +7,11 @@ from datetime import date
 
 from pytest_bdd import then, when
 
-from steps.orders import WRITE_OFF
 from steps.parsing import step
-from steps.support import accepted
-from steps.targets import CancellationOrder, OrderView, Outcome, Target
+from steps.support import accepted, observed
+from steps.targets import CancellationOrder, CannotObserveError, OrderView, Outcome, Target
 from steps.wording import describe
+from steps.write_offs import WRITE_OFF
 
 __all__: list[str] = []
 
@@ -44,7 +44,13 @@ def _(answers: tuple[Outcome[OrderView], Outcome[OrderView]]) -> None:
 
 @then(step('"{name}" has exactly one write-off credit memo'))
 def _(target: Target, name: str) -> None:
+    """Not twice: a target that wrote nothing off at all breaks another rule, and shows nothing
+    about retries."""
     memos = [m.number for m in target.account_credit_memos(name) if m.reason_code == WRITE_OFF]
+    if not memos:
+        raise CannotObserveError(
+            "whether the retry wrote anything off again", f"{name} has no write-off credit memo"
+        )
     assert len(memos) == 1, f"{name} has {len(memos)} write-off credit memos: {', '.join(memos)}"
 
 
@@ -76,6 +82,8 @@ def _(target: Target, order: Outcome[OrderView], invoices: str, memos: str, name
 
 @then("the order the result names can be looked up")
 def _(target: Target, order: Outcome[OrderView]) -> None:
+    """The number named is the order's. If it cannot be found, the number may be wrong or orders
+    may not be found again at all (WO-RESULTS-RETRIEVABLE's statement): that is not observed here."""
     result = accepted(order, "the order")
-    shown = accepted(target.order(result.number), "looking the order up")
+    shown = observed(target.order(result.number), f"whether the result names the order {result.number}")
     assert (shown.number, shown.status) == (result.number, "Completed"), describe(shown)

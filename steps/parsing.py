@@ -42,6 +42,7 @@ TYPES: dict[str, Callable[[str], object]] = {
     "Date": _Type(r"\d{4}-\d{2}-\d{2}", date.fromisoformat),
     "Money": _Type(r"-?\d+\.\d{2} [A-Z]{3}", money),
     "Currency": _Type(r"[A-Z]{3}", str),
+    "DocumentStatus": _Type(r"a draft|draft|posted|canceled", str),
     "FieldOwner": _Type(r"order|cancellation", str),
     "CustomField": _Type("|".join(CUSTOM_FIELDS), CUSTOM_FIELDS.__getitem__),
     "InvoiceCount": _Type(r"no invoice|one invoice", str),

@@ -8,6 +8,7 @@ from typing import TypeVar
 from steps.targets import (
     ArrangementError,
     BillRunView,
+    CannotObserveError,
     CreditMemoView,
     InvoiceView,
     Outcome,
@@ -25,6 +26,7 @@ __all__ = [
     "credit_memo_of",
     "invoice_dated",
     "invoice_of",
+    "observed",
     "refused",
     "refused_by_rule",
 ]
@@ -36,6 +38,16 @@ def arranged(outcome: Outcome[T]) -> T:
     """The result of a preparatory operation; a refusal means the scenario cannot be set up."""
     if isinstance(outcome, Refused):
         raise ArrangementError(outcome.operation, f"{outcome.message} (code {outcome.code})")
+    return outcome
+
+
+def observed(outcome: Outcome[T], what: str) -> T:
+    """The result of a look-up a ``Then`` step makes only to observe its rule (finding the invoice a
+    write-off names, listing a bill run's documents); a refusal means the rule cannot be observed
+    this way, so the scenario is errored rather than failed (the rule whose statement names the
+    look-up judges it)."""
+    if isinstance(outcome, Refused):
+        raise CannotObserveError(what, f"it was refused: {outcome.message} (code {outcome.code})")
     return outcome
 
 
@@ -66,7 +78,8 @@ def _accepted(what: str, outcome: object) -> str:
 def invoice_of(target: Target, bill_run: BillRunView, name: str) -> InvoiceView:
     """The one invoice ``bill_run`` produced for the customer called ``name``."""
     account = target.account_id(name)
-    found = [i for i in arranged(target.bill_run_invoices(bill_run.id)) if i.account_id == account]
+    listed = observed(target.bill_run_invoices(bill_run.id), f"the invoices of bill run {bill_run.number}")
+    found = [i for i in listed if i.account_id == account]
     assert len(found) == 1, (
         f"expected one invoice for {name} in bill run {bill_run.number}, found {describe(found)}"
     )
@@ -76,7 +89,10 @@ def invoice_of(target: Target, bill_run: BillRunView, name: str) -> InvoiceView:
 def credit_memo_of(target: Target, bill_run: BillRunView, name: str) -> CreditMemoView:
     """The one credit memo ``bill_run`` produced for the customer called ``name``."""
     account = target.account_id(name)
-    found = [m for m in arranged(target.bill_run_credit_memos(bill_run.id)) if m.account_id == account]
+    listed = observed(
+        target.bill_run_credit_memos(bill_run.id), f"the credit memos of bill run {bill_run.number}"
+    )
+    found = [m for m in listed if m.account_id == account]
     assert len(found) == 1, (
         f"expected one credit memo for {name} in bill run {bill_run.number}, found {describe(found)}"
     )

@@ -28,8 +28,9 @@ def test_every_rule_holds_on_the_reference_implementation(pytester: pytest.Pytes
 
 @pytest.mark.parametrize("variant", KNOWN_BAD, ids=lambda v: v.__name__)
 def test_the_suite_catches_each_known_bad_variant(pytester: pytest.Pytester, variant: type[KnownBad]) -> None:
-    """A variant that breaks one rule fails that rule's scenarios, and only the rules that depend on it;
-    the run exits 1 unless every failure is a SHOULD warning (then it exits 0)."""
+    """A variant fails the scenarios of the rule it breaks and of the other rules whose statements it
+    declares broken, and no other (collateral blame fails this test); exactly the declared rules are
+    errored; the run exits 1 unless every failure is a SHOULD warning (then it exits 0)."""
     result = run_suite(pytester, f"inprocess:tests.known_bad:{variant.__name__}")
     assert variant.breaks in result.broken, f"{variant.__name__} slipped through: {variant.__doc__}"
     assert result.broken == {variant.breaks, *variant.also_breaks}
@@ -60,3 +61,13 @@ def test_a_target_that_cannot_be_set_up_errors_rather_than_fails(pytester: pytes
     assert result.ret == 4  # inconclusive: rules errored, none is broken
     assert result.rules_with("errored")
     assert not result.broken, "an arrangement failure was reported as a rule violation"
+
+
+def test_a_variant_that_breaks_other_statements_says_why() -> None:
+    """A rule in ``also_breaks`` is another statement the variant breaks, never a rule that merely
+    depends on the broken one: the variant's docstring names it and says why."""
+    unexplained = {
+        variant.__name__: sorted(rule for rule in variant.also_breaks if rule not in (variant.__doc__ or ""))
+        for variant in KNOWN_BAD
+    }
+    assert not {name: rules for name, rules in unexplained.items() if rules}

@@ -30,8 +30,8 @@ Feature: Writing off the unpaid invoices of a canceled subscription
       And "Acme" has been issued an invoice of 30.00 USD on 2026-04-01
       When "Acme" cancels the "Basic Monthly" subscription as of 2026-04-16 and writes off unpaid invoices
       Then the order reports these write-offs:
-        | invoice dated | amount    | status  | credit memo |
-        | 2026-04-01    | 30.00 USD | Success | yes         |
+        | invoice dated | amount    | status  |
+        | 2026-04-01    | 30.00 USD | Success |
 
   @WO-ONLY-THIS-SUBSCRIPTION
   Rule: Only the invoices of the canceled subscription are written off; the customer's other subscriptions and other customers keep their balances
@@ -43,8 +43,8 @@ Feature: Writing off the unpaid invoices of a canceled subscription
       And "Acme" has been issued an invoice of 100.00 USD on 2026-03-15
       When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices
       Then the order reports these write-offs:
-        | invoice dated | amount    | status  | credit memo |
-        | 2026-03-01    | 30.00 USD | Success | yes         |
+        | invoice dated | status  |
+        | 2026-03-01    | Success |
       And the invoice of "Acme" dated 2026-03-15 still has a balance of 100.00 USD
 
     Example: Another customer's unpaid invoice
@@ -98,8 +98,8 @@ Feature: Writing off the unpaid invoices of a canceled subscription
       And "Acme" has a draft invoice of 30.00 USD dated 2026-04-01
       When "Acme" cancels the "Basic Monthly" subscription as of 2026-04-16 and writes off unpaid invoices
       Then the order reports these write-offs:
-        | invoice dated | amount    | status  | credit memo |
-        | 2026-03-01    | 30.00 USD | Success | yes         |
+        | invoice dated | status  |
+        | 2026-03-01    | Success |
       And the invoice of "Acme" dated 2026-04-01 is still a draft with a balance of 30.00 USD
 
   @WO-REPORTED
@@ -196,5 +196,5 @@ Feature: Writing off the unpaid invoices of a canceled subscription
     Example: A final credit memo and a write-off credit memo
       Given "Acme" has been issued an invoice of 30.00 USD on 2026-03-01
       When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 with a final invoice and writes off unpaid invoices, booking the write-off to deferred revenue account "DR-4000"
-      Then every item of the write-off credit memo for the invoice dated 2026-03-01 is booked to deferred revenue account "DR-4000"
-      And no item of the final credit memo of the order carries finance information
+      Then every item of every write-off credit memo of "Acme" is booked to deferred revenue account "DR-4000"
+      And no item of the final credit memo of "Acme" carries finance information

@@ -2,7 +2,9 @@
 
 They exist to prove the conformance suite can fail: ``tests/test_known_bad.py`` runs the whole
 suite against every variant and checks that exactly the rule in ``breaks`` (plus the declared
-``also_breaks``, rules that depend on it) stops holding. Run one by hand with
+``also_breaks``, other statements the variant truly breaks) stops holding and exactly the rules in
+``also_errors`` cannot be observed, so any other rule that falls shows up as collateral blame.
+Run one by hand with
 ``billing-conformance run --target inprocess:tests.known_bad:CancelsPostedRuns``.
 """
 

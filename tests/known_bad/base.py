@@ -12,9 +12,11 @@ __all__ = ["KnownBad"]
 class KnownBad(Billing):
     """A reference implementation with one rule broken on purpose.
 
-    ``breaks`` names that rule; ``also_breaks`` names the rules that depend on it and so must
-    fail too; ``also_errors`` names rules whose scenarios can no longer even be arranged (the
-    meta-test checks both sets exactly).
+    ``breaks`` names that rule. ``also_breaks`` names any other rule whose own statement the
+    variant breaks too (its docstring says why); ``also_errors`` names the rules whose scenarios
+    can no longer be arranged or observed on it, because of the fault and not of anything their
+    statements name. The meta-test checks both sets exactly: any other rule that falls is
+    collateral blame, and a test failure.
     """
 
     breaks: ClassVar[str]

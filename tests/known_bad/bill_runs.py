@@ -123,7 +123,14 @@ class RefusesCancelingPendingAdHocRuns(KnownBad):
 
 
 class RefusesCancelingPendingRuns(KnownBad):
-    """Refuses to cancel any pending run; every rule about canceling a schedule falls with it."""
+    """Refuses to cancel any pending run.
+
+    Every rule whose statement says what canceling a waiting schedule does falls with it, since
+    none of it happens: BR-CANCEL-ONCE (canceling only the current occurrence), BR-CANCEL-ALL
+    (canceling all recurrences) and BR-CANCEL-PAUSED (pausing is what stops a cancellation, so a
+    resumed schedule can be canceled again). BR-VIEW-CANCELED cannot be arranged: its scheduled run
+    is never canceled.
+    """
 
     breaks = "BR-CANCEL-PENDING"
     also_breaks = frozenset({"BR-CANCEL-ONCE", "BR-CANCEL-ALL", "BR-CANCEL-PAUSED"})
@@ -146,17 +153,14 @@ class CancelsFailedRuns(KnownBad):
 
 
 class LeavesInvoicesUncanceled(KnownBad):
-    """Cancels the run but leaves its invoices as drafts."""
+    """Cancels the run but leaves its invoices as drafts.
+
+    Only BR-CANCEL-INVOICES states what becomes of the invoices. BR-CANCELED-CHARGES-BILLED-AGAIN
+    is about what follows from canceled invoices, so it cannot be arranged here.
+    """
 
     breaks = "BR-CANCEL-INVOICES"
-    also_breaks = frozenset(
-        {
-            "BR-CANCEL-ONLY-ITS-DOCUMENTS",
-            "BR-CANCELED-NOT-POSTED",
-            "BR-CANCELED-CHARGES-BILLED-AGAIN",
-            "BR-CANCEL-CREDIT-MEMOS",  # without Invoice Settlement the negative invoice stays a draft
-        }
-    )
+    also_errors = frozenset({"BR-CANCELED-CHARGES-BILLED-AGAIN"})
 
     class BillRuns(bill_run_ops.BillRuns):
         def _cancel_invoices(self, run: BillRun) -> None:
@@ -186,26 +190,33 @@ class LeavesCreditMemosUncanceled(KnownBad):
 
 
 class IgnoresInvoiceSettlementSetting(KnownBad):
-    """Behaves as if Invoice Settlement were always on, so bill runs always make credit memos."""
+    """Behaves as if Invoice Settlement were always on, so bill runs always make credit memos.
+
+    Two statements depend on the setting, and both fall: BR-CANCEL-CREDIT-MEMOS (its decision on a
+    tenant without Invoice Settlement: no credit memos) and WO-NEEDS-INVOICE-SETTLEMENT (the
+    write-off never sees the feature disabled).
+    """
 
     breaks = "BR-CANCEL-CREDIT-MEMOS"
-    also_breaks = frozenset({"WO-NEEDS-INVOICE-SETTLEMENT"})  # write-off then never sees it disabled
+    also_breaks = frozenset({"WO-NEEDS-INVOICE-SETTLEMENT"})
 
     def configure(self, features: FeatureSettings) -> None:
         super().configure(replace(features, invoice_settlement=True))
 
 
 class HidesCanceledBillRuns(KnownBad):
-    """Answers "not found" for a canceled bill run."""
+    """Answers "not found" for a canceled bill run.
+
+    Only BR-VIEW-CANCELED states that a canceled run can be viewed. The rules whose examples look a
+    canceled run up again (a cancellation is proven by the run being canceled when looked up
+    afterwards, not by the answer alone) cannot be observed, and are errored.
+    """
 
     breaks = "BR-VIEW-CANCELED"
-    #: Every rule whose examples look a canceled run up again: a cancellation is proven by the
-    #: run being canceled when looked up afterwards, not by the answer alone.
-    also_breaks = frozenset(
+    also_errors = frozenset(
         {
             "BR-CANCEL-ALL",
             "BR-CANCEL-COMPLETED",
-            "BR-CANCEL-CREDIT-MEMOS",
             "BR-CANCEL-ONCE",
             "BR-CANCEL-ONLY-PENDING-OR-COMPLETED",
             "BR-CANCEL-PAUSED",
@@ -222,10 +233,14 @@ class HidesCanceledBillRuns(KnownBad):
 
 
 class DeletesAnyBillRun(KnownBad):
-    """Deletes bill runs whatever their status."""
+    """Deletes bill runs whatever their status.
+
+    Two statements say which runs cannot be deleted, and both fall: BR-DELETE (completed, posted,
+    pending and paused runs) and BR-IN-PASSING-STATUS (runs being processed, posted or canceled).
+    """
 
     breaks = "BR-DELETE"
-    also_breaks = frozenset({"BR-IN-PASSING-STATUS"})  # runs being processed, posted or canceled too
+    also_breaks = frozenset({"BR-IN-PASSING-STATUS"})
     transitions = _with(*((status, A.START_REMOVING, S.REMOVE_IN_PROGRESS) for status in S))
 
 

@@ -147,7 +147,6 @@ class FilesWriteOffMemosAsDrafts(KnownBad):
     """Leaves the write-off credit memo a draft (though applied)."""
 
     breaks = "WO-UNPAID-INVOICES-CLEARED"
-    also_breaks = frozenset({"WO-ACCOUNT-CURRENCY"})
 
     class WriteOffs(write_off_ops.WriteOffs):
         def _write_off(
@@ -223,7 +222,11 @@ class RefusesWhenNothingIsUnpaid(KnownBad):
 
 
 class WritesOffUnasked(KnownBad):
-    """Writes off unpaid invoices even when the order does not ask for it."""
+    """Writes off unpaid invoices even when the order does not ask for it.
+
+    Two statements say "only when the order asks for it", and both fall: WO-ONLY-WHEN-ASKED and
+    WO-ANY-POLICY (whatever the cancellation policy).
+    """
 
     breaks = "WO-ONLY-WHEN-ASKED"
     also_breaks = frozenset({"WO-ANY-POLICY"})
@@ -297,7 +300,6 @@ class WritesOffBeforeApplyingTheFinalCredit(KnownBad):
     """Writes off the full balances and leaves the final credit memo unapplied."""
 
     breaks = "WO-FINAL-CREDIT-MEMO-FIRST"
-    also_breaks = frozenset({"WO-ACCOUNT-CURRENCY", "WO-PRORATED-BY-DAY"})
 
     class WriteOffs(write_off_ops.WriteOffs):
         def _apply_final_credit(self, memo: CreditMemo, unpaid: list[Invoice]) -> None:
@@ -315,9 +317,14 @@ class LeavesTheFinalInvoiceUnpaid(KnownBad):
 
 
 class ForgetsUnusedServiceInBillRuns(KnownBad):
-    """Bill runs never credit the unused part of a canceled subscription."""
+    """Bill runs never credit the unused part of a canceled subscription.
+
+    Two statements fall: WO-NO-FINAL-INVOICE (the later bill run does not credit the account) and
+    WO-PRORATED-BY-DAY (the unused part of the billed month is not credited at all).
+    """
 
     breaks = "WO-NO-FINAL-INVOICE"
+    also_breaks = frozenset({"WO-PRORATED-BY-DAY"})
 
     class Invoicing(invoicing.Invoicing):
         def due_items(
@@ -344,10 +351,15 @@ class IgnoresTheCancellationPolicy(KnownBad):
 
 
 class ForgetsOrders(KnownBad):
-    """Cannot find an order once it has been processed."""
+    """Cannot find an order once it has been processed.
+
+    Only WO-RESULTS-RETRIEVABLE states that it can be found. WO-CUSTOM-FIELDS-KEPT (what the order
+    keeps) and WO-RESULT-NAMES-DOCUMENTS (that the result names the order) are observed by looking
+    the order up, so they are errored.
+    """
 
     breaks = "WO-RESULTS-RETRIEVABLE"
-    also_breaks = frozenset({"WO-CUSTOM-FIELDS-KEPT", "WO-RESULT-NAMES-DOCUMENTS"})
+    also_errors = frozenset({"WO-CUSTOM-FIELDS-KEPT", "WO-RESULT-NAMES-DOCUMENTS"})
 
     def order(self, key: str) -> Order | Rejection:
         return Rejection("order-not-found", Category.NOT_FOUND, f"No order {key!r} exists.")

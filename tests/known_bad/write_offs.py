@@ -27,10 +27,15 @@ _UNUSED = "(unused)"
 
 
 class WritesOffTheWholeAccount(KnownBad):
-    """Writes off every unpaid invoice of the account, whichever subscription it bills."""
+    """Writes off every unpaid invoice of the account, whichever subscription it bills.
+
+    Two statements fall: WO-ONLY-THIS-SUBSCRIPTION (the other subscription's invoice is written
+    off) and WO-FAILURE-REPORTED (an invoice shared with the other subscription, which must keep its
+    balance without Invoice Item Settlement, is written off whole).
+    """
 
     breaks = "WO-ONLY-THIS-SUBSCRIPTION"
-    also_breaks = frozenset({"WO-FAILURE-REPORTED"})  # the shared invoice is then written off whole
+    also_breaks = frozenset({"WO-FAILURE-REPORTED"})
 
     class WriteOffs(write_off_ops.WriteOffs):
         def write_off_unpaid(
@@ -73,7 +78,6 @@ class CreditsOneUnusedDayTooFew(KnownBad):
     """Counts the effective date as a day in service, so one unused day goes uncredited."""
 
     breaks = "WO-PRORATED-BY-DAY"
-    also_breaks = frozenset({"WO-FINAL-CREDIT-MEMO-FIRST", "WO-NO-FINAL-INVOICE", "WO-ACCOUNT-CURRENCY"})
     Invoicing = _reworking_unused_credits(_one_day_fewer)
 
 
@@ -144,19 +148,46 @@ class LeavesTheFinalDocumentOutOfTheResult(_RewritesOrders):
     """Generates the final invoice or credit memo but does not name it in the order's answer."""
 
     breaks = "WO-RESULT-NAMES-DOCUMENTS"
-    also_breaks = frozenset(
-        {
-            "WO-FINAL-CREDIT-MEMO-FIRST",
-            "WO-FINAL-INVOICE-WRITTEN-OFF",
-            "WO-FINANCE-INFORMATION",
-            "WO-COLLECT-NEEDS-BILLING",
-            "WO-PRORATED-BY-DAY",
-            "WO-ACCOUNT-CURRENCY",
-        }
-    )
 
     def _rewrite(self, order: Order) -> Order:
         return replace(order, invoice_numbers=(), credit_memo_numbers=())
+
+
+class LeavesWriteOffCreditMemosUnnamed(_RewritesOrders):
+    """Reports each write-off without the number of its credit memo (the credit memos exist).
+
+    Only WO-REPORTED states that number. The write-off credit memo of each invoice can then not be
+    told (Zuora's credit memo has no field the kit reads that names the invoice it wrote off), so
+    WO-UNPAID-INVOICES-CLEARED cannot be observed and is errored; every other rule finds what it
+    needs another way (the customer's write-off credit memos by their reason code) or needs no
+    credit memo at all.
+    """
+
+    breaks = "WO-REPORTED"
+    also_errors = frozenset({"WO-UNPAID-INVOICES-CLEARED"})
+
+    def _rewrite(self, order: Order) -> Order:
+        return replace(order, write_offs=tuple(replace(w, credit_memo_number=None) for w in order.write_offs))
+
+
+class WritesOffTheInvoiceAmount(KnownBad):
+    """Writes off what the invoice amounted to, whatever was already paid or credited on it.
+
+    Two statements say that only what remains is written off, and both fall: WO-PARTLY-PAID (a
+    payment came first) and WO-FINAL-CREDIT-MEMO-FIRST (the final credit memo came first).
+    """
+
+    breaks = "WO-PARTLY-PAID"
+    also_breaks = frozenset({"WO-FINAL-CREDIT-MEMO-FIRST"})
+
+    class WriteOffs(write_off_ops.WriteOffs):
+        def _write_off(
+            self, invoice: Invoice, processing: Processing, only: set[str] | None = None
+        ) -> CreditMemo:
+            whole = replace(invoice, payment_amount=Decimal(0), credit_memo_amount=Decimal(0))
+            memo = super()._write_off(whole, processing, only)
+            self.ledger.invoices[invoice.number] = invoice.record_credit(memo.amount)
+            return memo
 
 
 class WritesOffOnlyOnSpecificDates(KnownBad):
