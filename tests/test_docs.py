@@ -108,7 +108,7 @@ def test_not_applicable_is_shown_apart_from_passed() -> None:
     }
     page = render_html(CATALOG, [results])
     assert '<span class="badge not-applicable">vendor: not applicable</span>' in page
-    assert "<strong>n/a</strong>" in page
+    assert "<strong>none checked</strong>" in page  # never a bare percentage
 
 
 def test_rules_without_scenarios_and_scenarios_without_rules_are_flagged(tmp_path: Path) -> None:

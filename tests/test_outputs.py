@@ -75,7 +75,13 @@ def _suites(folder: Path) -> tuple[JUnitXml, list[TestSuite]]:
 def test_junit_counts_and_times_every_suite_and_case(broken: Path) -> None:
     results = _json(broken / "conformance.json")
     xml, suites = _suites(broken)
-    assert [s.name for s in suites] == [r["id"] for r in results["rules"]]
+    assert [s.name for s in suites] == ["conformance", *(r["id"] for r in results["rules"])]
+    verdict_suite = suites[0]
+    shown = {p.get("name"): p.get("value") for p in verdict_suite._elem.iter("property")}
+    assert shown["verdict"] == results["summary"]["verdict"]
+    assert shown["headline"] == results["summary"]["headline"]
+    assert (verdict_suite.tests, verdict_suite.errors) == (0, 0)  # a finished run: nothing to report there
+    suites = suites[1:]
     assert (xml.tests, xml.failures, xml.errors, xml.skipped) == (len(_scenarios(results)), 1, 0, 0)
     assert xml.time == pytest.approx(sum(s.time for s in suites), abs=1e-3)
     assert xml.time == pytest.approx(sum(s["duration"] for s in _scenarios(results)), abs=1e-3)
