@@ -1,17 +1,60 @@
-"""JSON text in and out with money kept exact: numbers with a fraction are Decimal both ways."""
+"""JSON text in and out with money kept exact: numbers with a fraction are Decimal both ways.
+
+:func:`deeper_than` measures how deep a JSON text nests without parsing it, so that a reader can
+refuse a hostile document before Python's recursive decoder (or anything that walks the result)
+runs out of stack.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 
-__all__ = ["dumps", "loads"]
+__all__ = ["deeper_than", "dumps", "has_lone_surrogate", "loads"]
+
+#: A JSON string literal (the unrolled form: no backtracking however long it is).
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
+#: An escaped UTF-16 surrogate (``\ud800``): valid JSON grammar, but alone it is no character.
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]", re.ASCII)
 
 
 def loads(text: str | bytes) -> object:
     """Decode JSON; numbers with a fraction or exponent become :class:`Decimal`, never float."""
     return json.loads(text, parse_float=Decimal)
+
+
+def deeper_than(text: str, limit: int) -> bool:
+    """Whether the arrays and objects of JSON ``text`` nest more than ``limit`` levels deep.
+
+    Brackets inside string literals do not count. Meant to run before :func:`loads` on text
+    from outside; on text that is not JSON the answer means nothing (the decoder then refuses
+    it anyway)."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    level = 0
+    for bracket in _BRACKET.finditer(_STRING.sub("", text)):
+        if bracket.group() in "[{":
+            level += 1
+            if level > limit:
+                return True
+        else:
+            level -= 1
+    return False
+
+
+def has_lone_surrogate(text: str, decoded: object) -> bool:
+    """Whether ``decoded`` (what :func:`loads` made of ``text``) holds a string with a UTF-16
+    surrogate that pairs with nothing: such a string cannot be written as UTF-8."""
+    if not _ESCAPED_SURROGATE.search(text):
+        return False
+    try:
+        json.dumps(decoded, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def dumps(value: object) -> str:

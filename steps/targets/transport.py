@@ -15,33 +15,64 @@ down, whether the status line, the headers or the body is being read. An answer 
 the process fails at once for that base URL (until an answer comes). With a ``run_seconds``, every
 call fails at once once the run's time is up (its start is shared with pytest-xdist workers:
 see :func:`steps.targets.profile.run_started`).
+
+Reading an answer never fails in any other way than a :class:`ProtocolError` naming the
+operation: the body must be UTF-8 JSON nested at most :data:`MAX_ANSWER_DEPTH` levels deep (checked
+before it is parsed), with no string that is not Unicode; anything unexpected while decoding it or
+checking it against its schema is a protocol error too.
+
+**The target is one origin.** Redirects are not followed blindly: one to another origin (scheme,
+host and port) is a protocol error naming where it pointed, so no request, tenant header or
+credential ever reaches a host the safety checks did not see; one on the target is followed, at
+most :data:`MAX_REDIRECTS` in a row, 307 and 308 keeping the method and the body, 303 (and 301 or
+302 after a POST) turning into a GET without a body, as HTTP says.
+
+**Which requests are retried** (:data:`MAX_RETRIES` times, pausing as ``Retry-After`` asks, at
+most :data:`MAX_RETRY_AFTER_SECONDS`, else 1, 2, 4 s), decided in :meth:`HttpClient._send`:
+
+* HTTP 429, for every request: a rate-limited request was turned away, not carried out.
+* HTTP 500, 502, 503 or 504, only for a request that may be repeated without changing what the
+  scenario observes: a ``GET`` (or ``HEAD``); a request carrying an ``Idempotency-Key`` (the
+  target promises the first answer back); and the requests a caller marks ``repeatable``: the
+  control API's absolute settings (features, clock, the bill-run queue, reset, the clock moved
+  to a given moment), creating a tenant (a spare one expires unused) and deleting one.
+* Never any other ``POST``, ``PUT`` or ``DELETE`` of Zuora's API (an order, a payment, a bill run
+  created, canceled, posted or deleted, an invoice or credit memo posted): the failed attempt
+  may have been carried out, and a second one could apply it twice or be refused because the
+  first took effect, which the kit would then judge as the target's answer. HTTP's idempotent
+  methods are not enough: canceling a bill run is a ``PUT`` whose second answer differs from
+  the first. Such a request's 5xx makes the scenario errored at once (:class:`TargetFailedError`).
+
+A refused connection or a timeout is not retried: the circuit breaker deals with a dying target.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import socket
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.client import HTTPException, IncompleteRead, RemoteDisconnected
 from time import monotonic  # apart from the module: tests stand in for time.sleep
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import requests
+import tenacity
 import urllib3
 from requests.adapters import HTTPAdapter
 from requests.exceptions import ChunkedEncodingError, ContentDecodingError
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from schemas.contract import violations
-from schemas.jsonio import dumps, loads
+from schemas.contract import shorten, violations
+from schemas.jsonio import deeper_than, dumps, has_lone_surrogate, loads
 from steps.targets.errors import (
     AuthenticationError,
     ContractViolationError,
+    ControlOperationMissingError,
     ProtocolError,
     TargetFailedError,
     TransportError,
@@ -49,11 +80,35 @@ from steps.targets.errors import (
 from steps.targets.profile import Profile
 from steps.targets.secrets import remember_secret
 
-__all__ = ["MAX_CONSECUTIVE_FAILURES", "Exchange", "HttpClient", "forget_failures"]
+__all__ = [
+    "MAX_ANSWER_DEPTH",
+    "MAX_CONSECUTIVE_FAILURES",
+    "MAX_REDIRECTS",
+    "MAX_RETRIES",
+    "Exchange",
+    "HttpClient",
+    "forget_failures",
+]
 
-MAX_RATE_LIMIT_RETRIES = 3
+#: Retries after the first attempt of a request whose answer said "not now" (see the module).
+MAX_RETRIES = 3
 MAX_RETRY_AFTER_SECONDS = 10.0
 MAX_CONSECUTIVE_FAILURES = 3
+#: Redirects on the target followed in a row; one more is a protocol error.
+MAX_REDIRECTS = 3
+#: How deep an answer's arrays and objects may nest. Zuora's answers nest a handful of levels
+#: (a create-order answer's subscriptions, their order actions, their custom fields); the
+#: reference server takes requests nested 32 deep. Past this an answer is a protocol error,
+#: found before it is parsed, so no recursion (Python's decoder, the schema check, the
+#: evidence) ever meets it.
+MAX_ANSWER_DEPTH = 64
+RATE_LIMITED = 429
+#: Server errors that may pass: retried for a request that may be repeated.
+TRANSIENT = frozenset({500, 502, 503, 504})
+#: Answers that say the operation does not exist on the target (for the control API).
+ABSENT = frozenset({404, 405, 501})
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+SAFE_METHODS = frozenset({"GET", "HEAD"})
 _CHUNK = 65536
 #: Headers an operation adds to its request (Zuora's ``Idempotency-Key``).
 Headers = dict[str, str]
@@ -84,6 +139,8 @@ class _Answer:
     url: str
     headers: Mapping[str, str]
     content: bytes
+    #: How many times the request was sent (retries included).
+    attempts: int = 1
 
 
 class _Watch:
@@ -223,19 +280,37 @@ class HttpClient:
             "client_id": credentials.secret(credentials.client_id_env),
             "client_secret": credentials.secret(credentials.client_secret_env),
         }
-        reply = self._exchange(
-            "authenticate", "POST", self.profile.base_url + credentials.token_path, data=form
-        )
+        url = self.url_for("authenticate", credentials.token_path)
+        # Asking for a token again changes nothing: repeatable.
+        reply = self._attempts("authenticate", "POST", url, repeat=True, data=form)
+        if reply.status >= 500:
+            raise TargetFailedError("authenticate", _failed(reply))
         if reply.status != 200:
             raise AuthenticationError("authenticate", f"HTTP {reply.status}")
-        try:
-            token = str(json.loads(reply.content)["access_token"])
-        except (ValueError, KeyError, TypeError):
-            raise ProtocolError("authenticate", "the token response has no access_token") from None
+        decoded = self._decode("authenticate", reply)
+        found = decoded.get("access_token") if isinstance(decoded, dict) else None
+        if not isinstance(found, str) or not found:
+            raise ProtocolError("authenticate", "the token response has no access_token")
+        token = found
         remember_secret(token)
         return token
 
     # -- one exchange ----------------------------------------------------------------------------
+
+    def url_for(self, operation: str, link: str, field: str | None = None) -> str:
+        """The URL of ``link`` on the target: a path goes after ``base_url``; a whole URL (one the
+        target handed back) must be on the target's origin, else it is a protocol error naming
+        it (the kit contacts nothing but its target)."""
+        if link.startswith("/") and not link.startswith("//"):
+            return self.profile.base_url + link
+        if self.profile.on_target(link):
+            return link
+        raise ProtocolError(
+            operation,
+            f"the target pointed the kit to {shorten(link)!r}, which is not on the target "
+            f"({self.profile.base_url}); the kit contacts nothing else",
+            field,
+        )
 
     def call(
         self,
@@ -250,23 +325,33 @@ class HttpClient:
         params: dict[str, Any] | None = None,
         deliberate: str | None = None,
         headers: Headers | None = None,
+        repeatable: bool = False,
+        lacks: str | None = None,
     ) -> tuple[int, Any]:
-        """One exchange; ``deliberate`` names why the body goes unchecked (a negative case)."""
+        """One exchange; ``deliberate`` names why the body goes unchecked (a negative case).
+
+        ``path`` is a path on the target, or a whole URL on its origin. ``repeatable`` says that
+        sending the request twice changes nothing the scenario observes, so that a 5xx answer is
+        retried (see the module's docstring). ``lacks`` names the control-API operation called:
+        an answer 404, 405 or 501 then raises :class:`ControlOperationMissingError`, whatever its
+        body."""
         if request_schema is not None and body is not None and deliberate is None:
-            found = violations(request_schema, json.loads(dumps(body)))
+            found = violations(request_schema, loads(dumps(body)))
             if found:
                 raise ProtocolError(operation, f"the kit built an invalid request: {found[0]}", found[0].path)
-        url = self.profile.base_url + path
-        reply = self._send(operation, method, url, body, params, headers or {})
-        try:
-            decoded = loads(reply.content) if reply.content else {}
-        except (ValueError, UnicodeDecodeError):
-            raise ProtocolError(operation, f"HTTP {reply.status} with a body that is not JSON") from None
-        self.exchanges.append(
-            Exchange(operation, method, reply.url or url, body, reply.status, decoded, deliberate)
-        )
+        url = self.url_for(operation, path)
+        reply = self._send(operation, method, url, body, params, headers or {}, repeatable=repeatable)
+        if lacks is not None and reply.status in ABSENT:
+            self._record(operation, method, url, body, reply, _glimpse(reply), deliberate)
+            where = urlsplit(reply.url or url).path
+            raise ControlOperationMissingError(
+                operation, lacks, f"{method} {where} answered HTTP {reply.status}"
+            )
         if reply.status >= 500:
-            raise TargetFailedError(operation, f"HTTP {reply.status}")
+            self._record(operation, method, url, body, reply, _glimpse(reply), deliberate)
+            raise TargetFailedError(operation, _failed(reply))
+        decoded = self._decode(operation, reply)
+        self._record(operation, method, url, body, reply, decoded, deliberate)
         failed = isinstance(decoded, dict) and decoded.get("success") is False
         if reply.status >= 400 or failed:
             self._check(operation, "error-response", None, decoded, reply.status)
@@ -274,26 +359,122 @@ class HttpClient:
             self._check(operation, response_schema, anchor, decoded, reply.status)
         return reply.status, decoded
 
+    def _record(
+        self,
+        operation: str,
+        method: str,
+        url: str,
+        body: object,
+        reply: _Answer,
+        seen: object,
+        deliberate: str | None,
+    ) -> None:
+        self.exchanges.append(
+            Exchange(operation, method, reply.url or url, body, reply.status, seen, deliberate)
+        )
+
+    def _decode(self, operation: str, reply: _Answer) -> Any:  # noqa: ANN401 - a decoded JSON value
+        """The answer's body as JSON (an empty body as ``{}``), or the protocol error saying why not."""
+        if not reply.content:
+            return {}
+        status = reply.status
+        try:
+            text = reply.content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ProtocolError(operation, f"HTTP {status} with a body that is not UTF-8 text") from None
+        nested = f"HTTP {status} with a body nested more than {MAX_ANSWER_DEPTH} levels deep"
+        if deeper_than(text, MAX_ANSWER_DEPTH):
+            raise ProtocolError(operation, nested)
+        try:
+            decoded = loads(text)
+        except RecursionError:
+            raise ProtocolError(operation, nested) from None
+        except ValueError:
+            raise ProtocolError(operation, f"HTTP {status} with a body that is not JSON") from None
+        except Exception as error:  # any fault of decoding is the answer's
+            raise ProtocolError(
+                operation, f"HTTP {status} with a body that cannot be decoded ({error})"
+            ) from None
+        if has_lone_surrogate(text, decoded):
+            raise ProtocolError(
+                operation, f"HTTP {status} with a string that is not Unicode (a lone surrogate)"
+            )
+        return decoded
+
     def _send(
-        self, operation: str, method: str, url: str, body: object, params: dict[str, Any] | None, own: Headers
+        self,
+        operation: str,
+        method: str,
+        url: str,
+        body: object,
+        params: dict[str, Any] | None,
+        own: Headers,
+        *,
+        repeatable: bool,
     ) -> _Answer:
+        """The answer to one request, retried as the module's docstring says; refused
+        credentials and a rate limit that never lifts are raised."""
         headers = {"Accept": "application/json", **self.headers, **own, **self._authorization()}
         data = None
         if body is not None:
             headers["Content-Type"] = "application/json"
             data = dumps(body).encode()
-        for attempt in range(MAX_RATE_LIMIT_RETRIES + 1):
-            reply = self._exchange(operation, method, url, data=data, headers=headers, params=params)
-            if reply.status in (401, 403):
-                raise AuthenticationError(operation, f"HTTP {reply.status}")
-            if reply.status != 429:
-                return reply
-            if attempt == MAX_RATE_LIMIT_RETRIES:
-                break
-            time.sleep(_retry_after(reply.headers.get("Retry-After")))
-        raise TransportError(
-            operation, f"still rate-limited (HTTP 429) after {MAX_RATE_LIMIT_RETRIES} retries"
+        keyed = any(name.lower() == "idempotency-key" for name in own)
+        repeat = repeatable or keyed or method.upper() in SAFE_METHODS
+        reply = self._attempts(
+            operation, method, url, repeat=repeat, data=data, headers=headers, params=params
         )
+        if reply.status in (401, 403):
+            raise AuthenticationError(operation, f"HTTP {reply.status}")
+        if reply.status == RATE_LIMITED:
+            raise TransportError(operation, f"still rate-limited (HTTP 429) after {MAX_RETRIES} retries")
+        return reply
+
+    def _attempts(self, operation: str, method: str, url: str, *, repeat: bool, **options: Any) -> _Answer:  # noqa: ANN401
+        """The request sent until its answer is not transient, at most :data:`MAX_RETRIES` more
+        times (tenacity keeps the count and the pauses); the last answer whatever it is."""
+        sent = 0
+
+        def attempt() -> _Answer:
+            nonlocal sent
+            sent += 1
+            return self._follow(operation, method, url, options)
+
+        def transient(reply: _Answer) -> bool:
+            return reply.status == RATE_LIMITED or (repeat and reply.status in TRANSIENT)
+
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(MAX_RETRIES + 1),
+            retry=tenacity.retry_if_result(transient),
+            wait=_pause,
+            sleep=_sleep,
+            retry_error_callback=_last_answer,
+        )
+        answered: _Answer = retrying(attempt)
+        return replace(answered, attempts=sent)
+
+    def _follow(self, operation: str, method: str, url: str, options: dict[str, Any]) -> _Answer:
+        """One request, following redirects on the target (see the module's docstring)."""
+        for _ in range(MAX_REDIRECTS + 1):
+            reply = self._exchange(operation, method, url, **options)
+            if reply.status not in REDIRECTS:
+                return reply
+            location = reply.headers.get("Location")
+            if not location:
+                raise ProtocolError(operation, f"HTTP {reply.status}, a redirect that names no Location")
+            url = urljoin(reply.url or url, location)
+            if not self.profile.on_target(url):
+                raise ProtocolError(
+                    operation,
+                    f"HTTP {reply.status} redirected the kit to {shorten(url)!r}, another origin than the "
+                    f"target's ({self.profile.base_url}); the kit follows redirects on the target only",
+                )
+            options = {**options, "params": None}  # the Location is the whole next URL
+            if reply.status == 303 or (reply.status in (301, 302) and method.upper() == "POST"):
+                method = "HEAD" if method.upper() == "HEAD" else "GET"
+                sent = {k: v for k, v in dict(options.get("headers") or {}).items() if k != "Content-Type"}
+                options = {**options, "data": None, "headers": sent}
+        raise ProtocolError(operation, f"more than {MAX_REDIRECTS} redirects in a row")
 
     def _admit(self, operation: str) -> float:
         """The seconds this exchange may take, or a failure at once (run over, target gone)."""
@@ -308,7 +489,10 @@ class HttpClient:
         return profile.exchange_seconds if left is None else min(profile.exchange_seconds, left)
 
     def _exchange(self, operation: str, method: str, url: str, **options: Any) -> _Answer:  # noqa: ANN401
-        """One request and its whole answer, within the deadlines and the size limit, or why not."""
+        """One request and its whole answer, within the deadlines and the size limit, or why not.
+        Only a URL on the target is ever contacted."""
+        if not self.profile.on_target(url):
+            raise ProtocolError(operation, f"the kit contacts only its target, not {shorten(url)!r}")
         allowed, profile = self._admit(operation), self.profile
         watch, started = _Watch(), monotonic()
         timer = threading.Timer(allowed, watch.fire)
@@ -316,7 +500,9 @@ class HttpClient:
         timer.start()
         try:
             timeout = (min(profile.request_seconds, allowed), profile.request_seconds)
-            reply = self.session.request(method, url, stream=True, timeout=timeout, **options)
+            reply = self.session.request(
+                method, url, stream=True, timeout=timeout, allow_redirects=False, **options
+            )
             try:
                 content = self._read(operation, reply, watch)
             finally:
@@ -357,7 +543,12 @@ class HttpClient:
         return TransportError(operation, f"no complete answer within the exchange deadline of {seconds:g} s")
 
     def _check(self, operation: str, stem: str, anchor: str | None, decoded: object, status: int) -> None:
-        found = violations(stem, decoded, anchor)
+        try:
+            found = violations(stem, decoded, anchor)
+        except Exception as error:  # whatever the check meets, the answer is at fault
+            raise ProtocolError(
+                operation, f"HTTP {status} body cannot be checked against {stem} ({shorten(str(error))})"
+            ) from None
         if found:
             raise ContractViolationError(
                 operation, f"HTTP {status} body breaks {stem}: {found[0].message}", found[0].path, stem
@@ -395,9 +586,45 @@ def _not_http(error: BaseException) -> bool:
     )
 
 
-def _retry_after(header: str | None) -> float:
+def _retry_after(header: str | None) -> float | None:
+    """The pause a ``Retry-After`` of seconds asks for, within 0 and the cap; None without one."""
     try:
-        wait = float(header) if header is not None else 1.0
+        wait = float(header) if header is not None else None
     except ValueError:
-        wait = 1.0
+        return None
+    if wait is None or wait != wait:  # noqa: PLR0124 - NaN
+        return None
     return min(max(wait, 0.0), MAX_RETRY_AFTER_SECONDS)
+
+
+#: The pause before a retry when the answer asks for none: 1 s, then 2, then 4.
+_BACKOFF = tenacity.wait_exponential(multiplier=1, max=MAX_RETRY_AFTER_SECONDS)
+
+
+def _pause(state: tenacity.RetryCallState) -> float:
+    """What ``Retry-After`` asks for (a 429 or a 503 may say), else the backoff."""
+    asked = None if state.outcome is None else _retry_after(state.outcome.result().headers.get("Retry-After"))
+    return _BACKOFF(state) if asked is None else asked
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)  # looked up when called: tests stand in for the module
+
+
+def _last_answer(state: tenacity.RetryCallState) -> _Answer:
+    """The last answer once the retries are spent (tenacity would raise otherwise)."""
+    assert state.outcome is not None
+    answered: _Answer = state.outcome.result()
+    return answered
+
+
+def _failed(reply: _Answer) -> str:
+    """How a request failed on the target: its 5xx, and how often when it was retried."""
+    if reply.attempts == 1:
+        return f"HTTP {reply.status}"
+    return f"HTTP {reply.status} on each of {reply.attempts} attempts"
+
+
+def _glimpse(reply: _Answer) -> object:
+    """Evidence of an answer that is not read as JSON: the start of its text."""
+    return shorten(reply.content.decode("utf-8", "replace")) if reply.content else None
