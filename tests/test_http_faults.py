@@ -1,8 +1,8 @@
 """Faults of an HTTP target: each one ends in the right outcome, with a message that says what went wrong.
 
 Faults a real server cannot easily produce are played with ``responses`` against
-``http://billing.test``; a refused connection uses a real closed loopback port; which requests
-are retried is played by a real loopback server (:mod:`tests.hostile_server`).
+``http://billing.test``; a refused connection uses a real closed loopback port. Which requests
+are retried after a server error is tested in ``tests/test_retries.py``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from steps.targets.http import HttpTarget
 from steps.targets.profile import Capabilities, Credentials, Profile
 from steps.targets.protocol import BillRunView, CancellationOrder, Refusal, Refused
 from steps.targets.transport import HttpClient
-from tests.hostile_server import answer, hostile_server, raw, scripted
 from tests.suite_runner import run_suite
 
 BASE = "http://billing.test"
@@ -203,80 +202,6 @@ def test_the_pause_before_a_retry_honours_retry_after_up_to_ten_seconds(
     status, _ = _list_catalog(HttpClient(_profile()))
     assert status == 200
     assert sleeps.waits == [wait]
-
-
-# -- server errors: which requests are retried ----------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("status", "method", "path", "headers", "repeatable", "attempts"),
-    [
-        (500, "GET", "/v1/bill-runs/br-1", None, False, 4),
-        (504, "GET", "/v1/bill-runs/br-1", None, False, 4),
-        (501, "GET", "/v1/bill-runs/br-1", None, False, 1),
-        (500, "POST", "/v1/orders", None, False, 1),
-        (503, "POST", "/v1/orders", {"Idempotency-Key": "retry-1"}, False, 4),
-        (500, "POST", "/v1/payments", None, False, 1),
-        (502, "PUT", "/v1/bill-runs/br-1/cancel", None, False, 1),
-        (500, "DELETE", "/v1/bill-runs/br-1", None, False, 1),
-        (500, "PUT", "/conformance/v1/clock", None, True, 4),
-        (502, "POST", "/conformance/v2/tenants", None, True, 4),
-    ],
-    ids=[
-        "look-up",
-        "look-up-timed-out-upstream",
-        "look-up-not-implemented",
-        "order",
-        "order-with-idempotency-key",
-        "payment",
-        "cancel-bill-run",
-        "delete-bill-run",
-        "control-setting",
-        "tenant-creation",
-    ],
-)
-def test_a_server_error_is_retried_only_for_a_request_that_may_be_repeated(
-    sleeps: _Sleeps,
-    status: int,
-    method: str,
-    path: str,
-    headers: dict[str, str] | None,
-    repeatable: bool,
-    attempts: int,
-) -> None:
-    """A 500, 502, 503 or 504 is retried (three times) for a look-up, a request with an
-    Idempotency-Key and the requests the kit marks repeatable; an order, a payment, a cancel or a
-    delete is sent once, since the failed attempt may have been carried out; a 501 will not pass
-    and is not retried. Either way the scenario is errored in the end."""
-    with hostile_server(raw(status, b'{"success": false}')) as server:
-        client = HttpClient(Profile(server.url, "test", request_seconds=5))
-        with pytest.raises(TargetFailedError) as raised:
-            client.call(
-                "op",
-                method,
-                path,
-                body=None if method == "GET" else {},
-                headers=headers,
-                repeatable=repeatable,
-            )
-    assert [(r.method, r.path) for r in server.requests] == [(method, path)] * attempts
-    assert len(sleeps.waits) == attempts - 1
-    assert str(raised.value).startswith(f"op: the target failed (HTTP {status}")
-
-
-def test_a_server_error_that_passes_is_retried_and_the_answer_returned(sleeps: _Sleeps) -> None:
-    """A gateway error, then a 503 asking to wait 2 s, then the answer: the look-up succeeds,
-    having waited 1 s (the backoff) and then what Retry-After asked."""
-    plays = scripted(
-        raw(502, b"<html>Bad Gateway</html>", {"Content-Type": "text/html"}),
-        raw(503, b"{}", {"Retry-After": "2"}),
-        answer(CATALOG_BODY),
-    )
-    with hostile_server(plays) as server:
-        status, body = _list_catalog(HttpClient(Profile(server.url, "test", request_seconds=5)))
-    assert (status, body["products"][0]["name"]) == (200, "Basic")
-    assert len(server.requests) == 3
-    assert sleeps.waits == [1.0, 2.0]
 
 
 # -- bodies that are not what they should be -------------------------------------------------------

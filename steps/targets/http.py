@@ -11,13 +11,21 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
-from typing import Any
 
 from schemas.contract import violations
 from schemas.jsonio import dumps, loads
 from steps.targets import views
 from steps.targets.errors import NotApplicableError, ProtocolError
-from steps.targets.http_base import CONTROL_PREFIX, TENANTS_PATH, Account, Isolation, refused
+from steps.targets.http_base import (
+    CONTROL_PREFIX,
+    FEATURE_FIELDS,
+    FEATURE_NAMES,
+    TENANTS_PATH,
+    Account,
+    Isolation,
+    features_of,
+    refused,
+)
 from steps.targets.http_billing import BillingOverHttp
 from steps.targets.payloads import cancellation_payload, subscription_payload
 from steps.targets.protocol import (
@@ -31,21 +39,6 @@ from steps.targets.protocol import (
 )
 
 __all__ = ["HttpTarget"]
-
-#: The control API's feature switches, by their wire names: the field of TenantFeatures and
-#: Zuora's name of the feature.
-FEATURE_FIELDS = {
-    "invoiceSettlement": "invoice_settlement",
-    "orders": "orders",
-    "workflow": "workflow",
-    "invoiceItemSettlement": "invoice_item_settlement",
-}
-FEATURE_NAMES = {
-    "invoiceSettlement": "Invoice Settlement",
-    "orders": "Orders",
-    "workflow": "Workflow",
-    "invoiceItemSettlement": "Invoice Item Settlement",
-}
 
 
 class HttpTarget(BillingOverHttp):
@@ -102,7 +95,7 @@ class HttpTarget(BillingOverHttp):
         self.tenant = tenant
         self.client.headers[header] = tenant
         if isinstance(body.get("features"), dict):
-            self._known_features = _features_of("create tenant", body["features"])
+            self._known_features = features_of("create tenant", body["features"])
 
     def _leave_tenant(self) -> None:
         """Delete the previous scenario's tenant (best effort: it expires anyway)."""
@@ -125,7 +118,7 @@ class HttpTarget(BillingOverHttp):
                 response_schema="control-features-response",
             )
             self._arranged("get features", status, body)
-            self._known_features = _features_of("get features", body)
+            self._known_features = features_of("get features", body)
         return self._known_features
 
     def set_features(self, features: TenantFeatures) -> None:
@@ -161,7 +154,7 @@ class HttpTarget(BillingOverHttp):
             asked = ", ".join(f"{FEATURE_NAMES[wire]} {'on' if on else 'off'}" for wire, on in wanted.items())
             reason = views.refused("set features", body).message or f"HTTP {status}"
             raise NotApplicableError(f"the target refused to switch its tenant to {asked}: {reason}")
-        self._known_features = _features_of("set features", body)
+        self._known_features = features_of("set features", body)
 
     def set_today(self, day: date) -> None:
         """Set the tenant's clock to the start of ``day`` (not again when it is there already).
@@ -404,13 +397,3 @@ class HttpTarget(BillingOverHttp):
             )
 
         return self._outcome("get order", status, body, view)
-
-
-def _features_of(operation: str, body: dict[str, Any]) -> TenantFeatures:
-    found = views.Fields(operation, body)
-    return TenantFeatures(
-        bool(found.need("invoiceSettlement")),
-        bool(found.need("orders")),
-        bool(found.need("workflow")),
-        bool(found.get("invoiceItemSettlement")),
-    )

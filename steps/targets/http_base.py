@@ -31,6 +31,8 @@ from steps.targets.transport import HttpClient
 __all__ = [
     "CONTROL_OPERATIONS",
     "CONTROL_PREFIX",
+    "FEATURE_FIELDS",
+    "FEATURE_NAMES",
     "MAX_PAGES",
     "PAGE_SIZE",
     "SETTLING",
@@ -39,6 +41,7 @@ __all__ = [
     "ControlPlan",
     "HttpTargetBase",
     "Isolation",
+    "features_of",
     "refused",
 ]
 
@@ -69,6 +72,22 @@ CONTROL_OPERATIONS = {
 }
 #: Answers to ``POST /conformance/v2/tenants`` that say the target has no version 2.
 _NO_TENANTS = frozenset({404, 405, 501})
+
+
+#: The control API's feature switches, by their wire names: the field of TenantFeatures and
+#: Zuora's name of the feature.
+FEATURE_FIELDS = {
+    "invoiceSettlement": "invoice_settlement",
+    "orders": "orders",
+    "workflow": "workflow",
+    "invoiceItemSettlement": "invoice_item_settlement",
+}
+FEATURE_NAMES = {
+    "invoiceSettlement": "Invoice Settlement",
+    "orders": "Orders",
+    "workflow": "Workflow",
+    "invoiceItemSettlement": "Invoice Item Settlement",
+}
 
 
 class Isolation(StrEnum):
@@ -355,3 +374,14 @@ class HttpTargetBase:
             lambda: self._get_bill_run(bill_run_id),
             lambda body: body.get("status") not in SETTLING,
         )
+
+
+def features_of(operation: str, body: dict[str, Any]) -> TenantFeatures:
+    """The four feature switches of a control-API answer (the fourth, newer, may be left out)."""
+    found = views.Fields(operation, body)
+    return TenantFeatures(
+        bool(found.need("invoiceSettlement")),
+        bool(found.need("orders")),
+        bool(found.need("workflow")),
+        bool(found.get("invoiceItemSettlement")),
+    )
