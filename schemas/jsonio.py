@@ -11,12 +11,17 @@ import json
 import re
 from datetime import date
 from decimal import Decimal
+from itertools import accumulate
 
 __all__ = ["deeper_than", "dumps", "has_lone_surrogate", "loads"]
 
 #: A JSON string literal (the unrolled form: no backtracking however long it is).
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_BRACKET = re.compile(r"[\[\]{}]")
+#: Every byte but the four brackets, and each byte's step in nesting depth.
+_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
+_STEP = [0] * 256
+_STEP[ord("[")] = _STEP[ord("{")] = 1
+_STEP[ord("]")] = _STEP[ord("}")] = -1
 #: An escaped UTF-16 surrogate (``\ud800``): valid JSON grammar, but alone it is no character.
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]", re.ASCII)
 
@@ -31,18 +36,11 @@ def deeper_than(text: str, limit: int) -> bool:
 
     Brackets inside string literals do not count. Meant to run before :func:`loads` on text
     from outside; on text that is not JSON the answer means nothing (the decoder then refuses
-    it anyway)."""
+    it anyway). The count runs in C (``translate``, ``accumulate``), not bracket by bracket."""
     if text.count("[") + text.count("{") <= limit:
         return False
-    level = 0
-    for bracket in _BRACKET.finditer(_STRING.sub("", text)):
-        if bracket.group() in "[{":
-            level += 1
-            if level > limit:
-                return True
-        else:
-            level -= 1
-    return False
+    brackets = _STRING.sub("", text).encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)
+    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0) > limit
 
 
 def has_lone_surrogate(text: str, decoded: object) -> bool:
