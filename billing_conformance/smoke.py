@@ -1,8 +1,10 @@
 """The smoke check: the basics a target must get right before its conformance means anything.
 
 Reachable; authenticated; able to create an account and read it back; offering the control API
-when the profile says so. Each check is reported with what it found; the first failure stops
-the rest, since they build on each other.
+when the profile says so (and then how scenarios are kept apart, decided here once for the run).
+Each check is reported in one line with what it found; the first failure stops the rest, since
+they build on each other. Whatever goes wrong inside a check, even a fault of the kit, is that
+check's failure, said in one line: the command never ends in a traceback.
 """
 
 from __future__ import annotations
@@ -13,11 +15,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from billing_conformance.exits import EXIT_REFUSED, EXIT_SMOKE
+from steps.targets import views
 from steps.targets.errors import HarnessError, TargetSpecError
 from steps.targets.http import HttpTarget
+from steps.targets.http_base import CONTROL_OPERATIONS, Isolation
 from steps.targets.profile import load_profile
 
 __all__ = ["Check", "smoke", "smoke_command"]
+
+#: What each way of keeping scenarios apart means for a run.
+_KEPT_APART = {
+    Isolation.TENANTS: "a tenant per scenario (version 2): scenarios may run in parallel",
+    Isolation.RESET: "one tenant, reset between scenarios (version 1 only): scenarios run one by one",
+    Isolation.NONE: "",
+}
+#: Control operations a target needs only for what its profile offers.
+_FOR_HOLDS = frozenset({"bill-run-queue", "bill-run-hold"})
 
 
 @dataclass(frozen=True)
@@ -31,17 +44,25 @@ def _reachable(target: HttpTarget) -> str:
     status, body = target.client.call(
         "list catalog", "GET", "/v1/catalog/products", response_schema="catalog-response"
     )
-    plans = sum(len(product.get("productRatePlans", [])) for product in body.get("products", []))
-    return f"HTTP {status}, {plans} rate plans in the catalog"
+    with views.reading("list catalog"):
+        products = views.Fields("list catalog", body).items("products")
+    return f"HTTP {status}, {len(products)} products in the catalog"
 
 
 def _control(target: HttpTarget) -> str:
     if not target.profile.capabilities.control_api:
         return "not declared by the profile; scenarios that need it are not applicable"
-    _, body = target.client.call(
-        "control info", "GET", "/conformance/v1", response_schema="control-info-response"
-    )
-    return f"version {body['version']}, {len(body['operations'])} operations"
+    plan = target.control_plan()
+    needed = set(CONTROL_OPERATIONS)
+    if plan.isolation is Isolation.TENANTS:
+        needed.discard("reset")
+    if not target.profile.capabilities.hold_bill_runs:
+        needed -= _FOR_HOLDS
+    lacking = sorted(needed - plan.operations)
+    said = f"version {plan.version}, {len(plan.operations)} operations; {_KEPT_APART[plan.isolation]}"
+    if lacking:
+        said += f"; not offered: {', '.join(lacking)} (the scenarios that need them will be errored)"
+    return said
 
 
 def _account(target: HttpTarget) -> str:
@@ -52,7 +73,8 @@ def _account(target: HttpTarget) -> str:
     _, body = target.client.call(
         "get account", "GET", f"/v1/accounts/{number}", response_schema="account-response"
     )
-    seen = body.get("basicInfo", {}).get("accountNumber")
+    with views.reading("get account", "$.basicInfo"):
+        seen = views.Fields("get account", body.get("basicInfo") or {}, "$.basicInfo").get("accountNumber")
     if seen != number:
         raise HarnessError(f"created account {number} but read back {seen!r}")
     return f"created and read back {number}"
@@ -65,13 +87,21 @@ CHECKS: tuple[tuple[str, Callable[[HttpTarget], str]], ...] = (
 )
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def smoke(target: HttpTarget) -> list[Check]:
     results: list[Check] = []
     for name, check in CHECKS:
         try:
-            results.append(Check(name, True, check(target)))
+            results.append(Check(name, True, _one_line(check(target))))
         except HarnessError as error:
-            results.append(Check(name, False, str(error)))
+            results.append(Check(name, False, _one_line(str(error))))
+            break
+        except Exception as error:  # a fault of the kit or of the answer: still one line, no traceback
+            said = str(error) or "no reason given"
+            results.append(Check(name, False, _one_line(f"the check failed unexpectedly: {said}")))
             break
     return results
 

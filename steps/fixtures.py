@@ -1,14 +1,31 @@
-"""The ``target`` fixture and the ``--target`` option that chooses it."""
+"""The ``target`` fixture and the ``--target`` option that chooses it.
+
+How the scenarios of a run are kept apart (a tenant each, the one tenant reset, or nothing: see
+:class:`steps.targets.http_base.Isolation`) is decided once, by the process that starts the run,
+before any scenario and any pytest-xdist worker starts: :func:`pytest_configure` asks the
+target's control API, and :func:`pytest_configure_node` hands the decision to each worker in its
+``workerinput``. A worker never decides for itself, so a transient answer to one of its requests
+can never turn it to resetting a tenant the others are using. A decision that could not be made
+(the target failed past the retries, say) errors every scenario with the reason.
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from steps.targets import DEFAULT_TARGET, Target, TargetSpecError, open_target
 
-__all__ = ["pytest_addoption", "pytest_configure", "target"]
+if TYPE_CHECKING:
+    from steps.targets.http import HttpTarget
+
+__all__ = ["pytest_addoption", "pytest_configure", "pytest_configure_node", "target"]
+
+#: The key of the run's control plan in a pytest-xdist worker's ``workerinput``.
+PLAN_KEY = "billing_conformance_control_plan"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -27,10 +44,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 _TARGET = pytest.StashKey[Target]()
+_PLAN = pytest.StashKey[dict[str, Any]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Open the target once, before collection, so a bad ``--target`` stops the run at once."""
+    """Open the target once, before collection, so a bad ``--target`` stops the run at once; for
+    an HTTP target, learn how scenarios are kept apart (or take what the controller learnt)."""
     try:
         profile = config.getoption("--profile")
         config.stash[_TARGET] = open_target(
@@ -40,6 +59,46 @@ def pytest_configure(config: pytest.Config) -> None:
         )
     except TargetSpecError as error:
         raise pytest.UsageError(str(error)) from error
+    http = _http_target(config.stash[_TARGET])
+    if http is None:
+        return
+    worker: dict[str, Any] | None = getattr(config, "workerinput", None)
+    if worker is not None:
+        missing = {"error": "the run's controller handed this worker no decision"}
+        http.adopt_plan(worker.get(PLAN_KEY) or missing)
+        return
+    plan = http.plan_as_wire()
+    config.stash[_PLAN] = plan
+    if plan.get("isolation") == "reset" and _parallel(config):
+        raise pytest.UsageError(
+            f"{http.profile.base_url} resets one shared tenant between scenarios (control API version 1 "
+            "only): scenarios run in parallel would reset each other's; run it without -n"
+        )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:  # noqa: ANN401 - xdist's WorkerController
+    """pytest-xdist, in the controller: hand each worker the run's decision."""
+    plan = node.config.stash.get(_PLAN, None)
+    if plan is not None:
+        node.workerinput[PLAN_KEY] = plan
+
+
+def _http_target(target: Target) -> HttpTarget | None:
+    """The HTTP target with the control API that ``target`` is, if it is one (a target without
+    the control API is never reset and needs no decision). An in-process run never imports the
+    HTTP machinery: unless it is loaded, the target is not over HTTP."""
+    http = sys.modules.get("steps.targets.http")
+    if http is None or not isinstance(target, http.HttpTarget):
+        return None
+    found: HttpTarget = target
+    return found
+
+
+def _parallel(config: pytest.Config) -> bool:
+    """Whether pytest-xdist runs the scenarios in worker processes."""
+    workers = getattr(config.option, "numprocesses", None)
+    return bool(workers) and getattr(config.option, "dist", "no") != "no"
 
 
 @pytest.fixture(scope="session")

@@ -28,6 +28,8 @@ __all__ = [
     "endless_body",
     "garbage",
     "hostile_server",
+    "raw",
+    "scripted",
     "silent",
     "trickle",
 ]
@@ -89,6 +91,8 @@ class HostileServer:
     def __init__(self, behaviour: Behaviour, tls: ssl.SSLContext | None = None) -> None:
         self.behaviour = behaviour
         self.tally = Tally()
+        #: Every request read, in order.
+        self.requests: list[Request] = []
         self.stopping = threading.Event()
         #: The connections being served, cut when the server stops.
         self.open: set[socket.socket] = set()
@@ -106,6 +110,8 @@ class HostileServer:
                         request = _read_request(conn)
                         if request is None:
                             return
+                        with outer.tally.lock:
+                            outer.requests.append(request)
                         outer.behaviour(conn, request, outer)
                 except OSError:
                     return
@@ -153,6 +159,31 @@ def answer(body: object, status: int = 200) -> Behaviour:
     def play(conn: socket.socket, _request: Request, _server: HostileServer) -> None:
         head = {"Content-Type": "application/json", "Content-Length": str(len(payload))}
         conn.sendall(_head(status, head) + payload)
+
+    return play
+
+
+def raw(status: int, body: bytes, headers: dict[str, str] | None = None) -> Behaviour:
+    """An answer of exactly ``body`` (any bytes), with ``headers`` (a JSON content type unless
+    they say otherwise)."""
+
+    def play(conn: socket.socket, _request: Request, _server: HostileServer) -> None:
+        head = {"Content-Type": "application/json", **(headers or {}), "Content-Length": str(len(body))}
+        conn.sendall(_head(status, head) + body)
+
+    return play
+
+
+def scripted(*behaviours: Behaviour) -> Behaviour:
+    """The first request gets the first behaviour, the second the next, and so on; the last plays
+    for every request after."""
+    lock, played = threading.Lock(), [0]
+
+    def play(conn: socket.socket, request: Request, server: HostileServer) -> None:
+        with lock:
+            index = min(played[0], len(behaviours) - 1)
+            played[0] += 1
+        behaviours[index](conn, request, server)
 
     return play
 

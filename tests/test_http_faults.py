@@ -1,7 +1,8 @@
 """Faults of an HTTP target: each one ends in the right outcome, with a message that says what went wrong.
 
 Faults a real server cannot easily produce are played with ``responses`` against
-``http://billing.test``; a refused connection uses a real closed loopback port.
+``http://billing.test``; a refused connection uses a real closed loopback port. Which requests
+are retried after a server error is tested in ``tests/test_retries.py``.
 """
 
 from __future__ import annotations
@@ -134,15 +135,18 @@ def test_a_refused_connection_is_a_transport_error_saying_it_cannot_connect() ->
 
 @pytest.mark.parametrize("status", [500, 502, 503])
 def test_a_server_error_is_a_failure_of_the_target_naming_the_status(
-    mocked: responses.RequestsMock, status: int
+    mocked: responses.RequestsMock, sleeps: _Sleeps, status: int
 ) -> None:
     """HTTP 5xx raises TargetFailedError naming the operation and the status, never a business
-    refusal (the same error an in-process implementation's exception becomes)."""
+    refusal (the same error an in-process implementation's exception becomes); a look-up is
+    retried first, and the message says how often it was tried."""
     mocked.get(f"{BASE}{CATALOG}", status=status, json=REFUSAL_BODY)
     with pytest.raises(TargetFailedError) as raised:
         _list_catalog(HttpClient(_profile()))
     assert raised.value.operation == "list catalog"
-    assert str(raised.value) == f"list catalog: the target failed (HTTP {status})"
+    assert str(raised.value) == f"list catalog: the target failed (HTTP {status} on each of 4 attempts)"
+    assert len(mocked.calls) == 4
+    assert sleeps.waits == [1.0, 2.0, 4.0]
 
 
 # -- rate limiting ---------------------------------------------------------------------------------

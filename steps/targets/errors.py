@@ -17,12 +17,14 @@ __all__ = [
     "AuthenticationError",
     "CannotObserveError",
     "ContractViolationError",
+    "ControlOperationMissingError",
     "HarnessError",
     "NotApplicableError",
     "ProtocolError",
     "TargetFailedError",
     "TargetSpecError",
     "TransportError",
+    "UndecidedIsolationError",
 ]
 
 
@@ -110,6 +112,27 @@ class CannotObserveError(HarnessError):
         super().__init__(f"could not observe {what}: {why}")
         self.what = what
         self.why = why
+
+
+class ControlOperationMissingError(HarnessError):
+    """The target lacks an operation of the conformance control API that the scenario needs: it
+    answered 404 (or 405, 501) for it, or its info (``GET /conformance/v1``) does not list it. The
+    scenario is *errored*, naming the operation; the kit does not go on as if it had been done."""
+
+    def __init__(self, operation: str, name: str, why: str) -> None:
+        super().__init__(f"{operation}: the target lacks the control operation {name!r} ({why})")
+        self.operation = operation
+        self.name = name
+
+
+class UndecidedIsolationError(HarnessError):
+    """Before the scenarios ran, the kit could not learn from the control API how to keep them
+    apart (a tenant each, or one tenant reset between them). Every scenario is *errored* with the
+    reason: none is run on a guess."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"could not learn how to keep the scenarios apart: {reason}")
+        self.reason = reason
 
 
 class NotApplicableError(Exception):

@@ -11,13 +11,21 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
-from typing import Any
 
 from schemas.contract import violations
 from schemas.jsonio import dumps, loads
 from steps.targets import views
 from steps.targets.errors import NotApplicableError, ProtocolError
-from steps.targets.http_base import CONTROL_PREFIX, TENANTS_PATH, Account, refused
+from steps.targets.http_base import (
+    CONTROL_PREFIX,
+    FEATURE_FIELDS,
+    FEATURE_NAMES,
+    TENANTS_PATH,
+    Account,
+    Isolation,
+    features_of,
+    refused,
+)
 from steps.targets.http_billing import BillingOverHttp
 from steps.targets.payloads import cancellation_payload, subscription_payload
 from steps.targets.protocol import (
@@ -40,59 +48,61 @@ class HttpTarget(BillingOverHttp):
 
     @property
     def parallel_safe(self) -> bool:
-        """Whether scenarios run at once cannot meet: each has a tenant of its own (known after
-        the first reset), or the kit never resets the one tenant (no control API)."""
-        return not self.profile.capabilities.control_api or self._isolated is True
+        """Whether scenarios run at once cannot meet: each has a tenant of its own (control API
+        version 2), or the kit never resets the one tenant (no control API). Decided once, from
+        the control API (see :meth:`control_plan`)."""
+        return self.control_plan().isolation is not Isolation.RESET
 
     def reset(self) -> None:
-        """A fresh tenant for the next scenario: one of its own (control API version 2), so that
-        scenarios run in parallel never meet; or, from a version-1 target, the one tenant emptied."""
+        """A fresh start for the next scenario, as the run decided once (:meth:`control_plan`): a
+        tenant of its own (version 2), the one tenant emptied (version 1 only), or nothing (no
+        control API). A failure is the scenario's (errored); it never changes the decision."""
         self._accounts, self._subscriptions = {}, {}
         self._known_features, self._clock, self._run_numbers = None, None, {}
-        if self._isolated:
+        isolation = self.control_plan().isolation
+        if isolation is Isolation.NONE:
+            return
+        if isolation is Isolation.TENANTS:
             self._plans = None  # each tenant has its own catalog
-        if not self.profile.capabilities.control_api:
+            self._leave_tenant()
+            self._enter_tenant()
             return
-        self._leave_tenant()
-        if self._isolated is not False and self._enter_tenant():
-            return
-        self.client.call(
-            "reset", "POST", f"{CONTROL_PREFIX}/reset", body={}, response_schema="control-ok-response"
+        status, body = self._control(
+            "reset",
+            "reset",
+            "POST",
+            f"{CONTROL_PREFIX}/reset",
+            body={},
+            response_schema="control-ok-response",
+            repeatable=True,
         )
+        self._arranged("reset", status, body)
 
-    def _enter_tenant(self) -> bool:
-        """Create the scenario's own tenant; False when the target turns out to have no version 2."""
-        try:
-            status, body = self.client.call(
-                "create tenant", "POST", TENANTS_PATH, body={}, response_schema="control-tenant-response"
-            )
-        except ProtocolError:
-            if self._isolated is None:  # asked once: a version-1 target may answer anything
-                self._isolated = False
-                return False
-            raise
-        if status == 404 and self._isolated is None:
-            self._isolated = False
-            return False
-        if refused(status, body):
-            message = views.refused("create tenant", body).message
-            raise ProtocolError("create tenant", f"the target refused a new tenant: {message}")
+    def _enter_tenant(self) -> None:
+        """Create the scenario's own tenant (transient answers retried, see :mod:`.transport`)."""
+        status, body = self.client.call(
+            "create tenant",
+            "POST",
+            TENANTS_PATH,
+            body={},
+            response_schema="control-tenant-response",
+            repeatable=True,
+            lacks="tenants",
+        )
+        self._arranged("create tenant", status, body)
         found = views.Fields("create tenant", body)
-        self._isolated = True
-        self.tenant = found.text("tenantId")
-        self.client.headers[found.text("header")] = self.tenant
+        tenant, header = found.text("tenantId"), found.text("header")
+        self.tenant = tenant
+        self.client.headers[header] = tenant
         if isinstance(body.get("features"), dict):
-            self._known_features = _features_of("create tenant", body["features"])
-        return True
+            self._known_features = features_of("create tenant", body["features"])
 
     def _leave_tenant(self) -> None:
         """Delete the previous scenario's tenant (best effort: it expires anyway)."""
         if self.tenant is None:
             return
         gone, self.tenant = self.tenant, None
-        self.client.call(
-            "delete tenant", "DELETE", f"{TENANTS_PATH}/{gone}", response_schema="control-ok-response"
-        )
+        self._delete_tenant(gone)
         self.client.headers.clear()
 
     def features(self) -> TenantFeatures:
@@ -100,13 +110,15 @@ class HttpTarget(BillingOverHttp):
         if not self.profile.capabilities.control_api:
             return self.profile.features
         if self._known_features is None:
-            _, body = self.client.call(
+            status, body = self._control(
+                "features",
                 "get features",
                 "GET",
                 f"{CONTROL_PREFIX}/features",
                 response_schema="control-features-response",
             )
-            self._known_features = _features_of("get features", body)
+            self._arranged("get features", status, body)
+            self._known_features = features_of("get features", body)
         return self._known_features
 
     def set_features(self, features: TenantFeatures) -> None:
@@ -118,29 +130,31 @@ class HttpTarget(BillingOverHttp):
                 )
             return
         current = self.features()
-        names = {
-            "invoiceSettlement": "invoice_settlement",
-            "orders": "orders",
-            "workflow": "workflow",
-            "invoiceItemSettlement": "invoice_item_settlement",
-        }
         # Only what changes is sent: a target of control API 1.0 knows no invoiceItemSettlement.
         wanted = {
             wire: getattr(features, name)
-            for wire, name in names.items()
+            for wire, name in FEATURE_FIELDS.items()
             if getattr(features, name) != getattr(current, name)
         }
         if not wanted:
             return
-        _, body = self.client.call(
+        status, body = self._control(
+            "features",
             "set features",
             "PUT",
             f"{CONTROL_PREFIX}/features",
             body=wanted,
             request_schema="control-features",
             response_schema="control-features-response",
+            repeatable=True,
         )
-        self._known_features = _features_of("set features", body)
+        if refused(status, body):
+            # The control API lets a target refuse a setting (Invoice Item Settlement, say): the
+            # scenario needs a tenant this target cannot be.
+            asked = ", ".join(f"{FEATURE_NAMES[wire]} {'on' if on else 'off'}" for wire, on in wanted.items())
+            reason = views.refused("set features", body).message or f"HTTP {status}"
+            raise NotApplicableError(f"the target refused to switch its tenant to {asked}: {reason}")
+        self._known_features = features_of("set features", body)
 
     def set_today(self, day: date) -> None:
         """Set the tenant's clock to the start of ``day`` (not again when it is there already).
@@ -151,31 +165,35 @@ class HttpTarget(BillingOverHttp):
         moment = datetime.combine(day, clock_time())
         if moment == self._clock:
             return
+        if self.profile.capabilities.control_api:
+            status, body = self._control(
+                "clock",
+                "set clock",
+                "PUT",
+                f"{CONTROL_PREFIX}/clock",
+                body={"now": moment.isoformat(timespec="seconds")},
+                request_schema="control-clock-request",
+                response_schema="control-clock-response",
+                repeatable=True,
+            )
+            self._arranged("set clock", status, body)
         self._clock = moment
-        if not self.profile.capabilities.control_api:
-            return
-        now = moment.isoformat(timespec="seconds")
-        self.client.call(
-            "set clock",
-            "PUT",
-            f"{CONTROL_PREFIX}/clock",
-            body={"now": now},
-            request_schema="control-clock-request",
-            response_schema="control-clock-response",
-        )
 
     def advance_to(self, day: date) -> None:
         self._need_control("letting time pass")
         moment = datetime.combine(day, clock_time(23, 59))
-        to = moment.isoformat(timespec="seconds")
-        self.client.call(
+        # Repeatable: the body names the moment to reach, and reaching it again runs nothing.
+        status, body = self._control(
+            "clock-advance",
             "advance clock",
             "POST",
             f"{CONTROL_PREFIX}/clock/advance",
-            body={"to": to},
+            body={"to": moment.isoformat(timespec="seconds")},
             request_schema="control-clock-advance-request",
             response_schema="control-clock-response",
+            repeatable=True,
         )
+        self._arranged("advance clock", status, body)
         self._clock = moment
 
     # -- accounts and subscriptions ------------------------------------------------------------------
@@ -210,7 +228,8 @@ class HttpTarget(BillingOverHttp):
 
     def close_account(self, name: str) -> Outcome[None]:
         self._need_control("closing an account")
-        status, body = self.client.call(
+        status, body = self._control(
+            "account-close",
             "close account",
             "POST",
             f"{CONTROL_PREFIX}/accounts/{self.account_number(name)}/close",
@@ -224,9 +243,10 @@ class HttpTarget(BillingOverHttp):
         listed = product.get("productRatePlans")
         if not isinstance(listed, str):
             return product.items("productRatePlans")
-        path = listed.removeprefix(self.profile.base_url)
+        # A URL the target hands back is followed only on the target (never elsewhere).
+        url = self.client.url_for("list catalog", listed, f"{product.where}.productRatePlans")
         return list(
-            self._pages("list rate plans", path, "product-rate-plans-response", {}, "productRatePlans")
+            self._pages("list rate plans", url, "product-rate-plans-response", {}, "productRatePlans")
         )
 
     def _plan_id(self, plan: str) -> str:
@@ -346,9 +366,10 @@ class HttpTarget(BillingOverHttp):
             return self._clock.date()
         if not self.profile.capabilities.control_api:
             return datetime.now(UTC).date()
-        _, body = self.client.call(
-            "get clock", "GET", f"{CONTROL_PREFIX}/clock", response_schema="control-clock-response"
+        status, body = self._control(
+            "clock", "get clock", "GET", f"{CONTROL_PREFIX}/clock", response_schema="control-clock-response"
         )
+        self._arranged("get clock", status, body)
         return views.Fields("get clock", body).day("now")
 
     def order(self, number: str) -> Outcome[OrderView]:
@@ -376,13 +397,3 @@ class HttpTarget(BillingOverHttp):
             )
 
         return self._outcome("get order", status, body, view)
-
-
-def _features_of(operation: str, body: dict[str, Any]) -> TenantFeatures:
-    found = views.Fields(operation, body)
-    return TenantFeatures(
-        bool(found.need("invoiceSettlement")),
-        bool(found.need("orders")),
-        bool(found.need("workflow")),
-        bool(found.get("invoiceItemSettlement")),
-    )

@@ -1,29 +1,47 @@
-"""What every part of the HTTP target shares: the profile, the client, the roster, polling, paging."""
+"""What every part of the HTTP target shares: the profile, the client, the roster, polling, paging,
+and the control API: what it offers, decided once a run (:class:`ControlPlan`), and how each of
+its operations is called (:meth:`HttpTargetBase._control`)."""
 
 from __future__ import annotations
 
 import itertools
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from steps.targets import views
-from steps.targets.errors import NotApplicableError, ProtocolError, TransportError
+from steps.targets.errors import (
+    ArrangementError,
+    ControlOperationMissingError,
+    HarnessError,
+    NotApplicableError,
+    ProtocolError,
+    TransportError,
+    UndecidedIsolationError,
+)
 from steps.targets.profile import Profile
 from steps.targets.protocol import Outcome, TenantFeatures
 from steps.targets.transport import HttpClient
 
 __all__ = [
+    "CONTROL_OPERATIONS",
     "CONTROL_PREFIX",
+    "FEATURE_FIELDS",
+    "FEATURE_NAMES",
     "MAX_PAGES",
     "PAGE_SIZE",
     "SETTLING",
     "TENANTS_PATH",
     "Account",
+    "ControlPlan",
     "HttpTargetBase",
+    "Isolation",
+    "features_of",
     "refused",
 ]
 
@@ -36,6 +54,78 @@ TENANTS_PATH = "/conformance/v2/tenants"
 PAGE_SIZE = 50
 #: A listing longer than this many pages is taken as a target that never stops paging.
 MAX_PAGES = 200
+#: The control API's operations the kit may call, by the name the target's info lists each under
+#: (``GET /conformance/v1``, ``operations``), with what they are for (docs/implementers.md, 6).
+#: ``bill-run-release`` is documented too, but the kit never calls it: a held run goes with its
+#: tenant.
+CONTROL_OPERATIONS = {
+    "reset": "start over with an empty tenant (version 1 only)",
+    "features": "read and switch the tenant's features",
+    "clock": "read and set the tenant's clock",
+    "clock-advance": "let time pass",
+    "bill-run-pause": "pause a scheduled bill run",
+    "bill-run-resume": "resume a paused bill run",
+    "pending-occurrence": "see a schedule's waiting occurrence",
+    "account-close": "close an account",
+    "bill-run-queue": "hold new bill runs Pending",
+    "bill-run-hold": "hold a bill run part-way",
+}
+#: Answers to ``POST /conformance/v2/tenants`` that say the target has no version 2.
+_NO_TENANTS = frozenset({404, 405, 501})
+
+
+#: The control API's feature switches, by their wire names: the field of TenantFeatures and
+#: Zuora's name of the feature.
+FEATURE_FIELDS = {
+    "invoiceSettlement": "invoice_settlement",
+    "orders": "orders",
+    "workflow": "workflow",
+    "invoiceItemSettlement": "invoice_item_settlement",
+}
+FEATURE_NAMES = {
+    "invoiceSettlement": "Invoice Settlement",
+    "orders": "Orders",
+    "workflow": "Workflow",
+    "invoiceItemSettlement": "Invoice Item Settlement",
+}
+
+
+class Isolation(StrEnum):
+    """How the scenarios of a run are kept apart, decided once, before any of them runs."""
+
+    #: Control API version 2: each scenario gets a tenant of its own; scenarios may run at once.
+    TENANTS = "tenants"
+    #: Version 1 only: the one tenant is reset before each scenario; scenarios run one by one.
+    RESET = "reset"
+    #: No control API: nothing is reset (accounts are numbered uniquely per run instead).
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class ControlPlan:
+    """What the target's control API offers, as the kit learnt it once for the whole run: how
+    scenarios are kept apart, and which operations its info lists. Handed to pytest-xdist workers
+    as plain data (:meth:`as_wire`, :meth:`from_wire`), so that none of them decides for itself."""
+
+    isolation: Isolation
+    operations: frozenset[str] = frozenset()
+    version: str | None = None
+
+    def as_wire(self) -> dict[str, Any]:
+        return {
+            "isolation": str(self.isolation),
+            "operations": sorted(self.operations),
+            "version": self.version,
+        }
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any]) -> ControlPlan:
+        version = data.get("version")
+        return cls(
+            Isolation(str(data["isolation"])),
+            frozenset(str(name) for name in data.get("operations") or ()),
+            None if version is None else str(version),
+        )
 
 
 def refused(status: int, body: dict[str, Any]) -> bool:
@@ -67,7 +157,9 @@ class HttpTargetBase:
         self._serial = itertools.count(1)
         #: The scenario's own tenant (control API version 2), when the target offers one.
         self.tenant: str | None = None
-        self._isolated: bool | None = None  # None: not yet known whether the target has version 2
+        #: The control API as learnt once for the run (or why it could not be learnt).
+        self._plan: ControlPlan | None = None
+        self._plan_error: str | None = None
         #: What the kit knows of the scenario's tenant without asking: its features and the
         #: moment its clock was set to (None until read or set in this scenario).
         self._known_features: TenantFeatures | None = None
@@ -95,6 +187,89 @@ class HttpTargetBase:
             "read a document", f"it names an account the scenario did not create: {account_id}"
         )
 
+    # -- the control API, decided once ----------------------------------------------------------
+
+    def control_plan(self) -> ControlPlan:
+        """What the control API offers, learnt on first use and kept (a failure to learn it too:
+        the run never decides again on a later answer). A run decides it before any scenario,
+        and hands it to its workers (:meth:`adopt_plan`)."""
+        if self._plan is not None:
+            return self._plan
+        if self._plan_error is not None:
+            raise UndecidedIsolationError(self._plan_error)
+        try:
+            self._plan = self._learn_plan()
+        except HarnessError as error:
+            self._plan_error = str(error)
+            raise UndecidedIsolationError(self._plan_error) from error
+        return self._plan
+
+    def adopt_plan(self, wire: Mapping[str, Any]) -> None:
+        """Take the plan the run decided (``plan_as_wire`` of the process that did)."""
+        error = wire.get("error")
+        if error is not None:
+            self._plan, self._plan_error = None, str(error)
+        else:
+            self._plan, self._plan_error = ControlPlan.from_wire(wire), None
+
+    def plan_as_wire(self) -> dict[str, Any]:
+        """The plan (or why there is none) as plain data for other processes, deciding it now if
+        it is not decided yet."""
+        try:
+            return self.control_plan().as_wire()
+        except UndecidedIsolationError as error:
+            return {"error": error.reason}
+
+    def _learn_plan(self) -> ControlPlan:
+        """Ask the control API's info for its version and operations, then whether it offers
+        version 2. Transient answers are retried; any other failure leaves the plan undecided."""
+        if not self.profile.capabilities.control_api:
+            return ControlPlan(Isolation.NONE)
+        status, body = self.client.call(
+            "control info", "GET", CONTROL_PREFIX, response_schema="control-info-response", lacks="info"
+        )
+        if refused(status, body):
+            message = views.refused("control info", body).message
+            raise ArrangementError("control info", f"HTTP {status}: {message}")
+        found = views.Fields("control info", body)
+        version = found.text("version")
+        with views.reading("control info", "$.operations"):
+            operations = frozenset(str(name) for name in found.need("operations"))
+        return ControlPlan(self._probe_tenants(), operations, version)
+
+    def _probe_tenants(self) -> Isolation:
+        """Whether the target offers version 2: a tenant is made, and deleted again. An answer
+        404, 405 or 501 says it offers version 1 only; a refusal, or a failure that outlasts the
+        retries, decides nothing (the error is raised)."""
+        try:
+            status, body = self.client.call(
+                "create tenant",
+                "POST",
+                TENANTS_PATH,
+                body={},
+                response_schema="control-tenant-response",
+                repeatable=True,
+                lacks="tenants",
+            )
+        except ControlOperationMissingError:
+            return Isolation.RESET
+        if refused(status, body):
+            message = views.refused("create tenant", body).message
+            raise ArrangementError("create tenant", f"HTTP {status}: {message}")
+        self._delete_tenant(views.Fields("create tenant", body).text("tenantId"))
+        return Isolation.TENANTS
+
+    def _delete_tenant(self, tenant_id: str) -> None:
+        """Delete a tenant, best effort: one left behind expires unused, and no rule is about it."""
+        with suppress(HarnessError):  # the exchange stays in the evidence
+            self.client.call(
+                "delete tenant",
+                "DELETE",
+                f"{TENANTS_PATH}/{tenant_id}",
+                response_schema="control-ok-response",
+                repeatable=True,
+            )
+
     # -- helpers ---------------------------------------------------------------------------------
 
     def _need_control(self, what: str) -> None:
@@ -103,12 +278,52 @@ class HttpTargetBase:
                 f"{what} needs the conformance control API, which the target does not offer"
             )
 
+    def _control(
+        self,
+        name: str,
+        operation: str,
+        method: str,
+        path: str,
+        *,
+        body: object = None,
+        request_schema: str | None = None,
+        response_schema: str | None = None,
+        repeatable: bool = False,
+    ) -> tuple[int, Any]:
+        """Call the control-API operation ``name`` (one of :data:`CONTROL_OPERATIONS`). One the
+        target lacks, because its info does not list it or it answers 404 (405, 501), raises
+        :class:`ControlOperationMissingError`: the kit never goes on as if it had been done. A
+        refusal comes back for the caller to judge."""
+        plan = self.control_plan()
+        if name not in plan.operations:
+            raise ControlOperationMissingError(
+                operation, name, f"GET {CONTROL_PREFIX} does not list it among its operations"
+            )
+        return self.client.call(
+            operation,
+            method,
+            path,
+            body=body,
+            request_schema=request_schema,
+            response_schema=response_schema,
+            repeatable=repeatable,
+            lacks=name,
+        )
+
+    def _arranged(self, operation: str, status: int, body: dict[str, Any]) -> None:
+        """A control operation that arranges the scenario: a refusal means it cannot be set up."""
+        if refused(status, body):
+            found = views.refused(operation, body)
+            code = f" (code {found.code})" if found.code else ""
+            raise ArrangementError(operation, f"HTTP {status}: {found.message}{code}")
+
     def _outcome(
         self, operation: str, status: int, body: dict[str, Any], convert: Callable[[views.Fields], T]
     ) -> Outcome[T]:
         if refused(status, body):
             return views.refused(operation, body)
-        return convert(views.Fields(operation, body))
+        with views.reading(operation):
+            return convert(views.Fields(operation, body))
 
     def _poll(
         self, operation: str, fetch: Callable[[], tuple[int, Any]], settled: Callable[[Any], bool]
@@ -141,6 +356,8 @@ class HttpTargetBase:
             cursor = body.get("nextPage")
             if not cursor:
                 return
+            if not isinstance(cursor, str):
+                raise ProtocolError(operation, "the next page is not named by a string", "$.nextPage")
             if cursor in seen:
                 raise ProtocolError(operation, f"the listing repeats the page {cursor!r}", "$.nextPage")
             seen.add(cursor)
@@ -157,3 +374,14 @@ class HttpTargetBase:
             lambda: self._get_bill_run(bill_run_id),
             lambda body: body.get("status") not in SETTLING,
         )
+
+
+def features_of(operation: str, body: dict[str, Any]) -> TenantFeatures:
+    """The four feature switches of a control-API answer (the fourth, newer, may be left out)."""
+    found = views.Fields(operation, body)
+    return TenantFeatures(
+        bool(found.need("invoiceSettlement")),
+        bool(found.need("orders")),
+        bool(found.need("workflow")),
+        bool(found.get("invoiceItemSettlement")),
+    )

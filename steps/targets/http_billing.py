@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from steps.targets import views
-from steps.targets.errors import NotApplicableError
+from steps.targets.errors import CannotObserveError, NotApplicableError
 from steps.targets.http_base import CONTROL_PREFIX, PAGE_SIZE, SETTLING, HttpTargetBase, refused
 from steps.targets.protocol import (
     BillRunView,
@@ -132,7 +132,8 @@ class BillingOverHttp(HttpTargetBase):
 
     def _control_bill_run(self, action: str, bill_run_id: str) -> Outcome[BillRunView]:
         self._need_control(f"{action} a scheduled bill run")
-        status, reply = self.client.call(
+        status, reply = self._control(
+            f"bill-run-{action}",
             f"{action} bill run",
             "POST",
             f"{CONTROL_PREFIX}/bill-runs/{bill_run_id}/{action}",
@@ -162,13 +163,20 @@ class BillingOverHttp(HttpTargetBase):
 
     def pending_occurrence(self, bill_run_id: str) -> BillRunView | None:
         self._need_control("seeing a schedule's waiting occurrence")
-        status, body = self.client.call(
+        status, body = self._control(
+            "pending-occurrence",
             "get pending occurrence",
             "GET",
             f"{CONTROL_PREFIX}/bill-runs/{bill_run_id}/pending-occurrence",
             response_schema="control-pending-occurrence-response",
         )
-        if status >= 400 or not body.get("billRun"):
+        if refused(status, body):
+            # Not "nothing waits": the kit could not see whether anything does.
+            message = views.refused("get pending occurrence", body).message
+            raise CannotObserveError(
+                "the schedule's waiting occurrence", f"the target refused to show it: {message}"
+            )
+        if not body.get("billRun"):
             return None
         return bill_run_view(Fields("get pending occurrence", body["billRun"], "$.billRun"))
 
@@ -181,14 +189,19 @@ class BillingOverHttp(HttpTargetBase):
             )
 
     def _hold_new_bill_runs(self, held: bool) -> None:
-        self.client.call(
+        """Hold new bill runs Pending, or stop holding them; a refusal means no run can be met
+        Pending, and the scenario is not arranged further."""
+        status, reply = self._control(
+            "bill-run-queue",
             "hold new bill runs",
             "PUT",
             f"{CONTROL_PREFIX}/bill-run-queue",
             body={"held": held},
             request_schema="control-bill-run-queue-request",
             response_schema="control-ok-response",
+            repeatable=True,
         )
+        self._arranged("hold new bill runs", status, reply)
 
     def create_pending_bill_run(self, *, target_date: date, account: str | None) -> Outcome[BillRunView]:
         """New bill runs are held while this one is created, and then no longer."""
@@ -201,7 +214,8 @@ class BillingOverHttp(HttpTargetBase):
 
     def hold_bill_run(self, bill_run_id: str, status: str) -> Outcome[BillRunView]:
         self._need_holds(f"a bill run held {status}")
-        code, reply = self.client.call(
+        code, reply = self._control(
+            "bill-run-hold",
             "hold bill run",
             "PUT",
             f"{CONTROL_PREFIX}/bill-runs/{bill_run_id}/hold",

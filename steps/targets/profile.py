@@ -76,6 +76,7 @@ __all__ = [
     "Profile",
     "is_production_host",
     "load_profile",
+    "origin",
     "run_started",
 ]
 
@@ -162,8 +163,21 @@ class Profile:
             return None
         return run_started() + self.run_seconds - time.time()
 
+    def on_target(self, url: str) -> bool:
+        """Whether ``url`` is on the target's origin (scheme, host and port of ``base_url``).
+
+        The kit contacts no other: its transport refuses to send a request anywhere else, a
+        redirect to another origin is a protocol error, and so is a URL the target hands back
+        that points elsewhere. The OAuth token path is a path on the target. So the safety
+        check of ``base_url`` below holds for every URL the kit contacts."""
+        found = origin(url)
+        return found is not None and found == origin(self.base_url)
+
     def check_safety(self, *, allow_production: bool = False) -> None:
-        """Refuse a target not marked as a test or sandbox tenant, and Zuora's production hosts."""
+        """Refuse a target not marked as a test or sandbox tenant, and Zuora's production hosts.
+
+        Applied to ``base_url``, it covers every URL the kit contacts (see :meth:`on_target`),
+        the token URL among them."""
         if self.environment not in SAFE_ENVIRONMENTS:
             raise TargetSpecError(
                 self.base_url,
@@ -171,13 +185,33 @@ class Profile:
                 "against targets marked 'sandbox' or 'test', because its scenarios cancel "
                 "bill runs and write off invoices",
             )
-        host = urlsplit(self.base_url).hostname or ""
+        token_url = self.base_url + self.credentials.token_path
+        hosts = {urlsplit(url).hostname or "" for url in (self.base_url, token_url)}
+        for host in sorted(hosts):
+            self._refuse_production(host, allow_production=allow_production)
+
+    def _refuse_production(self, host: str, *, allow_production: bool) -> None:
         if is_production_host(host) and not allow_production:
             raise TargetSpecError(
                 self.base_url,
                 f"{host} is one of Zuora's production API hosts; pass "
                 "--allow-production if you really mean it",
             )
+
+
+def origin(url: str) -> tuple[str, str, int] | None:
+    """The origin of ``url``: scheme, host and port (the scheme's default when none is given);
+    None for a URL that has none (a path, or a port that is not a number)."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower().rstrip(".")
+    if not host or port is None:
+        return None
+    return scheme, host, port
 
 
 def is_loopback(base_url: str) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 __all__ = ["ProfileFile", "describe"]
 
@@ -33,6 +33,15 @@ class AuthTable(_Table):
     client_id_env: str | None = None
     client_secret_env: str | None = None
     token_path: str = "/oauth/token"
+
+    @field_validator("token_path")
+    @classmethod
+    def _a_path_on_the_target(cls, value: str) -> str:
+        """The token is fetched from the target itself: a URL elsewhere would be a host the kit's
+        safety checks never saw."""
+        if not value.startswith("/") or value.startswith("//"):
+            raise ValueError("a path on the target, starting with a single /")
+        return value
 
 
 class CapabilitiesTable(_Table):

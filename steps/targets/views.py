@@ -5,16 +5,24 @@ Only fields Zuora's published API has are read, and any of them may be absent or
 missing, :class:`Fields` says so as a protocol error naming the operation and the field, rather
 than failing with a ``KeyError``. Numbers are compared by value (``30`` = ``30.00``), dates as
 dates, and money always with its currency.
+
+Whatever a body holds, reading it fails only with a :class:`ProtocolError` naming the operation
+(and the field, where one is at fault): a value of the wrong kind, a date that is no date,
+anything a view meets that it did not expect. An exception of any other kind would be taken for
+the rule's failure in a ``Then`` step, and the rule would be blamed for an unreadable answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import functools
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
-from steps.targets.errors import ProtocolError
+from schemas.contract import shorten
+from steps.targets.errors import HarnessError, NotApplicableError, ProtocolError
 from steps.targets.protocol import (
     BillRunView,
     CreditMemoView,
@@ -34,22 +42,58 @@ __all__ = [
     "invoice_view",
     "iso_date",
     "order_view",
+    "reading",
     "refused",
 ]
 
 #: The currency of an account, by the account's id: for documents whose body names none.
 CurrencyOf = Callable[[str], str]
+#: Digits before the point of a number the kit reads (an amount, a count): Zuora's amounts have
+#: far fewer, and a larger one could not even be shown to the cent in Decimal's precision.
+MAX_DIGITS = 24
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@contextmanager
+def reading(operation: str, where: str | None = None) -> Iterator[None]:
+    """Read an answer of ``operation`` inside the block: any exception but the kit's own becomes
+    a :class:`ProtocolError` naming the operation (and ``where``, the field, when known)."""
+    try:
+        yield
+    except (HarnessError, NotApplicableError):
+        raise
+    except Exception as error:  # whatever reading the answer meets, the answer is at fault
+        said = shorten(str(error)) or "a value of an unexpected kind"
+        raise ProtocolError(operation, f"the answer cannot be read ({said})", where) from None
+
+
+def _read(view: Callable[P, R]) -> Callable[P, R]:
+    """A view function that fails only with a :class:`ProtocolError` (see :func:`reading`),
+    naming the operation of its :class:`Fields` argument."""
+
+    @functools.wraps(view)
+    def read(*args: P.args, **kwargs: P.kwargs) -> R:
+        fields = next((a for a in args if isinstance(a, Fields)), None)
+        operation, where = ("read an answer", None) if fields is None else (fields.operation, fields.where)
+        with reading(operation, where):
+            return view(*args, **kwargs)
+
+    return read
 
 
 def refused(operation: str, body: Mapping[str, Any]) -> Refused:
     """The refusal an error envelope carries (its first reason; Zuora requires none)."""
-    reasons = body.get("reasons") or [{}]
-    first = reasons[0] if isinstance(reasons[0], Mapping) else {}
-    code = "" if first.get("code") is None else str(first.get("code"))
-    return Refused(operation, Refusal.from_code(code), code, str(first.get("message") or ""))
+    with reading(operation, "$.reasons"):
+        reasons = body.get("reasons") if isinstance(body, Mapping) else None
+        first = reasons[0] if isinstance(reasons, list) and reasons else {}
+        first = first if isinstance(first, Mapping) else {}
+        code = "" if first.get("code") is None else str(first.get("code"))
+        return Refused(operation, Refusal.from_code(code), code, str(first.get("message") or ""))
 
 
 def iso_date(value: object) -> date | None:
+    """A date from Zuora's ``YYYY-MM-DD`` (or a date-time starting with one); ValueError else."""
     return None if value in (None, "") else date.fromisoformat(str(value)[:10])
 
 
@@ -58,8 +102,10 @@ class Fields:
 
     def __init__(self, operation: str, body: Mapping[str, Any], where: str = "$") -> None:
         self.operation = operation
-        self.body = body
         self.where = where
+        if not isinstance(body, Mapping):
+            raise ProtocolError(operation, "an object was expected here", where)
+        self.body = body
 
     def _missing(self, name: str) -> ProtocolError:
         return ProtocolError(
@@ -86,7 +132,7 @@ class Fields:
     def day(self, name: str) -> date:
         try:
             return date.fromisoformat(str(self.need(name))[:10])
-        except ValueError:
+        except (ValueError, TypeError):
             raise ProtocolError(self.operation, "not a date", f"{self.where}.{name}") from None
 
     def number(self, name: str) -> Decimal:
@@ -99,14 +145,23 @@ class Fields:
     def _decimal(self, name: str, value: object) -> Decimal:
         if isinstance(value, bool):
             raise ProtocolError(self.operation, "not a number", f"{self.where}.{name}")
+        if isinstance(value, Mapping | list):
+            raise ProtocolError(self.operation, "not a number", f"{self.where}.{name}")
         try:
-            return value if isinstance(value, Decimal) else Decimal(str(value))
-        except InvalidOperation:
+            found = value if isinstance(value, Decimal) else Decimal(str(value))
+        except (InvalidOperation, ValueError):
             raise ProtocolError(self.operation, "not a number", f"{self.where}.{name}") from None
+        if not found.is_finite() or found.adjusted() >= MAX_DIGITS:
+            raise ProtocolError(
+                self.operation, f"not a number of at most {MAX_DIGITS} digits", f"{self.where}.{name}"
+            )
+        return found
 
     def items(self, name: str) -> list[Fields]:
         """The objects of list ``name`` (absent or null: none)."""
         found = self.body.get(name) or []
+        if not isinstance(found, list):
+            raise ProtocolError(self.operation, "a list was expected here", f"{self.where}.{name}")
         return [Fields(self.operation, value, f"{self.where}.{name}[{i}]") for i, value in enumerate(found)]
 
     def currency(self, fallback: Callable[[], str]) -> str:
@@ -115,6 +170,7 @@ class Fields:
         return str(given) if given else fallback()
 
 
+@_read
 def bill_run_view(fields: Fields) -> BillRunView:
     scheduled = fields.get("scheduledExecutionTime")
     return BillRunView(
@@ -126,6 +182,7 @@ def bill_run_view(fields: Fields) -> BillRunView:
     )
 
 
+@_read
 def invoice_view(fields: Fields, currency_of: CurrencyOf) -> InvoiceView:
     """An invoice from ``GET /v1/invoices/{key}`` or an object-query invoice record."""
     account = fields.text("accountId")
@@ -140,6 +197,7 @@ def invoice_view(fields: Fields, currency_of: CurrencyOf) -> InvoiceView:
     )
 
 
+@_read
 def credit_memo_view(
     fields: Fields, currency_of: CurrencyOf, items: tuple[MemoItemView, ...] = ()
 ) -> CreditMemoView:
@@ -161,6 +219,7 @@ def credit_memo_view(
     )
 
 
+@_read
 def memo_item_view(fields: Fields) -> MemoItemView:
     finance = fields.get("financeInformation") or {}
     return MemoItemView(
@@ -169,6 +228,7 @@ def memo_item_view(fields: Fields) -> MemoItemView:
     )
 
 
+@_read
 def order_view(fields: Fields, currency: str) -> OrderView:
     """A create-order (or async job result) body, in either subscription style. ``currency`` is
     the account's: Zuora's write-off report carries none."""
