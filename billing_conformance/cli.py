@@ -268,6 +268,8 @@ def _run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_REFUSED
+        # Isolation was decided by the smoke check, before any worker starts: the run takes it as is.
+        extra.append(f"--control-plan={json.dumps(target.plan_as_wire())}")
         if args.profile:
             extra.append(f"--profile={args.profile}")
         if args.allow_production:

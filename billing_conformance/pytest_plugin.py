@@ -27,7 +27,13 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import RULE_ID, SHOULD, SHOULD_TAG, load_catalog, scenario_key
-from billing_conformance.exits import EXIT_KIT_FAILED, EXIT_NOTHING_SELECTED, EXIT_USAGE, of_verdict
+from billing_conformance.exits import (
+    EXIT_INTERRUPTED,
+    EXIT_KIT_FAILED,
+    EXIT_NOTHING_SELECTED,
+    EXIT_USAGE,
+    of_verdict,
+)
 from billing_conformance.judging import judged, rule_of, violation_of
 from billing_conformance.markers import register_markers
 from billing_conformance.progress import Progress
@@ -41,7 +47,7 @@ from billing_conformance.results import build_results, write_results
 from billing_conformance.stopping import Stopping
 from billing_conformance.summary import summary_lines
 from billing_conformance.terminal import Live
-from billing_conformance.verdicts import ERRORED, FAILED, NOT_APPLICABLE, PASSED, RUNNING, Scope
+from billing_conformance.verdicts import ERRORED, FAILED, INTERRUPTED, NOT_APPLICABLE, PASSED, RUNNING, Scope
 from steps.targets import NotApplicableError
 
 __all__ = ["pytest_bdd_apply_tag"]
@@ -350,6 +356,25 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             catalog=catalog,
             results=summary.results,
         )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """A run stopped before its session began (a signal while the target was being opened, say)
+    never reached :func:`pytest_sessionfinish`: its folder, written when the run started, is
+    written once more, saying it was interrupted."""
+    folder = config.getoption("--results", default=None)
+    if hasattr(config, "workerinput") or not folder or _SUMMARY not in config.stash:
+        return
+    summary = config.stash[_SUMMARY]
+    if summary.results is not None:
+        return
+    stopping = config.stash.get(_STOPPING, None)
+    said = stopping.ended_before_the_session() if stopping is not None else "stopped before it began"
+    scope = Scope(state=INTERRUPTED, reason=said, selection=_selection(config), selected=summary.selected)
+    write_results(Path(folder), [], target=_target(config), started=summary.started, scope=scope)
+    session = config.pluginmanager.get_plugin("session")
+    if isinstance(session, pytest.Session) and session.exitstatus == pytest.ExitCode.INTERRUPTED:
+        session.exitstatus = EXIT_INTERRUPTED  # pytest returns it once unconfigured
 
 
 def _exit_status(pytest_status: int, summary: _Summary) -> int:

@@ -79,6 +79,12 @@ class Stopping:
         if not self.signals and message.startswith(_XDIST_STOPPED):
             self.early = message
 
+    def ended_before_the_session(self) -> str:
+        """Why a run stopped before its session began, in words."""
+        if self.signals:
+            return f"interrupted by {_SAID.get(self.signals[0], self.signals[0])} before any scenario"
+        return "stopped before any scenario (while the target was being opened)"
+
     def ended(self, session: pytest.Session) -> tuple[str, str | None]:
         """How the run ended (:data:`FINISHED`, :data:`STOPPED_EARLY` or :data:`INTERRUPTED`), and
         why it did not finish, in words."""

@@ -11,6 +11,7 @@ can never turn it to resetting a tenant the others are using. A decision that co
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="let the kit run against one of Zuora's production hosts (it cancels and writes off!)",
     )
+    parser.addoption(
+        "--control-plan",
+        default=None,
+        help="how scenarios are kept apart, as decided already (JSON; billing-conformance run hands "
+        "on what its smoke check decided, so that the run decides it once)",
+    )
 
 
 _TARGET = pytest.StashKey[Target]()
@@ -67,6 +74,9 @@ def pytest_configure(config: pytest.Config) -> None:
         missing = {"error": "the run's controller handed this worker no decision"}
         http.adopt_plan(worker.get(PLAN_KEY) or missing)
         return
+    given = config.getoption("--control-plan")
+    if given:
+        http.adopt_plan(json.loads(given))
     plan = http.plan_as_wire()
     config.stash[_PLAN] = plan
     if plan.get("isolation") == "reset" and _parallel(config):
