@@ -86,6 +86,17 @@ def test_public_api_scenarios_run_and_hold_and_the_readme_counts_them(
     }
     for reason in reasons:
         assert re.search(r"control API|cannot switch them", reason), reason
+    # The verdict carries its denominators everywhere, never a bare "100%" (issue 21).
+    needs, total = len(_NEEDS_CONTROL), len(result.outcomes)
+    headline = (
+        f"conforms: {total - needs} of {total} rules hold, {needs} not applicable; "
+        f"{scenarios} of {scenarios} scenarios run"
+    )
+    assert data["summary"]["headline"] == headline
+    page = (results / "report.html").read_text(encoding="utf-8")
+    assert headline in page
+    assert re.search(r"<strong>\d+ of \d+ checked \(100%\)</strong>", page)
+    assert "<strong>100%</strong>" not in page
     stated = _COUNTS.search(" ".join((PROJECT_ROOT / "README.md").read_text(encoding="utf-8").split()))
     assert stated is not None, "README.md states how many rules a target without the control API checks"
     assert tuple(int(n) for n in stated.groups()) == (len(rules), len(result.outcomes), ran, scenarios)
