@@ -10,7 +10,26 @@ import pytest
 
 from billing_conformance import PROJECT_ROOT
 from reference_impl.server import RunningServer
+from steps.targets import transport
 from tests.servers import running_server
+from tests.transport_support import Sleeps
+
+
+@pytest.fixture(autouse=True)
+def _no_failures_counted() -> Iterator[None]:
+    """Each test starts, and leaves, with no failures counted against any target (the
+    transport's circuit breaker is shared by every client of the process)."""
+    transport.forget_failures()
+    yield
+    transport.forget_failures()
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> Sleeps:
+    """The transport's pauses before a retry, recorded instead of waited."""
+    recorder = Sleeps()
+    monkeypatch.setattr(transport, "time", recorder)
+    return recorder
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -21,7 +21,6 @@ from billing_conformance import PROJECT_ROOT
 from reference_impl.server import RunningServer
 from reference_impl.server.tenants import TENANT_HEADER
 from reference_impl.wire.control_api import OPERATIONS
-from steps.targets import transport
 from steps.targets.errors import (
     ArrangementError,
     CannotObserveError,
@@ -36,13 +35,6 @@ from tests.suite_runner import run_suite
 
 CONTROL = "/conformance/v1"
 QUEUE = f"{CONTROL}/bill-run-queue"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_breakers() -> Iterator[None]:
-    transport.forget_failures()
-    yield
-    transport.forget_failures()
 
 
 def _scenarios(results: Path) -> list[dict[str, Any]]:

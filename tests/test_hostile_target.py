@@ -10,7 +10,6 @@ import os
 import resource
 import ssl
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,7 +19,6 @@ import trustme
 from billing_conformance.recording import redact
 from billing_conformance.results import write_results
 from reference_impl.server import AuthSettings
-from steps.targets import transport
 from steps.targets.errors import ProtocolError, TransportError
 from steps.targets.profile import RUN_SECONDS_ENV, RUN_STARTED_ENV, Profile, load_profile
 from steps.targets.secrets import remember_secret
@@ -42,14 +40,6 @@ CATALOG = "/v1/catalog/products"
 CATALOG_BODY = {"success": True, "products": []}
 DEADLINE = 1.0
 MIB = 1024 * 1024
-
-
-@pytest.fixture(autouse=True)
-def _fresh_breakers() -> Iterator[None]:
-    """Each test starts with no failures counted against any target."""
-    transport.forget_failures()
-    yield
-    transport.forget_failures()
 
 
 def _client(url: str, **settings: float | int | None) -> HttpClient:

@@ -18,13 +18,13 @@ import pytest
 import requests
 import responses
 
-from steps.targets import transport
 from steps.targets.errors import AuthenticationError, ProtocolError, TargetFailedError, TransportError
 from steps.targets.http import HttpTarget
 from steps.targets.profile import Capabilities, Credentials, Profile
 from steps.targets.protocol import BillRunView, CancellationOrder, Refusal, Refused
 from steps.targets.transport import HttpClient
 from tests.suite_runner import run_suite
+from tests.transport_support import Sleeps
 
 BASE = "http://billing.test"
 CATALOG = "/v1/catalog/products"
@@ -69,27 +69,10 @@ def _list_catalog(client: HttpClient) -> tuple[int, Any]:
     return client.call("list catalog", "GET", CATALOG, response_schema="catalog-response")
 
 
-class _Sleeps:
-    """Stands in for the ``time`` module of the transport: records each wait instead of waiting."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-
-
 @pytest.fixture
 def mocked() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock() as mock:
         yield mock
-
-
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> _Sleeps:
-    recorder = _Sleeps()
-    monkeypatch.setattr(transport, "time", recorder)
-    return recorder
 
 
 def _subscribed_target(mocked: responses.RequestsMock) -> HttpTarget:
@@ -135,7 +118,7 @@ def test_a_refused_connection_is_a_transport_error_saying_it_cannot_connect() ->
 
 @pytest.mark.parametrize("status", [500, 502, 503])
 def test_a_server_error_is_a_failure_of_the_target_naming_the_status(
-    mocked: responses.RequestsMock, sleeps: _Sleeps, status: int
+    mocked: responses.RequestsMock, sleeps: Sleeps, status: int
 ) -> None:
     """HTTP 5xx raises TargetFailedError naming the operation and the status, never a business
     refusal (the same error an in-process implementation's exception becomes); a look-up is
@@ -153,7 +136,7 @@ def test_a_server_error_is_a_failure_of_the_target_naming_the_status(
 
 
 def test_a_rate_limited_request_succeeds_once_the_target_lets_it_through(
-    mocked: responses.RequestsMock, sleeps: _Sleeps
+    mocked: responses.RequestsMock, sleeps: Sleeps
 ) -> None:
     """Two 429 answers with Retry-After: 0 are retried, and the third attempt's answer is returned."""
     for _ in range(2):
@@ -167,7 +150,7 @@ def test_a_rate_limited_request_succeeds_once_the_target_lets_it_through(
 
 
 def test_a_target_that_stays_rate_limited_is_a_transport_error_after_three_retries(
-    mocked: responses.RequestsMock, sleeps: _Sleeps
+    mocked: responses.RequestsMock, sleeps: Sleeps
 ) -> None:
     """Answering 429 forever raises TransportError "rate-limited" after one try and three retries."""
     mocked.get(f"{BASE}{CATALOG}", status=429, headers={"Retry-After": "0"}, json={})
@@ -193,7 +176,7 @@ def test_a_target_that_stays_rate_limited_is_a_transport_error_after_three_retri
     ],
 )
 def test_the_pause_before_a_retry_honours_retry_after_up_to_ten_seconds(
-    mocked: responses.RequestsMock, sleeps: _Sleeps, retry_after: str | None, wait: float
+    mocked: responses.RequestsMock, sleeps: Sleeps, retry_after: str | None, wait: float
 ) -> None:
     """The kit waits what Retry-After asks (1 s when absent or unreadable), never more than 10 s."""
     headers = {} if retry_after is None else {"Retry-After": retry_after}

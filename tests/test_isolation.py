@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,40 +18,17 @@ import pytest
 from billing_conformance import FEATURES_DIR, PROJECT_ROOT
 from reference_impl.server import RunningServer
 from reference_impl.wire.control_api import OPERATIONS
-from steps.targets import transport
 from steps.targets.errors import ControlOperationMissingError, TargetFailedError, UndecidedIsolationError
 from steps.targets.http import HttpTarget
 from steps.targets.http_base import ControlPlan, Isolation
 from steps.targets.profile import Profile
 from tests.fault_proxy import Fault, envelope, fault_proxy, first_per_client, html, reply
 from tests.servers import running_server
+from tests.transport_support import Sleeps
 
 TENANTS = "/conformance/v2/tenants"
 RESET = "/conformance/v1/reset"
 INFO = "/conformance/v1"
-
-
-class _Sleeps:
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-
-
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> _Sleeps:
-    """The transport's pauses before a retry, recorded instead of waited."""
-    recorder = _Sleeps()
-    monkeypatch.setattr(transport, "time", recorder)
-    return recorder
-
-
-@pytest.fixture(autouse=True)
-def _fresh_breakers() -> Iterator[None]:
-    transport.forget_failures()
-    yield
-    transport.forget_failures()
 
 
 def _target(url: str) -> HttpTarget:
@@ -86,7 +62,7 @@ def test_a_version_1_target_is_reset_and_not_run_in_parallel() -> None:
 
 
 def test_a_transient_failure_while_learning_the_plan_is_retried(
-    reference_server: RunningServer, sleeps: _Sleeps
+    reference_server: RunningServer, sleeps: Sleeps
 ) -> None:
     """Two gateway errors on the tenant probe are retried; the plan is still a tenant each."""
     fault = Fault("POST", TENANTS, html(502), times=2)
@@ -97,7 +73,7 @@ def test_a_transient_failure_while_learning_the_plan_is_retried(
 
 
 def test_a_plan_that_cannot_be_learnt_errors_every_scenario_without_asking_again(
-    reference_server: RunningServer, sleeps: _Sleeps
+    reference_server: RunningServer, sleeps: Sleeps
 ) -> None:
     """A probe that fails past the retries decides nothing: each reset says why, and the target is
     not asked again (no later answer can change the run's decision)."""
@@ -131,7 +107,7 @@ def test_a_target_handed_the_plan_asks_nothing_to_decide(reference_server: Runni
 
 
 def test_a_tenant_creation_that_fails_once_is_retried(
-    reference_server: RunningServer, sleeps: _Sleeps
+    reference_server: RunningServer, sleeps: Sleeps
 ) -> None:
     """A 500 answer to the scenario's tenant creation is retried, and the scenario gets its tenant."""
     fault = Fault("POST", TENANTS, reply(500, {"success": False}), times=1)

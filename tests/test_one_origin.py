@@ -8,14 +8,13 @@ reference as the other origin, and a hostile server (:mod:`tests.hostile_server`
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from reference_impl.server import RunningServer
-from steps.targets import transport
 from steps.targets.errors import ProtocolError, TargetSpecError
 from steps.targets.http import HttpTarget
 from steps.targets.profile import Profile, load_profile
@@ -25,13 +24,6 @@ from tests.hostile_server import answer, hostile_server, raw, scripted
 from tests.profile_support import profile_text, write
 from tests.servers import running_server
 from tests.suite_runner import run_suite
-
-
-@pytest.fixture(autouse=True)
-def _fresh_breakers() -> Iterator[None]:
-    transport.forget_failures()
-    yield
-    transport.forget_failures()
 
 
 def _elsewhere(origin: str) -> Callable[[Seen], str]:

@@ -8,36 +8,14 @@ from typing import Any
 
 import pytest
 
-from steps.targets import transport
 from steps.targets.errors import TargetFailedError
 from steps.targets.profile import Profile
 from steps.targets.transport import HttpClient
 from tests.hostile_server import answer, hostile_server, raw, scripted
+from tests.transport_support import Sleeps
 
 CATALOG = "/v1/catalog/products"
 CATALOG_BODY = {"success": True, "products": [{"id": "prod-1", "name": "Basic", "productRatePlans": []}]}
-
-
-class _Sleeps:
-    """Stands in for the ``time`` module of the transport: records each wait instead of waiting."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-
-
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> _Sleeps:
-    recorder = _Sleeps()
-    monkeypatch.setattr(transport, "time", recorder)
-    return recorder
-
-
-@pytest.fixture(autouse=True)
-def _fresh_breakers() -> None:
-    transport.forget_failures()
 
 
 def _list_catalog(client: HttpClient) -> tuple[int, Any]:
@@ -72,7 +50,7 @@ def _list_catalog(client: HttpClient) -> tuple[int, Any]:
     ],
 )
 def test_a_server_error_is_retried_only_for_a_request_that_may_be_repeated(
-    sleeps: _Sleeps,
+    sleeps: Sleeps,
     status: int,
     method: str,
     path: str,
@@ -100,7 +78,7 @@ def test_a_server_error_is_retried_only_for_a_request_that_may_be_repeated(
     assert str(raised.value).startswith(f"op: the target failed (HTTP {status}")
 
 
-def test_a_server_error_that_passes_is_retried_and_the_answer_returned(sleeps: _Sleeps) -> None:
+def test_a_server_error_that_passes_is_retried_and_the_answer_returned(sleeps: Sleeps) -> None:
     """A gateway error, then a 503 asking to wait 2 s, then the answer: the look-up succeeds,
     having waited 1 s (the backoff) and then what Retry-After asked."""
     plays = scripted(

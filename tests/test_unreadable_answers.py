@@ -7,7 +7,6 @@ of the reference (:mod:`tests.fault_proxy`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -16,7 +15,7 @@ from billing_conformance import smoke as smoke_module
 from billing_conformance.cli import main
 from billing_conformance.exits import EXIT_SMOKE
 from reference_impl.server import RunningServer
-from steps.targets import transport, views
+from steps.targets import views
 from steps.targets.errors import ProtocolError
 from steps.targets.profile import Profile
 from steps.targets.protocol import Refusal, Refused
@@ -26,13 +25,6 @@ from tests.hostile_server import hostile_server, raw, scripted
 from tests.suite_runner import run_suite
 
 CATALOG = "/v1/catalog/products"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_breakers() -> Iterator[None]:
-    transport.forget_failures()
-    yield
-    transport.forget_failures()
 
 
 def _list_catalog(url: str) -> tuple[int, object]:
