@@ -20,7 +20,6 @@ from steps.targets.http_base import (
     CONTROL_PREFIX,
     FEATURE_FIELDS,
     FEATURE_NAMES,
-    TENANTS_PATH,
     Account,
     Isolation,
     features_of,
@@ -80,15 +79,7 @@ class HttpTarget(BillingOverHttp):
 
     def _enter_tenant(self) -> None:
         """Create the scenario's own tenant (transient answers retried, see :mod:`.transport`)."""
-        status, body = self.client.call(
-            "create tenant",
-            "POST",
-            TENANTS_PATH,
-            body={},
-            response_schema="control-tenant-response",
-            repeatable=True,
-            lacks="tenants",
-        )
+        status, body = self._create_tenant()
         self._arranged("create tenant", status, body)
         found = views.Fields("create tenant", body)
         tenant, header = found.text("tenantId"), found.text("header")

@@ -242,15 +242,7 @@ class HttpTargetBase:
         404, 405 or 501 says it offers version 1 only; a refusal, or a failure that outlasts the
         retries, decides nothing (the error is raised)."""
         try:
-            status, body = self.client.call(
-                "create tenant",
-                "POST",
-                TENANTS_PATH,
-                body={},
-                response_schema="control-tenant-response",
-                repeatable=True,
-                lacks="tenants",
-            )
+            status, body = self._create_tenant()
         except ControlOperationMissingError:
             return Isolation.RESET
         if refused(status, body):
@@ -258,6 +250,19 @@ class HttpTargetBase:
             raise ArrangementError("create tenant", f"HTTP {status}: {message}")
         self._delete_tenant(views.Fields("create tenant", body).text("tenantId"))
         return Isolation.TENANTS
+
+    def _create_tenant(self) -> tuple[int, Any]:
+        """Ask for a new tenant (control API version 2): transient answers are retried, and a target
+        without the operation raises :class:`ControlOperationMissingError`."""
+        return self.client.call(
+            "create tenant",
+            "POST",
+            TENANTS_PATH,
+            body={},
+            response_schema="control-tenant-response",
+            repeatable=True,
+            lacks="tenants",
+        )
 
     def _delete_tenant(self, tenant_id: str) -> None:
         """Delete a tenant, best effort: one left behind expires unused, and no rule is about it."""
