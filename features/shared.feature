@@ -17,3 +17,13 @@ Feature: Decisions that hold for every rule
   business categories: permission, invalid value, unknown or missing field, rule restriction. The
   reference answers a missing tenant feature as permission, a write-off asked of an asynchronous
   order as an unknown field, and the rest as rule restrictions.
+
+  Decision (MUST): a refusal is read by the category its error code ends with (Zuora's developer
+  guide "Error codes", its table of error categories), and only a business answer is judged by a
+  rule: a missing permission, an invalid value, an unknown or missing field, a rule restriction,
+  something not found. A locking contention or a temporary error means "not now": the request is
+  sent again when that changes nothing, as a request limit always is, and the scenario is errored
+  if the answer does not change. An internal or integration error, refused credentials, and a
+  request not taken up as a business request (a malformed body, a missing or invalid query
+  parameter, a method the operation lacks) make the scenario errored as well. None of these
+  breaks a rule.

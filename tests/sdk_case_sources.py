@@ -74,9 +74,6 @@ CASE_SOURCES: dict[str, str] = {
     "create-order-request/invalid/unknown-cancellation-policy": "SDK SubscriptionCancellationPolicy enum",
     "create-order-request/invalid/unknown-order-action-type": "SDK OrderActionType enum",
     "create-order-request/invalid/unknown-trigger-date-name": "SDK TriggerDateName enum",
-    "create-order-request/invalid/write-off-with-collect-payment": (
-        "docs.zuora.com cancel + write-off tutorial"
-    ),
     "create-payment-request/invalid/electronic-without-effective-date": (
         "SDK CreatePaymentRequest.effective_date description"
     ),

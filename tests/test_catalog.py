@@ -82,13 +82,14 @@ def test_decisions_are_recorded_beside_their_rules() -> None:
 
 
 #: Where the kit decided what the documents and Zuora's API reference leave open.
-SHOULD_RULES = {"WO-OPTIONS-STATED", "BR-CANCELED-CHARGES-BILLED-AGAIN"}
+SHOULD_RULES = {"WO-OPTIONS-STATED", "BR-CANCELED-CHARGES-BILLED-AGAIN", "WO-NO-PAYMENT-COLLECTION"}
 SHOULD_DECISIONS = {
     *SHOULD_RULES,
     "BR-CANCEL-POSTED-INVOICE",
     "BR-CANCEL-CREDIT-MEMOS",
     "WO-SYNC-ONLY",
     "WO-FAILURE-REPORTED",
+    "WO-NEEDS-ORDERS-AND-WORKFLOW",
 }
 SHOULD_SCENARIOS = {
     "Its credit memo has been posted",
@@ -96,6 +97,7 @@ SHOULD_SCENARIOS = {
     "The asynchronous order that asks for the write-off is turned down as a whole",
     "The failure is reported and the cancellation stands",
     "With Invoice Item Settlement only the canceled subscription's part is written off",
+    "The Workflow feature is disabled",
 }
 
 

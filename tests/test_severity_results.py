@@ -84,6 +84,7 @@ def test_cucumber_tags_every_scenario_with_its_severity(warned: Path) -> None:
         "bill_runs/after_canceling.feature::Invoice Settlement is disabled",
         "orders/prerequisites.feature::"
         "The asynchronous order that asks for the write-off is turned down as a whole",
+        "orders/prerequisites.feature::The Workflow feature is disabled",
         "orders/write_off.feature::The failure is reported and the cancellation stands",
         "orders/write_off.feature::"
         "With Invoice Item Settlement only the canceled subscription's part is written off",

@@ -29,18 +29,26 @@ Feature: When unpaid invoices can be written off while canceling a subscription
   @WO-NEEDS-ORDERS-AND-WORKFLOW
   Rule: Writing off unpaid invoices requires the Orders and the Workflow features
     Source: "Cancel subscriptions and write off all unpaid invoices", Prerequisites
+    Decision (SHOULD): the document lists the Workflow feature among the prerequisites, but Zuora's
+    API reference ties the write-off only to Orders (the write-off is an order's processing
+    option) and Invoice Settlement, and documents no refusal for a tenant without Workflow. The
+    kit expects such an order to be refused with nothing changed, and only warns when it is
+    carried out.
 
-    Scenario Outline: The <feature> feature is disabled
-      Given the tenant has the <feature> feature disabled
+    Example: The Orders feature is disabled
+      Given the tenant has the Orders feature disabled
       When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices
-      Then the order is refused because the tenant lacks the <feature> feature
+      Then the order is refused because the tenant lacks the Orders feature
       And the "Basic Monthly" subscription of "Acme" is still active
       And the invoice of "Acme" dated 2026-03-01 still has a balance of 30.00 USD
 
-      Examples:
-        | feature  |
-        | Orders   |
-        | Workflow |
+    @should
+    Example: The Workflow feature is disabled
+      Given the tenant has the Workflow feature disabled
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices
+      Then the order is refused because the tenant lacks the Workflow feature
+      And the "Basic Monthly" subscription of "Acme" is still active
+      And the invoice of "Acme" dated 2026-03-01 still has a balance of 30.00 USD
 
     Example: Both features are enabled
       Given the tenant has the Orders feature enabled
@@ -81,9 +89,14 @@ Feature: When unpaid invoices can be written off while canceling a subscription
       And the "Basic Monthly" subscription of "Acme" is cancelled as of 2026-03-16
       And the invoice of "Acme" dated 2026-03-01 still has a balance of 30.00 USD
 
-  @WO-NO-PAYMENT-COLLECTION
-  Rule: An order that writes off unpaid invoices must not collect a payment
+  @WO-NO-PAYMENT-COLLECTION @should
+  Rule: An order that writes off unpaid invoices should not also collect a payment
     Source: "Cancel subscriptions and write off all unpaid invoices", "... using the REST API" (the option to collect a payment)
+    Decision (SHOULD): the document tells the caller to leave payment collection off when writing
+    off. Zuora's reference for an order's processing options forbids collecting a payment only
+    together with a refund, or without a final invoice; it documents no refusal of a write-off
+    that also collects one. The kit expects such an order to be refused with nothing changed, and
+    only warns when it is carried out.
 
     Example: The order also collects a payment
       When "Acme" cancels the "Basic Monthly" subscription with these options:

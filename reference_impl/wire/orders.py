@@ -187,9 +187,6 @@ class ProcessingOptions(_CommonProcessing):
         if self.collect_payment and self.refund:
             msg = "collectPayment and refund cannot both be true"
             raise ValueError(msg)
-        if self.write_off and self.collect_payment:
-            msg = "writeOff needs collectPayment to be false"
-            raise ValueError(msg)
         if self.refund and self.refund_amount is None:
             msg = "refundAmount is required when refund is true"
             raise ValueError(msg)

@@ -6,7 +6,8 @@ that says what went wrong: :class:`TransportError` (unreachable, timed out, rate
 the retries), :class:`AuthenticationError` (401/403), :class:`TargetFailedError` (5xx),
 :class:`ProtocolError` (not JSON, a body that breaks its schema, naming the field). A business
 refusal is not an error: the caller gets the error envelope (HTTP 200 with ``success: false``,
-or 4xx). Secrets never appear.
+or 4xx), unless its category says it is not a business answer (:mod:`.categories`: a contention
+is retried, an internal error raised). Secrets never appear.
 
 Hostile or dying targets are cut short. An exchange has an overall deadline (the profile's
 ``exchange_seconds``) that bytes trickling in do not extend: a watchdog timer shuts its socket
@@ -65,6 +66,7 @@ from steps.targets.answers import (
     last_answer,
     pause,
 )
+from steps.targets.categories import raise_unjudged, retried
 from steps.targets.errors import (
     AuthenticationError,
     ContractViolationError,
@@ -212,6 +214,7 @@ class HttpClient:
         refusal = isinstance(decoded, dict) and decoded.get("success") is False
         if reply.status >= 400 or refusal:
             self._check(operation, "error-response", None, decoded, reply.status)
+            raise_unjudged(operation, decoded, reply.attempts)
         elif response_schema is not None:
             self._check(operation, response_schema, anchor, decoded, reply.status)
         return reply.status, decoded
@@ -270,7 +273,9 @@ class HttpClient:
             return self._follow(operation, method, url, options)
 
         def transient(reply: Answer) -> bool:
-            return reply.status == RATE_LIMITED or (repeat and reply.status in TRANSIENT)
+            if reply.status == RATE_LIMITED or (repeat and reply.status in TRANSIENT):
+                return True
+            return b"false" in reply.content and retried(reply, repeat=repeat)
 
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(MAX_RETRIES + 1),

@@ -75,9 +75,10 @@ class WritesOffWithoutInvoiceSettlement(KnownBad):
 
 
 class WritesOffWithoutWorkflow(KnownBad):
-    """Does not check the Workflow feature before writing off."""
+    """Does not check the Workflow feature before writing off (only a SHOULD example checks it)."""
 
     breaks = "WO-NEEDS-ORDERS-AND-WORKFLOW"
+    should_only = True
 
     class Orders(order_ops.Orders):
         def _feature_refusal(self, processing: Processing) -> Rejection | None:
@@ -121,7 +122,7 @@ class CollectsPaymentWhileWritingOff(KnownBad):
     """Lets an order collect a payment and write off at the same time."""
 
     breaks = "WO-NO-PAYMENT-COLLECTION"
-    wire_models = WireModels(order=_AnyOrder)
+    should_only = True
 
     class Orders(order_ops.Orders):
         def _processing_refusal(self, processing: Processing) -> Rejection | None:
