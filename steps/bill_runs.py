@@ -8,7 +8,7 @@ from datetime import date
 from pytest_bdd import given, then, when
 
 from steps.parsing import BILL_RUN_STATUS, DOCUMENT_STATUS, step
-from steps.support import accepted, arranged, observed, refused, refused_by_rule
+from steps.support import accepted, arranged, observed, refused, refused_by_rule, refused_while_busy
 from steps.targets import (
     BillRunView,
     CancelView,
@@ -253,6 +253,11 @@ def _(cancellation: Outcome[CancelView]) -> None:
     refused_by_rule(cancellation, "the cancellation")
 
 
+@then("the cancellation is refused because the bill run is busy")
+def _(cancellation: Outcome[CancelView]) -> None:
+    refused_while_busy(cancellation, "the cancellation")
+
+
 @then("the posting is refused because a business rule forbids it")
 def _(posting: Outcome[BillRunView]) -> None:
     refused_by_rule(posting, "the posting")
@@ -307,6 +312,11 @@ def _(target: Target, deletion: Deletion) -> None:
 @then("the deletion is refused because a business rule forbids it")
 def _(deletion: Deletion) -> None:
     refused_by_rule(deletion.outcome, "the deletion")
+
+
+@then("the deletion is refused because the bill run is busy")
+def _(deletion: Deletion) -> None:
+    refused_while_busy(deletion.outcome, "the deletion")
 
 
 @then("the bill run has no credit memo")

@@ -29,6 +29,7 @@ __all__ = [
     "observed",
     "refused",
     "refused_by_rule",
+    "refused_while_busy",
 ]
 
 T = TypeVar("T")
@@ -51,8 +52,18 @@ def observed(outcome: Outcome[T], what: str) -> T:
     return outcome
 
 
+def _not_now(outcome: object, what: str) -> None:
+    """A locking contention answers "not now", neither yes nor no: the rule is not observed."""
+    if isinstance(outcome, Refused) and outcome.category is Refusal.LOCKED:
+        raise CannotObserveError(
+            f"whether {what} is accepted or refused",
+            f"the target answered 'locking contention' (code {outcome.code}): {outcome.message}",
+        )
+
+
 def accepted(outcome: Outcome[T], what: str) -> T:
     """The result of the operation under test, which the rule says must be accepted."""
+    _not_now(outcome, what)
     assert not isinstance(outcome, Refused), (
         f"expected {what} to be accepted, but it was refused: {outcome.message} (code {outcome.code})"
     )
@@ -61,6 +72,8 @@ def accepted(outcome: Outcome[T], what: str) -> T:
 
 def refused(outcome: Outcome[object], what: str, category: Refusal) -> Refused:
     """The refusal of the operation under test, which must be for the given reason."""
+    if category is not Refusal.LOCKED:
+        _not_now(outcome, what)
     assert isinstance(outcome, Refused), (
         f"expected {what} to be refused, but it was accepted: {describe(outcome)}"
     )
@@ -113,6 +126,7 @@ RULE_REFUSALS = frozenset({Refusal.RULE_RESTRICTION, Refusal.INVALID_VALUE})
 
 def refused_by_rule(outcome: Outcome[object], what: str) -> Refused:
     """The refusal of the operation under test, which must be a business-rule refusal."""
+    _not_now(outcome, what)
     assert isinstance(outcome, Refused), (
         f"expected {what} to be refused, but it was accepted: {describe(outcome)}"
     )
@@ -123,8 +137,18 @@ def refused_by_rule(outcome: Outcome[object], what: str) -> Refused:
     return outcome
 
 
+def refused_while_busy(outcome: Outcome[object], what: str) -> Refused:
+    """The refusal of an operation on a bill run in passage: a business-rule refusal, or a locking
+    contention, which says the run is being worked on (``features/bill_runs/canceling.feature``,
+    BR-IN-PASSING-STATUS)."""
+    if isinstance(outcome, Refused) and outcome.category is Refusal.LOCKED:
+        return outcome
+    return refused_by_rule(outcome, what)
+
+
 def business_refusal(outcome: Outcome[object], what: str) -> Refused:
     """A refusal in any of Zuora's business categories (the documents name no particular code)."""
+    _not_now(outcome, what)
     assert isinstance(outcome, Refused), (
         f"expected {what} to be refused, but it was accepted: {describe(outcome)}"
     )

@@ -43,8 +43,8 @@ def _cancel(target: HttpTarget, *, negative: bool) -> None:
             "Acme",
             "Basic Monthly",
             effective_date=date(2026, 3, 16),
-            final_invoice=negative,
-            collect_payment=negative,
+            final_invoice=False,
+            collect_payment=negative,  # without a final invoice: Zuora's models forbid it
         )
     )
 

@@ -39,7 +39,7 @@ def _refusal(code: object) -> dict[str, object]:
         (50003023, Meaning.NOT_TAKEN_UP),
         (50003027, Meaning.NOT_TAKEN_UP),
         (50003045, Meaning.NOT_TAKEN_UP),
-        (50003050, Meaning.TRANSIENT),
+        (50003050, Meaning.CONTENTION),
         (50003060, Meaning.FAILED),
         ("50003061", Meaning.TRANSIENT),
         (50003070, Meaning.LIMITED),
@@ -78,8 +78,10 @@ def test_an_answer_that_does_not_decode_is_not_retried() -> None:
         (50003050, "GET", False, 4, TransportError, "locking contention"),
         (50003061, "PUT", True, 4, TransportError, "temporary error"),
         (50003050, "PUT", False, 1, TransportError, "locking contention"),
+        (50003061, "PUT", False, 1, TransportError, "temporary error"),
         (50003070, "POST", False, 4, TransportError, "request exceeded limit"),
-        (50003060, "GET", False, 1, TargetFailedError, "internal error"),
+        (50003060, "GET", False, 4, TargetFailedError, "internal error"),
+        (50003060, "PUT", False, 1, TargetFailedError, "internal error"),
         (50003099, "POST", False, 1, TargetFailedError, "integration error"),
         (50003090, "POST", False, 1, TargetFailedError, "malformed request"),
         (50003027, "GET", False, 1, TargetFailedError, "invalid query parameter"),
@@ -89,8 +91,10 @@ def test_an_answer_that_does_not_decode_is_not_retried() -> None:
         "contention-on-a-look-up",
         "temporary-error-on-a-repeatable-setting",
         "contention-on-a-cancel",
+        "temporary-error-on-a-cancel",
         "request-limit-on-an-order",
-        "internal-error",
+        "internal-error-on-a-look-up",
+        "internal-error-on-a-cancel",
         "integration-error",
         "malformed-request",
         "invalid-query-parameter",
@@ -117,6 +121,19 @@ def test_a_refusal_that_is_not_a_business_answer_is_never_handed_to_a_rule(
     assert len(server.requests) == attempts
     assert len(sleeps.waits) == attempts - 1
     assert said in str(raised.value)
+
+
+def test_a_contention_is_handed_back_to_a_caller_that_reads_it(sleeps: Sleeps) -> None:  # noqa: ARG001 - no real pauses
+    """A request sent once whose caller reads a contention (a cancel or delete of a bill run)
+    gets it back as a refusal, unretried; the same answer to a repeatable request is still retried."""
+    with hostile_server(answer(_refusal(50003050), status=409)) as server:
+        client = HttpClient(Profile(server.url, "test", request_seconds=5))
+        status, body = client.call("op", "PUT", "/v1/bill-runs/br-1/cancel", body={}, contended=True)
+        assert (status, body) == (409, _refusal(50003050))
+        assert len(server.requests) == 1
+        with pytest.raises(TransportError):
+            client.call("op", "GET", "/v1/bill-runs/br-1", contended=True)
+    assert len(server.requests) == 5
 
 
 def test_a_contention_that_passes_gives_the_answer_that_follows(sleeps: Sleeps) -> None:
@@ -148,3 +165,20 @@ def test_a_contention_on_a_cancellation_errors_the_scenario_and_blames_no_rule(
     assert result.rules_with("errored") == {"BR-CANCEL-PENDING", "BR-CANCEL-COMPLETED"}
     assert all("locking contention" in message for message in result.messages.values()), result.messages
     assert result.ret != 0
+
+
+def test_a_contention_is_the_refusal_a_run_in_passage_may_get(
+    pytester: pytest.Pytester, reference_server: RunningServer
+) -> None:
+    """A bill run being processed, posted or canceled is being worked on: a cancel or delete
+    answered "locking contention" is the refusal BR-IN-PASSING-STATUS names, and the rule holds."""
+    busy = envelope(409, "50003050", "the bill run is being worked on")
+    faults = (
+        Fault("PUT", r"/v1/bill-runs/[^/]+/cancel", busy),
+        Fault("DELETE", r"/v1/bill-runs/[^/]+", busy),
+    )
+    with fault_proxy(reference_server.url, *faults) as proxy:
+        result = run_suite(pytester, proxy.url, "--rule=BR-IN-PASSING-STATUS")
+    assert set(result.outcomes["BR-IN-PASSING-STATUS"].values()) == {"passed"}, result.messages
+    assert len(result.outcomes["BR-IN-PASSING-STATUS"]) == 6
+    assert result.ret == 0

@@ -131,13 +131,15 @@ Feature: Which bill runs can be canceled
     Decision (MUST): Zuora's bill-run status types say a run still being processed cannot be
     canceled, and only pending or completed runs can; Zuora's "Delete a bill run" allows only
     canceled runs and runs that ended in error. A run on its way to being posted or canceled is
-    neither, so it is refused as well. The refusal comes from a business rule and changes nothing:
-    the run carries on where it was.
+    neither, so it is refused as well. The refusal changes nothing: the run carries on where it
+    was. It may come as a rule restriction or an invalid value, or as Zuora's locking contention
+    (its "Error codes" guide: the objects are being worked on by a batch job), which is exactly
+    what a run in passage is; elsewhere a contention means "not now" (see the shared decisions).
 
     Scenario Outline: Canceling a bill run that is being <passage>
       Given a bill run for "Acme" with target date 2026-03-01 held while it is being <passage>
       When the bill run is canceled
-      Then the cancellation is refused because a business rule forbids it
+      Then the cancellation is refused because the bill run is busy
       And the bill run is still being <passage>
 
       Examples:
@@ -149,7 +151,7 @@ Feature: Which bill runs can be canceled
     Scenario Outline: Deleting a bill run that is being <passage>
       Given a bill run for "Acme" with target date 2026-03-01 held while it is being <passage>
       When the bill run is deleted
-      Then the deletion is refused because a business rule forbids it
+      Then the deletion is refused because the bill run is busy
       And the bill run is still being <passage>
 
       Examples:

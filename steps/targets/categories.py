@@ -12,21 +12,32 @@ category                Zuora's meaning                             the kit
 10, 20, 21, 22, 30, 40  permission, invalid value, unknown field,   a business answer: the rule
                         missing field, rule restriction, not found  judges it
 11                      authentication failed                       the credentials: errored
-50, 61                  locking contention, temporary error         transient: retried when the
-                        ("resubmit the request")                    request may be repeated, then
-                                                                    errored
+50                      locking contention ("resubmit the request") retried when the request may
+                                                                    be repeated, then errored; the
+                                                                    refusal of a run in passage
+                                                                    (see below)
+61                      temporary error ("resubmit the request")    retried when the request may be
+                                                                    repeated, then errored
 70                      concurrent request limit (with              rate-limited: retried like HTTP
                         ``Retry-After``)                            429, for every request, then
                                                                     errored
-60, 99                  internal error, integration error           the target failed: errored
+60, 99                  internal error, integration error           the target failed: retried like
+                                                                    HTTP 500 when the request may
+                                                                    be repeated, then errored
 23, 27, 45, 90          missing or invalid query parameter,         the request was not taken up as
                         unsupported method, malformed JSON          a business request: errored
 ======================  ==========================================  ================================
 
-A locking contention is what a run in passage (being processed, posted or canceled) may
-plausibly be answered: it says "not now", not "never", so it is retried, never judged as a
-refusal. A code that is not eight digits, or a category Zuora does not list, is judged as
-today: its category is "other", which no rule accepts as the refusal it names.
+A locking contention says the objects the request touches are being worked on by someone else.
+That is exactly what a bill run in passage (being processed, posted or canceled) is, so canceling
+or deleting one may be refused that way: the HTTP driver hands such an answer on as a refusal of
+category :attr:`~steps.targets.protocol.Refusal.LOCKED` when the run is seen in passage
+(:func:`not_now` otherwise), and only BR-IN-PASSING-STATUS's steps accept it. Everywhere else it
+is "not now, not no": the scenario is errored (:func:`steps.support.accepted` and the refusal
+checks say so too, should one reach a step).
+
+A code that is not eight digits, or a category Zuora does not list, is judged as it is: its
+category is "other", which no rule accepts as the refusal it names.
 """
 
 from __future__ import annotations
@@ -38,7 +49,7 @@ from typing import Any
 from steps.targets.answers import Answer, decode
 from steps.targets.errors import AuthenticationError, ProtocolError, TargetFailedError, TransportError
 
-__all__ = ["Meaning", "category_of", "meaning_of", "raise_unjudged", "retried"]
+__all__ = ["Meaning", "category_of", "meaning_of", "not_now", "raise_unjudged", "retried"]
 
 
 class Meaning(Enum):
@@ -46,6 +57,7 @@ class Meaning(Enum):
 
     JUDGED = "a business answer, judged by the rule"
     CREDENTIALS = "the credentials were refused"
+    CONTENTION = "the objects are being worked on: the request may be resubmitted"
     TRANSIENT = "not now: the request may be resubmitted"
     LIMITED = "too many requests at once"
     FAILED = "the target failed"
@@ -58,7 +70,7 @@ _UNJUDGED: Mapping[int, Meaning] = {
     23: Meaning.NOT_TAKEN_UP,
     27: Meaning.NOT_TAKEN_UP,
     45: Meaning.NOT_TAKEN_UP,
-    50: Meaning.TRANSIENT,
+    50: Meaning.CONTENTION,
     60: Meaning.FAILED,
     61: Meaning.TRANSIENT,
     70: Meaning.LIMITED,
@@ -111,19 +123,22 @@ def meaning_of(body: object) -> Meaning:
 
 def retried(reply: Answer, *, repeat: bool) -> bool:
     """Whether an answer asks to be sent again: a request limit always (the request was turned
-    away, like HTTP 429), a contention or temporary error when the request may be repeated. An
+    away, like HTTP 429), a contention, a temporary, internal or integration error when the
+    request may be repeated (Zuora's "Error handling" calls them worth another try). An
     answer that does not decode is not retried (reading it reports why)."""
     try:
         meaning = meaning_of(decode("retry decision", reply))
     except ProtocolError:
         return False
-    return meaning is Meaning.LIMITED or (repeat and meaning is Meaning.TRANSIENT)
+    again = (Meaning.CONTENTION, Meaning.TRANSIENT, Meaning.FAILED)
+    return meaning is Meaning.LIMITED or (repeat and meaning in again)
 
 
-def raise_unjudged(operation: str, body: Any, attempts: int = 1) -> None:  # noqa: ANN401 - decoded JSON
-    """Raise the harness error for a refusal that is not a business answer; nothing otherwise."""
+def raise_unjudged(operation: str, body: Any, attempts: int = 1, *, handed_on: bool = False) -> None:  # noqa: ANN401
+    """Raise the harness error for a refusal that is not a business answer; nothing otherwise
+    (nor for a contention ``handed_on`` to a caller that reads it)."""
     meaning = meaning_of(body)
-    if meaning is Meaning.JUDGED:
+    if meaning is Meaning.JUDGED or (meaning is Meaning.CONTENTION and handed_on):
         return
     category = category_of(body)
     assert category is not None
@@ -131,8 +146,15 @@ def raise_unjudged(operation: str, body: Any, attempts: int = 1) -> None:  # noq
     tries = "" if attempts == 1 else f" on each of {attempts} attempts"
     if meaning is Meaning.CREDENTIALS:
         raise AuthenticationError(operation, said)
-    if meaning in (Meaning.TRANSIENT, Meaning.LIMITED):
+    if meaning in (Meaning.CONTENTION, Meaning.TRANSIENT, Meaning.LIMITED):
         raise TransportError(operation, f"the target answered 'not now' ({said}){tries}; not judged")
     if meaning is Meaning.FAILED:
         raise TargetFailedError(operation, said)
     raise TargetFailedError(operation, f"the request was not taken up as a business request ({said})")
+
+
+def not_now(operation: str, code: str, message: str) -> TransportError:
+    """The error for a contention handed on where it is no refusal (the run is not in passage)."""
+    return TransportError(
+        operation, f"the target answered 'not now' (code {code}, locking contention: {message}); not judged"
+    )

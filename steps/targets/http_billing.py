@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from steps.targets import views
+from steps.targets.categories import not_now
 from steps.targets.errors import CannotObserveError, NotApplicableError
 from steps.targets.http_base import CONTROL_PREFIX, PAGE_SIZE, SETTLING, HttpTargetBase, refused
 from steps.targets.protocol import (
@@ -16,10 +17,14 @@ from steps.targets.protocol import (
     Money,
     Outcome,
     PaymentView,
+    Refusal,
     Refused,
     ScheduleSpec,
 )
 from steps.targets.views import Fields, bill_run_view
+
+#: The statuses of a bill run being worked on: a locking contention is then a refusal.
+IN_PASSAGE = frozenset({"Processing", "PostInProgress", "CancelInProgress"})
 
 __all__ = ["BillingOverHttp"]
 
@@ -108,9 +113,10 @@ class BillingOverHttp(HttpTargetBase):
             request_schema="cancel-bill-run-request",
             response_schema="bill-run-response",
             anchor="cancel",
+            contended=True,
         )
         if refused(status, reply):
-            return views.refused("cancel bill run", reply)
+            return self._busy_or_refused("cancel bill run", bill_run_id, reply)
         following = reply.get("nextRun")
         if reply.get("status") in SETTLING:
             _, reply = self._settle_bill_run("cancel bill run", bill_run_id)
@@ -149,10 +155,14 @@ class BillingOverHttp(HttpTargetBase):
 
     def delete_bill_run(self, bill_run_id: str) -> Outcome[None]:
         status, reply = self.client.call(
-            "delete bill run", "DELETE", f"/v1/bill-runs/{bill_run_id}", response_schema="bill-run-response"
+            "delete bill run",
+            "DELETE",
+            f"/v1/bill-runs/{bill_run_id}",
+            response_schema="bill-run-response",
+            contended=True,
         )
         if refused(status, reply):
-            return views.refused("delete bill run", reply)
+            return self._busy_or_refused("delete bill run", bill_run_id, reply)
         self._run_numbers.pop(bill_run_id, None)
         self._poll(
             "delete bill run",
@@ -160,6 +170,16 @@ class BillingOverHttp(HttpTargetBase):
             lambda body: body.get("status") != "RemoveInProgress",
         )
         return None
+
+    def _busy_or_refused(self, operation: str, bill_run_id: str, reply: dict[str, Any]) -> Refused:
+        """The refusal of a cancel or delete; a locking contention only while the run is seen in
+        passage (being processed, posted or canceled), else "not now" (:mod:`.categories`)."""
+        refusal = views.refused(operation, reply)
+        if refusal.category is Refusal.LOCKED:
+            status, body = self._get_bill_run(bill_run_id)
+            if refused(status, body) or body.get("status") not in IN_PASSAGE:
+                raise not_now(operation, refusal.code, refusal.message)
+        return refusal
 
     def pending_occurrence(self, bill_run_id: str) -> BillRunView | None:
         self._need_control("seeing a schedule's waiting occurrence")

@@ -48,6 +48,8 @@ class Refusal(Enum):
     MISSING_FIELD = 22
     RULE_RESTRICTION = 30
     NOT_FOUND = 40
+    #: Zuora's "locking contention": the objects are being worked on (see steps.targets.categories).
+    LOCKED = 50
     OTHER = 0
 
     @classmethod

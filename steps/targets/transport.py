@@ -186,6 +186,7 @@ class HttpClient:
         headers: Headers | None = None,
         repeatable: bool = False,
         lacks: str | None = None,
+        contended: bool = False,
     ) -> tuple[int, Any]:
         """One exchange; ``deliberate`` names why the body goes unchecked (a negative case).
 
@@ -193,7 +194,8 @@ class HttpClient:
         sending the request twice changes nothing the scenario observes, so that a 5xx answer is
         retried (see the module's docstring). ``lacks`` names the control-API operation called:
         an answer 404, 405 or 501 then raises :class:`ControlOperationMissingError`, whatever its
-        body."""
+        body. ``contended`` hands a locking contention to a request sent once back to the caller,
+        which reads it (:mod:`.categories`)."""
         if request_schema is not None and body is not None and deliberate is None:
             found = violations(request_schema, loads(dumps(body)))
             if found:
@@ -214,7 +216,8 @@ class HttpClient:
         refusal = isinstance(decoded, dict) and decoded.get("success") is False
         if reply.status >= 400 or refusal:
             self._check(operation, "error-response", None, decoded, reply.status)
-            raise_unjudged(operation, decoded, reply.attempts)
+            again = _repeatable(method, headers, repeatable=repeatable)
+            raise_unjudged(operation, decoded, reply.attempts, handed_on=contended and not again)
         elif response_schema is not None:
             self._check(operation, response_schema, anchor, decoded, reply.status)
         return reply.status, decoded
@@ -251,8 +254,7 @@ class HttpClient:
         if body is not None:
             headers["Content-Type"] = "application/json"
             data = dumps(body).encode()
-        keyed = any(name.lower() == "idempotency-key" for name in own)
-        repeat = repeatable or keyed or method.upper() in SAFE_METHODS
+        repeat = _repeatable(method, own, repeatable=repeatable)
         reply = self._attempts(
             operation, method, url, repeat=repeat, data=data, headers=headers, params=params
         )
@@ -386,6 +388,12 @@ class HttpClient:
             raise ContractViolationError(
                 operation, f"HTTP {status} body breaks {stem}: {found[0].message}", found[0].path, stem
             )
+
+
+def _repeatable(method: str, headers: Headers | None, *, repeatable: bool) -> bool:
+    """Whether sending the request twice changes nothing the scenario observes."""
+    keyed = any(name.lower() == "idempotency-key" for name in headers or {})
+    return repeatable or keyed or method.upper() in SAFE_METHODS
 
 
 def _sleep(seconds: float) -> None:
