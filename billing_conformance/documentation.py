@@ -1,5 +1,6 @@
 """``billing-conformance docs``: the living documentation from the features and any number of
-results folders, side by side (``index.html`` and ``index.md``)."""
+results folders, side by side (``index.html`` and ``index.md``), with a copy of the evidence table
+(``zuora-evidence.md``, Zuora's word behind each rule) that each rule links to."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import load_catalog
 from billing_conformance.exits import EXIT_USAGE
 from billing_conformance.report import render_html, render_markdown
+from billing_conformance.report.evidence import EVIDENCE_FILE, EVIDENCE_NAME, read_evidence, rows_by_key
 from schemas.contract import violations
 
 __all__ = ["docs_command"]
@@ -36,8 +38,11 @@ def docs_command(folders: Sequence[Path], out: Path) -> int:
             )
             return EXIT_USAGE
         results.append(found)
+    table = EVIDENCE_FILE.read_text(encoding="utf-8")
+    evidence = rows_by_key(read_evidence(table))
     out.mkdir(parents=True, exist_ok=True)
-    (out / "index.html").write_text(render_html(catalog, results), encoding="utf-8")
-    (out / "index.md").write_text(render_markdown(catalog, results), encoding="utf-8")
-    print(f"wrote {out / 'index.html'} and {out / 'index.md'}")
+    (out / "index.html").write_text(render_html(catalog, results, evidence), encoding="utf-8")
+    (out / "index.md").write_text(render_markdown(catalog, results, evidence), encoding="utf-8")
+    (out / EVIDENCE_NAME).write_text(table, encoding="utf-8")
+    print(f"wrote {out / 'index.html'}, {out / 'index.md'} and {out / EVIDENCE_NAME}")
     return 0

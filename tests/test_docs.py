@@ -14,6 +14,13 @@ from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import load_catalog
 from billing_conformance.cli import main
 from billing_conformance.report import render_html, render_markdown
+from billing_conformance.report.evidence import (
+    EVIDENCE_FILE,
+    EVIDENCE_NAME,
+    anchor,
+    read_evidence,
+    rows_by_key,
+)
 from tests.known_bad.bill_runs import CancelsPausedRuns
 from tests.report_support import Element, http_results, parse_html, run_results, with_shared_feature
 
@@ -137,6 +144,34 @@ def test_the_docs_command_writes_both_versions(tmp_path: Path) -> None:
     assert (tmp_path / "index.html").exists()
     assert (tmp_path / "index.md").exists()
     assert main(["docs", "--results", str(tmp_path / "missing"), "--out", str(tmp_path)]) == 2
+
+
+def test_the_docs_link_each_rule_to_its_row_of_evidence_and_show_its_verdict(tmp_path: Path) -> None:
+    """The table is copied beside the page; each rule's link lands on an anchor of that copy, and
+    the rule shows the verdict of its row (documented, implied, or the kit's decision)."""
+    assert main(["docs", "--out", str(tmp_path)]) == 0
+    table = (tmp_path / EVIDENCE_NAME).read_text(encoding="utf-8")
+    assert table == EVIDENCE_FILE.read_text(encoding="utf-8")
+    rows = rows_by_key(read_evidence(table))
+    anchors = set(re.findall(r'<a id="([^"]+)"></a>', table))
+    page = parse_html((tmp_path / "index.html").read_text(encoding="utf-8"))
+    markdown = (tmp_path / "index.md").read_text(encoding="utf-8")
+    for rule in CATALOG.rules:
+        shown = _rule(page, rule.id).find("p", "zuora-evidence")
+        link = shown.find("a").attrs["href"]
+        assert link == f"{EVIDENCE_NAME}#{anchor(rule.id)}"
+        assert link.partition("#")[2] in anchors
+        assert shown.attrs["data-verdict"] == rows[rule.id].kind_id
+        assert _words(shown.find("a").text) == _words(rows[rule.id].plain_verdict)
+        assert f"Zuora's word: [{rows[rule.id].plain_verdict}]({link})" in markdown
+    kinds = {_rule(page, r.id).find("p", "zuora-evidence").attrs["data-verdict"] for r in CATALOG.rules}
+    assert {"documented", "implied"} <= kinds
+
+
+def test_without_evidence_a_page_shows_no_verdict_of_zuoras_word() -> None:
+    """A run's own report (no evidence given) is unchanged: no link to a table that is not there."""
+    assert 'class="zuora-evidence"' not in render_html(CATALOG, [])
+    assert "Zuora's word" not in render_markdown(CATALOG, [])
 
 
 def test_each_feature_shows_its_title_description_background_and_decisions(tmp_path: Path) -> None:

@@ -32,8 +32,9 @@ def test_the_listed_packages_are_every_package_of_the_kit() -> None:
         for top in ("billing_conformance", "steps", "reference_impl", "schemas")
         for init in (PROJECT_ROOT / top).rglob("__init__.py")
     }
-    assert set(config["packages"]) == {*found, "billing_conformance.features"}
-    assert config["package-dir"] == {"billing_conformance.features": "features"}
+    data = {"billing_conformance.features": "features", "billing_conformance.evidence": "docs"}
+    assert set(config["packages"]) == {*found, *data}
+    assert config["package-dir"] == data
 
 
 def _call(command: list[str], cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
@@ -117,7 +118,12 @@ def test_rules_run_docs_and_serve_work_from_an_empty_folder(installed: Path, tmp
 
     docs = _call([kit, "docs", "--results", "results/inprocess"], tmp_path)
     assert docs.returncode == 0, docs.stderr
-    assert (tmp_path / "results" / "docs" / "index.html").is_file()
+    page = (tmp_path / "results" / "docs" / "index.html").read_text(encoding="utf-8")
+    # The evidence table came from the wheel: every rule links to its row of the copy beside the page.
+    table = (tmp_path / "results" / "docs" / "zuora-evidence.md").read_text(encoding="utf-8")
+    assert '<a id="br-cancel-invoices"></a>BR-CANCEL-INVOICES' in table
+    assert page.count('<p class="zuora-evidence"') == len(catalog["rules"])
+    assert 'href="zuora-evidence.md#br-cancel-invoices"' in page
 
     server = subprocess.Popen(
         [kit, "serve", "--port", "0"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

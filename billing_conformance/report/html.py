@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -16,6 +17,7 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from billing_conformance.catalog import Catalog
+from billing_conformance.report.evidence import EVIDENCE_NAME, EvidenceRow, anchor
 from billing_conformance.report.model import build_report
 from billing_conformance.report.runs import ICONS, run_views
 
@@ -63,9 +65,21 @@ def _environment() -> Environment:
     return environment
 
 
-def render_html(catalog: Catalog, results: list[dict[str, Any]]) -> str:
-    """The whole page for ``results`` (several targets side by side; none: documentation only)."""
+def render_html(
+    catalog: Catalog, results: list[dict[str, Any]], evidence: Mapping[str, EvidenceRow] | None = None
+) -> str:
+    """The whole page for ``results`` (several targets side by side; none: documentation only).
+    With ``evidence`` (the evidence table's rows by key), each rule shows its row's verdict and
+    links to the row in a copy of the table beside the page (:data:`EVIDENCE_NAME`)."""
     report = build_report(catalog, results)
     runs = {row.rule.id: run_views(report, block, row) for block in report.features for row in block.rules}
+    links = {key: f"{EVIDENCE_NAME}#{anchor(key)}" for key in evidence or {}}
     template = _environment().get_template("page.html.j2")
-    return template.render(report=report, runs=runs, outcomes=OUTCOMES, verdicts=VERDICTS)
+    return template.render(
+        report=report,
+        runs=runs,
+        outcomes=OUTCOMES,
+        verdicts=VERDICTS,
+        zuora_rows=evidence or {},
+        zuora_links=links,
+    )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from billing_conformance.catalog import Catalog
+from billing_conformance.report.evidence import EVIDENCE_NAME, EvidenceRow, anchor
 from billing_conformance.report.model import Report, RuleRow, build_report
 
 __all__ = ["render_markdown"]
@@ -46,8 +48,13 @@ def _apart(report: Report) -> list[str]:
     return [*lines, ""] if lines else []
 
 
-def render_markdown(catalog: Catalog, results: list[dict[str, Any]]) -> str:
+def render_markdown(
+    catalog: Catalog, results: list[dict[str, Any]], evidence: Mapping[str, EvidenceRow] | None = None
+) -> str:
+    """The report as Markdown; with ``evidence``, each rule links to its row of the evidence table
+    (a copy beside this file) and says its verdict."""
     report = build_report(catalog, results)
+    evidence = evidence or {}
     lines = ["# Billing rules: conformance", ""]
     if report.targets:
         lines += [
@@ -110,12 +117,13 @@ def render_markdown(catalog: Catalog, results: list[dict[str, Any]]) -> str:
             lines += ["", "Background:", "", "```gherkin", *(f"  {s}" for s in feature.background), "```"]
         lines.append("")
         for row in block.rules:
-            lines += _rule(row, report)
+            lines += _rule(row, report, evidence.get(row.rule.id))
     return "\n".join(lines) + "\n"
 
 
-def _rule(row: RuleRow, report: Report) -> list[str]:
-    """A rule: statement, severity, source, prose, decisions, Background, verdicts and scenarios."""
+def _rule(row: RuleRow, report: Report, evidence: EvidenceRow | None = None) -> list[str]:
+    """A rule: statement, severity, source, Zuora's word, prose, decisions, Background, verdicts and
+    scenarios."""
     lines: list[str] = []
     lines += [
         f"### {row.rule.id}: {row.rule.statement}",
@@ -125,6 +133,9 @@ def _rule(row: RuleRow, report: Report) -> list[str]:
         f"Source: {row.rule.source}",
         "",
     ]
+    if evidence is not None:
+        link = f"{EVIDENCE_NAME}#{anchor(evidence.key)}"
+        lines += [f"Zuora's word: [{evidence.plain_verdict}]({link}) ({evidence.support})", ""]
     if row.rule.description:
         lines += [row.rule.description, ""]
     lines += [f"Decision ({d.severity}): {d.text}" for d in row.rule.decisions]
