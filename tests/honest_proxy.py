@@ -15,7 +15,13 @@ a time or all together, without changing what they mean:
 * ``codes``: refusals re-coded within what the kit's documented decisions accept (a rule
   restriction, code ending 30, as an invalid value, ending 20, under another resource), and a
   refused create-order (HTTP 400) answered with HTTP 200 and ``success: false``, as Zuora
-  documents; not found stays not found.
+  documents; not found stays not found;
+* ``memos_listed``: a create-order answer that lists the write-off credit memos among its credit
+  memos too;
+* ``samples``: answers shaped like the samples of Zuora's API reference: a bill run's bill cycle
+  day a number, an occurrence of a schedule with no target date but its offset from the
+  scheduled execution, a canceled occurrence without the schedule its next run carries, and
+  credit memo items without finance information carrying their charge's own accounting codes.
 
 ``all`` is every variation at once; where ``nulls`` and ``omitted`` meet, each field is sent as
 ``null`` or left out by its name. Which fields Zuora's answers have is

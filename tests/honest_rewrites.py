@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -18,6 +19,7 @@ from tests.schema_support import sdk_fields, sdk_model
 
 __all__ = [
     "ALL",
+    "CHARGE_CODES",
     "FUTURE_FIELD",
     "VARIATIONS",
     "ZUORA_ONLY_VALUES",
@@ -26,7 +28,17 @@ __all__ = [
     "rewrite",
 ]
 
-VARIATIONS = ("numbers", "reversed", "paged", "nulls", "omitted", "zuora_only", "codes", "memos_listed")
+VARIATIONS = (
+    "numbers",
+    "reversed",
+    "paged",
+    "nulls",
+    "omitted",
+    "zuora_only",
+    "codes",
+    "memos_listed",
+    "samples",
+)
 ALL = "all"
 
 #: Values for string fields Zuora's answers have and the reference does not send.
@@ -163,6 +175,69 @@ def _memos_listed(operation: str, body: Any) -> Any:
     return {**body, "creditMemoNumbers": listed + [n for n in written if n and n not in listed]}
 
 
+#: A charge's own accounting codes, as a credit memo item carries them (``financeInformation``
+#: of Zuora's ``CreditMemoItem``), on a tenant whose charges have accounting codes.
+CHARGE_CODES: dict[str, str] = {
+    "deferredRevenueAccountingCode": "Subscription Deferred Revenue",
+    "deferredRevenueAccountingCodeType": "DeferredRevenue",
+    "recognizedRevenueAccountingCode": "Subscription Revenue",
+    "recognizedRevenueAccountingCodeType": "SalesRevenue",
+}
+_BILL_RUN_MODELS = ("BillRunResponse", "CancelBillRunResponse")
+
+
+def _sampled_run(run: Any) -> Any:
+    """A bill run shaped like the samples of Zuora's bill-run operations: the bill cycle day a
+    number (``1`` where the run selects its accounts by filter, as every sample does), and an
+    occurrence of a schedule with ``targetDate: null`` and its target date as ``targetDateOffset``
+    days after the date of its scheduled execution."""
+    if not isinstance(run, dict):
+        return run
+    run = dict(run)
+    day = run.get("billCycleDay")
+    if isinstance(day, str) and day.isdigit():
+        run["billCycleDay"] = int(day)
+    elif day is None and not run.get("batches"):
+        run["billCycleDay"] = 1
+    executed, target = run.get("scheduledExecutionTime"), run.get("targetDate")
+    if isinstance(executed, str) and isinstance(target, str):
+        offset = date.fromisoformat(target[:10]) - date.fromisoformat(executed[:10])
+        run.update(targetDate=None, targetDateOffset=offset.days)
+    if isinstance(run.get("nextRun"), dict):
+        run["nextRun"] = _sampled_run(run["nextRun"])
+    return run
+
+
+def _samples(model: str | None, body: Any) -> Any:
+    """The answer shaped like Zuora's own samples (see :func:`_sampled_run`); a canceled
+    occurrence whose schedule goes on answers without its schedule, which the next run carries
+    (the sample of "Cancel a bill run"); credit memo items that carry no finance information carry
+    their charge's own accounting codes (:data:`CHARGE_CODES`), as on a tenant whose charges have
+    them. Zuora puts a write-off's finance information on the write-off's items only, so items
+    that have it keep it unchanged."""
+    if not isinstance(body, dict) or body.get("success") is False:
+        return body
+    if model in _BILL_RUN_MODELS:
+        body = _sampled_run(body)
+        if model == "CancelBillRunResponse" and isinstance(body.get("nextRun"), dict):
+            body["schedule"] = None
+        return body
+    if model == "CreditMemoItemsResponse" and isinstance(body.get("items"), list):
+        items = [
+            {**i, "financeInformation": dict(CHARGE_CODES)} if _unbooked(i) else i for i in body["items"]
+        ]
+        return {**body, "items": items}
+    return body
+
+
+def _unbooked(item: Any) -> bool:
+    """Whether a credit memo item carries no finance information (absent, null or all null)."""
+    if not isinstance(item, dict):
+        return False
+    finance = item.get("financeInformation")
+    return finance is None or (isinstance(finance, dict) and not any(v is not None for v in finance.values()))
+
+
 def left_out(name: str) -> bool:
     """In ``all``, whether a field without a value is left out (True) or sent as null (False)."""
     return zlib.crc32(name.encode()) % 2 == 0
@@ -180,6 +255,8 @@ def rewrite(variations: tuple[str, ...], operation: str, status: int, body: Any)
     if "memos_listed" in chosen:
         body = _memos_listed(operation, body)
     model = model_of(operation, body)
+    if "samples" in chosen:
+        body = _samples(model, body)
     if "zuora_only" in chosen:
         body = _fill(body, model, _zuora_only)
         if not (isinstance(body, dict) and body.get("success") is False):

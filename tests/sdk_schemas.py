@@ -7,7 +7,9 @@ How an SDK model becomes a schema: every wire field (the pydantic alias) is a pr
 JSON type of its Python type; a field that is ``Optional`` in the SDK also accepts ``null``; enums
 come from the SDK's enum classes and ``*_validate_enum`` validators; only fields the SDK requires
 are required; unknown properties are allowed (Zuora adds fields, and custom fields end in ``__c``).
-Lengths, patterns and bounds are the SDK's.
+Lengths, patterns and bounds are the SDK's. Where Zuora's own published samples send a field as
+another JSON type than the SDK says (``AS_SAMPLED``: an error code, a bill run's bill cycle day
+sent as a number), the schema accepts both.
 Nested models are detailed only where the kit reads them (``expand`` below), and are otherwise any
 object. A body with ``success: false`` must be the error envelope of ``error-response``.
 """
@@ -110,6 +112,23 @@ def _nullable(shape: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+_BILL_CYCLE_DAY = (
+    ["string", "integer"],
+    "a string in the SDK, a number in every bill-run sample of Zuora's API reference",
+)
+#: Fields Zuora's published samples send as another JSON type than the SDK's: by (SDK model, wire
+#: name), the JSON types the schema accepts and the note saying why.
+AS_SAMPLED: dict[tuple[str, str], tuple[list[str], str]] = {
+    ("FailedReason", "code"): (
+        ["string", "number"],
+        "a string in the SDK, a number in Zuora's published example",
+    ),
+    ("BillRunResponse", "billCycleDay"): _BILL_CYCLE_DAY,
+    ("CancelBillRunResponse", "billCycleDay"): _BILL_CYCLE_DAY,
+    ("BillRun", "billCycleDay"): _BILL_CYCLE_DAY,
+}
+
+
 class _Builder:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
@@ -145,8 +164,8 @@ class _Builder:
             shape = {"type": "string", "enum": allowed}
         elif allowed is not None and shape.get("type") == "array":
             shape = {"type": "array", "items": {"type": "string", "enum": allowed}}
-        if owner == "FailedReason" and sdk.alias == "code":
-            shape = {"type": ["string", "number"]}
+        if (owner, sdk.alias) in AS_SAMPLED:
+            shape = {"type": AS_SAMPLED[owner, sdk.alias][0]}
         if owner == "Product" and sdk.alias == "productRatePlans":
             legacy = {
                 "description": "A rate plan in the pre-230 catalog shape, which the SDK no longer models.",
@@ -160,8 +179,8 @@ class _Builder:
     def describe(self, sdk: SdkField, imported: str | None) -> str:
         owner = sdk.owner.__name__
         note = f"; values of {imported}" if imported else ""
-        if owner == "FailedReason" and sdk.alias == "code":
-            note = "; a string in the SDK, a number in Zuora's published example: both are accepted"
+        if (owner, sdk.alias) in AS_SAMPLED:
+            note = f"; {AS_SAMPLED[owner, sdk.alias][1]}: both are accepted"
         if owner == "Product" and sdk.alias == "productRatePlans":
             note = "; a URL (Zuora-Version 230 or later) or, before that version, the rate plans themselves"
         return f"{_humane(sdk.alias)} (SDK {owner}.{sdk.name}{note})."

@@ -4,6 +4,7 @@ proxy pages object-query listings, passes the control API through and re-codes r
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ import requests
 from reference_impl.server import RunningServer
 from reference_impl.server.strict import zuora_fields
 from schemas.jsonio import dumps, loads
+from steps.targets.views import Fields, bill_run_view, memo_item_view
 from tests.honest_proxy import (
     ALL,
     FUTURE_FIELD,
@@ -23,6 +25,7 @@ from tests.honest_proxy import (
     rewrite,
     running_proxy,
 )
+from tests.honest_rewrites import CHARGE_CODES
 from tests.servers import running_server
 
 INVOICE = "GET /v1/invoices/{key}"
@@ -234,3 +237,108 @@ def test_write_off_credit_memos_are_listed_among_the_order_s_credit_memos() -> N
     assert body["creditMemoNumbers"] == ["CM1", "CM2"]
     assert body["writeOff"] == answer["writeOff"]
     assert rewrite(("memos_listed",), INVOICE, 200, _invoice()) == (200, _invoice())
+
+
+# --- Zuora's own samples --------------------------------------------------------------------------
+
+GET_RUN = "GET /v1/bill-runs/{key}"
+CANCEL_RUN = "PUT /v1/bill-runs/{key}/cancel"
+MEMO_ITEMS = "GET /v1/credit-memos/{key}/items"
+
+
+def _run(**extra: Any) -> dict[str, Any]:
+    """A bill run for one account, as the reference answers."""
+    return {
+        "success": True,
+        "id": "2c91",
+        "billRunNumber": "BR-00000007",
+        "status": "Completed",
+        "targetDate": "2026-03-01",
+        "billRunFilters": [{"filterType": "Account", "accountId": "8a"}],
+        **extra,
+    }
+
+
+def _occurrence(**extra: Any) -> dict[str, Any]:
+    """An occurrence of a monthly schedule for every customer, as the reference answers."""
+    schedule = {"repeatType": "Monthly", "repeatFrom": "2026-04-01", "runTime": 0}
+    return {
+        "success": True,
+        "id": "2c92",
+        "billRunNumber": "BR-00000008",
+        "status": "Pending",
+        "batches": ["AllBatches"],
+        "targetDate": "2026-05-01",
+        "schedule": schedule,
+        "scheduledExecutionTime": "2026-05-01 00:00:00",
+        **extra,
+    }
+
+
+def test_samples_send_the_bill_cycle_day_of_a_run_by_filter_as_a_number() -> None:
+    """As in every bill-run sample: ``1``; a run by batch keeps its selection unchanged."""
+    _, body = rewrite(("samples",), GET_RUN, 200, _run())
+    assert body == {**_run(), "billCycleDay": 1}
+    _, spelled = rewrite(("samples",), GET_RUN, 200, _run(billCycleDay="12"))
+    assert spelled["billCycleDay"] == 12
+    _, batch = rewrite(("samples",), GET_RUN, 200, _occurrence())
+    assert "billCycleDay" not in batch
+
+
+def test_samples_give_an_occurrence_s_target_date_as_an_offset_from_its_execution() -> None:
+    """``targetDate`` null and the days from the scheduled execution in ``targetDateOffset``;
+    the kit reads the same target date and scheduled date from either answer."""
+    sent = _occurrence(targetDate="2026-05-03")
+    _, body = rewrite(("samples",), GET_RUN, 200, sent)
+    assert (body["targetDate"], body["targetDateOffset"]) == (None, 2)
+    assert _changed(sent, body) == {"$.targetDate", "$.targetDateOffset"}
+    before, after = (bill_run_view(Fields("get bill run", b)) for b in (sent, body))
+    assert after == before
+    assert (after.target_date, after.scheduled_date) == (date(2026, 5, 3), date(2026, 5, 1))
+
+
+def test_an_ad_hoc_run_keeps_its_target_date() -> None:
+    """Without a scheduled execution there is nothing to give the target date relative to."""
+    _, body = rewrite(("samples",), GET_RUN, 200, _run(scheduledExecutionTime=None))
+    assert body["targetDate"] == "2026-03-01"
+    assert "targetDateOffset" not in body
+
+
+def test_a_canceled_occurrence_answers_without_the_schedule_its_next_run_carries() -> None:
+    """The sample of "Cancel a bill run": the next run has the schedule and its own offset."""
+    following = _occurrence(id="2c93", targetDate="2026-06-01", scheduledExecutionTime="2026-06-01 00:00:00")
+    sent = _occurrence(status="Canceled", nextRun=following)
+    _, body = rewrite(("samples",), CANCEL_RUN, 200, sent)
+    assert body["schedule"] is None
+    assert body["nextRun"]["schedule"] == following["schedule"]
+    assert (body["nextRun"]["targetDate"], body["nextRun"]["targetDateOffset"]) == (None, 0)
+    canceled = bill_run_view(Fields("cancel bill run", body))
+    assert (canceled.status, canceled.target_date, canceled.scheduled_date) == (
+        "Canceled",
+        date(2026, 5, 1),
+        date(2026, 5, 1),
+    )
+    _, alone = rewrite(("samples",), CANCEL_RUN, 200, _occurrence(status="Canceled", nextRun=None))
+    assert alone["schedule"] == _occurrence()["schedule"]
+
+
+def test_credit_memo_items_without_finance_information_carry_their_charge_s_codes() -> None:
+    """Items booked by the write-off keep exactly its finance information; the others (a final
+    credit memo's) get the charge's own accounting codes, none of them the write-off's."""
+    booked = {"id": "i1", "amount": 30, "financeInformation": {"deferredRevenueAccountingCode": "DR-4000"}}
+    bare = {"id": "i2", "amount": 15}
+    empty = {"id": "i3", "amount": 5, "financeInformation": {"deferredRevenueAccountingCode": None}}
+    _, body = rewrite(("samples",), MEMO_ITEMS, 200, {"success": True, "items": [booked, bare, empty]})
+    assert body["items"][0] == booked
+    assert [item["financeInformation"] for item in body["items"][1:]] == [CHARGE_CODES, CHARGE_CODES]
+    assert "DR-4000" not in CHARGE_CODES.values()
+    assert set(CHARGE_CODES) <= set(zuora_fields().models["CreditMemoItemFinanceInformation"])
+    read = memo_item_view(Fields("get credit memo items", body["items"][1]))
+    assert read.finance["deferredRevenueAccountingCode"] == CHARGE_CODES["deferredRevenueAccountingCode"]
+
+
+def test_samples_leave_refusals_and_other_answers_alone() -> None:
+    """A refusal is not a bill run, and an invoice has nothing the samples shape differently."""
+    refused = {"success": False, "reasons": [{"code": 50000040, "message": "none"}]}
+    assert rewrite(("samples",), GET_RUN, 404, refused) == (404, refused)
+    assert rewrite(("samples",), INVOICE, 200, _invoice()) == (200, _invoice())

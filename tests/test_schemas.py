@@ -292,3 +292,32 @@ def test_the_schemas_never_point_at_files_outside_the_repository() -> None:
         text = (SCHEMAS_DIR / f"{stem}.schema.json").read_text(encoding="utf-8")
         assert "file://" not in text
         assert "/work/" not in text
+
+
+@pytest.mark.parametrize("day", [1, "1", "AllBillCycleDays"], ids=["number", "string", "word"])
+def test_a_bill_run_gives_its_bill_cycle_day_as_a_number_or_a_string(day: int | str) -> None:
+    """Every bill-run sample of Zuora's API reference sends the bill cycle day as a number, the SDK
+    types it as a string: both are accepted, in a bill run and in the next run a cancellation names."""
+    body = {"success": True, "id": "2c8", "status": "Completed", "billCycleDay": day}
+    assert _messages("bill-run-response", body) == []
+    canceled = {
+        **body,
+        "status": "Canceled",
+        "nextRun": {"id": "2c9", "status": "Pending", "billCycleDay": day},
+    }
+    assert _messages("bill-run-response", canceled, anchor="cancel") == []
+
+
+def test_a_bill_cycle_day_is_never_a_fraction() -> None:
+    """Negative control for the test above: a number is accepted only as a whole day."""
+    canceled = {"success": True, "id": "2c8", "nextRun": {"id": "2c9", "billCycleDay": 1.5}}
+    assert any("1.5" in message for message in _messages("bill-run-response", canceled, anchor="cancel"))
+
+
+def test_a_canceled_occurrence_shaped_like_zuoras_sample_is_a_cancel_answer() -> None:
+    """Shaped like the sample of Zuora's "Cancel a bill run": a numeric bill cycle day, and for
+    both occurrences no target date but an offset from the run's scheduled execution."""
+    case = _case("bill-run-response/valid/zuora-sample-canceled-occurrence")
+    assert case.instance["targetDate"] is None
+    assert case.instance["nextRun"]["targetDateOffset"] == 0
+    assert _messages("bill-run-response", case.instance, anchor="cancel") == []

@@ -14,10 +14,11 @@ the rule's failure in a ``Then`` step, and the rule would be blamed for an unrea
 
 from __future__ import annotations
 
+import calendar
 import functools
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, ParamSpec, TypeVar
 
@@ -170,15 +171,56 @@ class Fields:
         return str(given) if given else fallback()
 
 
+def _whole(fields: Fields, name: str) -> int | None:
+    """The whole number ``name`` (absent or null: None)."""
+    value = fields.get(name)
+    if value is None:
+        return None
+    number = fields.number(name)
+    if number != number.to_integral_value():
+        raise ProtocolError(fields.operation, "not a whole number", f"{fields.where}.{name}")
+    return int(number)
+
+
+def _months_later(day: date, months: int, day_of_month: int) -> date:
+    """The day ``day_of_month`` of the month ``months`` after ``day``'s, or that month's last day
+    when it is shorter (Zuora documents 31 as the end of every month)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return date(year, month + 1, min(day_of_month, calendar.monthrange(year, month + 1)[1]))
+
+
+def _target_date(fields: Fields, run_date: date | None) -> date | None:
+    """A bill run's target date: ``targetDate`` when given. A scheduled run may instead give it
+    relative to its run date, the date of ``scheduledExecutionTime`` (Zuora's samples of scheduled
+    runs send ``targetDate: null``): ``targetDateOffset`` days later, or, for a monthly schedule,
+    the day ``targetDateDayOfMonth`` of the month ``targetDateMonthOffset`` months later."""
+    given = iso_date(fields.get("targetDate"))
+    if given is not None or run_date is None:
+        return given
+    months, day_of_month = _whole(fields, "targetDateMonthOffset"), _whole(fields, "targetDateDayOfMonth")
+    if months is not None and day_of_month is not None:
+        if not 1 <= day_of_month <= 31:
+            raise ProtocolError(
+                fields.operation, "not a day of the month", f"{fields.where}.targetDateDayOfMonth"
+            )
+        return _months_later(run_date, months, day_of_month)
+    offset = _whole(fields, "targetDateOffset")
+    return None if offset is None else run_date + timedelta(days=offset)
+
+
 @_read
 def bill_run_view(fields: Fields) -> BillRunView:
-    scheduled = fields.get("scheduledExecutionTime")
+    """A bill run. Its scheduled date is the date of ``scheduledExecutionTime``, which Zuora gives
+    only for an occurrence of a schedule (an occurrence canceled on its own may answer with
+    ``schedule: null``, as in the sample of "Cancel a bill run")."""
+    scheduled = iso_date(fields.get("scheduledExecutionTime"))
     return BillRunView(
         id=fields.text("id"),
         number=fields.optional_text("billRunNumber") or fields.text("id"),
         status=fields.text("status"),
-        target_date=iso_date(fields.get("targetDate")),
-        scheduled_date=iso_date(scheduled) if fields.get("schedule") and scheduled else None,
+        target_date=_target_date(fields, scheduled),
+        scheduled_date=scheduled,
     )
 
 

@@ -297,6 +297,26 @@ class DropsWriteOffFinanceInformation(KnownBad):
             return super()._write_off(invoice, replace(processing, write_off_finance=None), only)
 
 
+class BooksTheFinalCreditMemoToTheWriteOff(KnownBad):
+    """Puts the finance information given for the write-off on the final credit memo's items too."""
+
+    breaks = "WO-FINANCE-INFORMATION"
+
+    class WriteOffs(write_off_ops.WriteOffs):
+        def write_off_unpaid(
+            self,
+            account: Account,
+            canceled: set[str],
+            final: Invoice | CreditMemo | None,
+            processing: Processing,
+        ) -> tuple[WriteOff, ...]:
+            if isinstance(final, CreditMemo) and processing.write_off_finance is not None:
+                items = tuple(replace(item, finance=processing.write_off_finance) for item in final.items)
+                final = replace(self.ledger.credit_memos[final.number], items=items)
+                self.ledger.credit_memos[final.number] = final
+            return super().write_off_unpaid(account, canceled, final, processing)
+
+
 class WritesOffBeforeApplyingTheFinalCredit(KnownBad):
     """Writes off the full balances and leaves the final credit memo unapplied."""
 
