@@ -29,6 +29,7 @@ Feature: What canceling a bill run does, and what can be done with it afterwards
 
     Example: A payment on an invoice of a canceled bill run is refused
       Given "Acme" has been issued an invoice of 30.00 USD on 2026-03-01
+      And today is 2026-04-01
       And a completed bill run for "Acme" with target date 2026-04-01
       And the bill run has been canceled
       And "Acme" has paid 30.00 USD of the invoice dated 2026-03-01
