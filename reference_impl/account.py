@@ -23,6 +23,8 @@ class Account:
     currency: str
     bill_cycle_day: int
     status: AccountStatus = AccountStatus.ACTIVE
+    #: the payment method a payment that names none is made with (Zuora's defaultPaymentMethodId)
+    default_payment_method_id: str | None = None
 
     @property
     def billable(self) -> bool:
@@ -30,3 +32,6 @@ class Account:
 
     def close(self) -> Account:
         return replace(self, status=AccountStatus.CANCELED)
+
+    def with_default_payment_method(self, method_id: str) -> Account:
+        return replace(self, default_payment_method_id=method_id)

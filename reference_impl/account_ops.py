@@ -1,4 +1,4 @@
-"""Accounts and subscriptions: opening, closing and subscribing."""
+"""Accounts and subscriptions: opening, closing and subscribing; the accounts' payment methods."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from reference_impl.account import Account
 from reference_impl.catalog import Catalog
 from reference_impl.ledger import Ledger, atomic
 from reference_impl.lookups import find_account, find_subscription
+from reference_impl.payment import CREATABLE_METHOD_TYPES, EXTERNAL_METHOD_TYPES, PaymentMethod
 from reference_impl.rating import add_months
 from reference_impl.rejection import Category, Rejection
 from reference_impl.subscription import Subscription
@@ -106,3 +107,28 @@ class Accounts:
 
     def subscription(self, key: str) -> Subscription | Rejection:
         return find_subscription(self.ledger, key)
+
+    @atomic
+    def create_payment_method(
+        self, *, account_key: str, method_type: str, make_default: bool = False
+    ) -> PaymentMethod | Rejection:
+        """A payment method of the account, as Zuora's "Create a payment method" makes one: only
+        of the (electronic) types that operation lists; external ones are the tenant's own."""
+        account = find_account(self.ledger, account_key)
+        if isinstance(account, Rejection):
+            return account
+        if method_type not in CREATABLE_METHOD_TYPES:
+            external = method_type in EXTERNAL_METHOD_TYPES
+            shared = " External payment methods are the tenant's own." if external else ""
+            return Rejection(
+                "payment-method-type-invalid",
+                Category.INVALID_VALUE,
+                f"{method_type!r} is not a payment method type this operation creates.{shared}",
+            )
+        method = PaymentMethod(
+            id=self.ledger.new_id("payment_method"), type=method_type, account_number=account.number
+        )
+        self.ledger.payment_methods[method.id] = method
+        if make_default:
+            self.ledger.accounts[account.number] = account.with_default_payment_method(method.id)
+        return method

@@ -7,7 +7,7 @@ it uses:
 ============================  ========================================  ===========================
 service                       does                                      uses
 ============================  ========================================  ===========================
-:class:`.Accounts`            accounts and subscriptions                ledger, catalog
+:class:`.Accounts`            accounts, subscriptions, payment methods  ledger, catalog
 :class:`.Documents`           invoices, credit memos, payments          ledger, clock
 :class:`.Invoicing`           what is due, and the document billing it  ledger, catalog
 :class:`.BillRuns`            the bill-run lifecycle                    ledger, clock, Invoicing
@@ -45,8 +45,9 @@ from reference_impl.clock import Clock
 from reference_impl.credit_memo import CreditMemo
 from reference_impl.invoice import Invoice
 from reference_impl.ledger import Ledger
+from reference_impl.lookups import not_found
 from reference_impl.order import AsyncJob, Order, OrderRequest
-from reference_impl.payment import Payment
+from reference_impl.payment import Payment, PaymentMethod
 from reference_impl.rejection import Rejection
 from reference_impl.subscription import Subscription
 from reference_impl.tenant import FeatureSettings
@@ -188,10 +189,29 @@ class Billing:
         amount: Decimal,
         effective_date: date | None = None,
         currency: str | None = None,
+        payment_type: str = "External",
+        payment_method_id: str | None = None,
+        payment_method_type: str | None = None,
     ) -> Payment | Rejection:
         return self._documents.collect_payment(
-            invoice_number=invoice_number, amount=amount, effective_date=effective_date, currency=currency
+            invoice_number=invoice_number,
+            amount=amount,
+            effective_date=effective_date,
+            currency=currency,
+            payment_type=payment_type,
+            payment_method_id=payment_method_id,
+            payment_method_type=payment_method_type,
         )
+
+    def create_payment_method(
+        self, *, account_key: str, method_type: str, make_default: bool = False
+    ) -> PaymentMethod | Rejection:
+        return self._accounts.create_payment_method(
+            account_key=account_key, method_type=method_type, make_default=make_default
+        )
+
+    def payment_method(self, method_id: str) -> PaymentMethod | Rejection:
+        return self.ledger.payment_methods.get(method_id) or not_found("payment method", method_id)
 
     # -- bill runs ----------------------------------------------------------------------------------
 

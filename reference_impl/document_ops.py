@@ -10,9 +10,9 @@ from reference_impl.credit_memo import CreditMemo
 from reference_impl.document import DocumentAction, DocumentStatus
 from reference_impl.invoice import Invoice
 from reference_impl.ledger import Ledger, atomic
-from reference_impl.lookups import find_account, find_credit_memo, find_invoice
+from reference_impl.lookups import find_account, find_credit_memo, find_invoice, not_found
 from reference_impl.money import ZERO, money
-from reference_impl.payment import Payment
+from reference_impl.payment import Payment, PaymentMethod, method_refusal
 from reference_impl.rejection import Category, Rejection
 
 __all__ = ["Documents"]
@@ -82,11 +82,15 @@ class Documents:
         amount: Decimal,
         effective_date: date | None = None,
         currency: str | None = None,
+        payment_type: str = "External",
+        payment_method_id: str | None = None,
+        payment_method_type: str | None = None,
     ) -> Payment | Rejection:
         """Collect ``amount`` from the invoice's account and apply it to that invoice.
 
         ``currency``, when given, must be the account's (Zuora's rule for payments that are not
-        standalone).
+        standalone). The payment is made with the method it names, or the external method type it
+        names, or else the account's default method (see :mod:`reference_impl.payment`).
         """
         invoice = find_invoice(self.ledger, invoice_number)
         if isinstance(invoice, Rejection):
@@ -98,7 +102,14 @@ class Documents:
                 Category.INVALID_VALUE,
                 f"The payment is in {currency}; the account {account.number} pays in {account.currency}.",
             )
-        refused = self._payment_refusal(invoice, amount)
+        named_type = payment_method_type if payment_method_id is None else None
+        default = None if named_type is not None else account.default_payment_method_id
+        method = self._payment_method(default, payment_method_id)
+        if isinstance(method, Rejection):
+            return method
+        refused = method_refusal(account.number, payment_type, method, named_type) or self._payment_refusal(
+            invoice, amount
+        )
         if refused is not None:
             return refused
         payment = Payment(
@@ -108,10 +119,19 @@ class Documents:
             invoice_number=invoice.number,
             amount=money(amount),
             effective_date=effective_date or self.clock.now().date(),
+            type=payment_type,
+            payment_method_type=method.type if method is not None else named_type,
+            payment_method_id=None if method is None else method.id,
         )
         self.ledger.payments[payment.number] = payment
         self.ledger.invoices[invoice.number] = invoice.record_payment(payment.amount)
         return payment
+
+    def _payment_method(self, default: str | None, named: str | None) -> PaymentMethod | Rejection | None:
+        """The method a payment names by id, or else (None when it names none) the default one."""
+        if named is not None:
+            return self.ledger.payment_methods.get(named) or not_found("payment method", named)
+        return None if default is None else self.ledger.payment_methods.get(default)
 
     def _payment_refusal(self, invoice: Invoice, amount: Decimal) -> Rejection | None:
         """Rule: only a posted invoice with enough balance takes a payment; a canceled one never."""

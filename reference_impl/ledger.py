@@ -28,7 +28,7 @@ from reference_impl.credit_memo import CreditMemo
 from reference_impl.document import DocumentItem
 from reference_impl.invoice import Invoice
 from reference_impl.order import AsyncJob, Order, OrderRequest
-from reference_impl.payment import Payment
+from reference_impl.payment import Payment, PaymentMethod
 from reference_impl.rejection import Rejection
 from reference_impl.subscription import Subscription
 from reference_impl.table import Journal, Table
@@ -49,6 +49,7 @@ _ID_PREFIX = {
     "item": "8a8a0007",
     "order": "8a8a0008",
     "job": "8a8a0009",
+    "payment_method": "8a8a000a",
 }
 _NUMBER_FORMAT = {
     "account": "A{:08d}",
@@ -94,6 +95,7 @@ class Ledger:
         self.invoices = Table[Invoice](journal, alternate="id", indexes=_DOCUMENT_INDEXES)
         self.credit_memos = Table[CreditMemo](journal, alternate="id", indexes=_DOCUMENT_INDEXES)
         self.payments = Table[Payment](journal)
+        self.payment_methods = Table[PaymentMethod](journal)
         self.orders = Table[Order](journal, alternate="id")
         self.jobs = Table[AsyncJob](journal)
         #: how many ids and numbers of each kind were drawn (restored as a whole on roll-back)

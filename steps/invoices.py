@@ -1,4 +1,19 @@
-"""Steps about invoices and the payments collected on them."""
+"""Steps about invoices and the payments collected on them.
+
+How the kit's customers pay, on every target: each payment is an *external* payment by check,
+applied whole to one invoice, and it names its method type (``paymentMethodType`` "Check") rather
+than relying on the account's default payment method. Zuora's "Create a payment" (request body,
+``paymentMethodId``) uses the account's default method when a payment names none, and refuses the
+payment when that method is of another type; the accounts the kit creates have none, and Zuora's
+"Create a payment method" (its ``type`` list) creates no external method: Cash, Check and Wire
+Transfer are the tenant's own ("Payment methods for customer accounts", External Payment Method).
+The tenant must have the Check method active. The payload is built once, in
+:func:`steps.targets.payloads.payment_payload` (:data:`~steps.targets.payloads.PAYMENT_METHOD_TYPE`).
+
+A refusal the payment rules expect is set beside a positive control in the same scenario: the
+same payment is first accepted on another, payable invoice of the same customer ("has paid", an
+arrangement), so a tenant refusing payments for a reason no rule names leaves the rule errored.
+"""
 
 from __future__ import annotations
 

@@ -174,7 +174,9 @@ def test_payments_are_checked_against_the_invoice_balance(amount: Decimal, code:
     _ok(billing.post_bill_run(run.id))
     invoices = billing.bill_run_invoices(run.id)
     assert isinstance(invoices, list)
-    refused = billing.collect_payment(invoice_number=invoices[0].number, amount=amount)
+    refused = billing.collect_payment(
+        invoice_number=invoices[0].number, amount=amount, payment_method_type="Check"
+    )
     assert isinstance(refused, Rejection)
     assert refused.code == code
 
@@ -184,7 +186,9 @@ def test_a_draft_invoice_cannot_be_paid() -> None:
     run = _completed_run(billing)
     invoices = billing.bill_run_invoices(run.id)
     assert isinstance(invoices, list)
-    refused = billing.collect_payment(invoice_number=invoices[0].number, amount=Decimal("30.00"))
+    refused = billing.collect_payment(
+        invoice_number=invoices[0].number, amount=Decimal("30.00"), payment_method_type="Check"
+    )
     assert isinstance(refused, Rejection)
     assert refused.code == "invoice-not-posted"
 
@@ -289,7 +293,10 @@ def test_a_payment_in_another_currency_than_the_accounts_is_refused() -> None:
     invoices = billing.bill_run_invoices(run.id)
     assert isinstance(invoices, list)
     refused = billing.collect_payment(
-        invoice_number=invoices[0].number, amount=Decimal("30.00"), currency="EUR"
+        invoice_number=invoices[0].number,
+        amount=Decimal("30.00"),
+        currency="EUR",
+        payment_method_type="Check",
     )
     assert isinstance(refused, Rejection)
     assert refused.code == "payment-currency-mismatch"

@@ -60,10 +60,18 @@ Feature: Writing off the unpaid invoices of a canceled subscription
     Source: "Cancel subscriptions and write off all unpaid invoices", introduction (writing off stops the customer from paying further)
     Decision (MUST): the payment is refused by a business rule (Zuora refuses a payment larger
     than the invoice's balance), and the invoice keeps a balance of zero.
+    Decision (MUST): a refusal proves the rule only when the customer could have paid. So, after
+    the write-off, the same payment (same amount, same customer) is first made on the invoice of
+    Acme's other subscription, which the write-off leaves unpaid (Zuora's "Create a payment"
+    takes a payment on any invoice with a balance). If that payment is refused too, the refusal
+    says nothing of written-off invoices and the example is errored, not passed.
 
     Scenario Outline: A payment of <paid> after the write-off
-      Given "Acme" has been issued an invoice of 30.00 USD on 2026-03-01
+      Given the customer "Acme" subscribes to "Pro Monthly" from 2026-03-15
+      And "Acme" has been issued an invoice of 30.00 USD on 2026-03-01
+      And "Acme" has been issued an invoice of 100.00 USD on 2026-03-15
       And "Acme" has canceled the "Basic Monthly" subscription as of 2026-03-16, writing off unpaid invoices
+      And "Acme" has paid <paid> of the invoice dated 2026-03-15
       When a payment of <paid> is collected on the invoice of "Acme" dated 2026-03-01
       Then the payment is refused because a business rule forbids it
       And the invoice of "Acme" dated 2026-03-01 has a balance of 0.00 USD

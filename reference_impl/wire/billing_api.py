@@ -270,6 +270,9 @@ def create_payment(billing: Billing, body: object) -> Reply:
         amount=paid.amount,
         effective_date=request.effective_date,
         currency=_currency(request),
+        payment_type=request.type,
+        payment_method_id=request.payment_method_id,
+        payment_method_type=request.payment_method_type,
     )
     if isinstance(payment, Rejection):
         return refusal(payment, 400)

@@ -105,3 +105,5 @@ class CreatePaymentRequest(OpenWire, Contracted):
     effective_date: WireDate | None = None
     invoices: list[PaidInvoice] | None = None
     comment: StrictStr | None = None
+    payment_method_id: StrictStr | None = None
+    payment_method_type: StrictStr | None = None

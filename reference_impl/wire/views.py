@@ -244,6 +244,7 @@ def payment(found: Payment, owner: Account, invoice_id: str, amount: Decimal) ->
         "unappliedAmount": Decimal("0.00"),
         "effectiveDate": found.effective_date.isoformat(),
         "status": found.status,
-        "type": "External",
+        "type": found.type,
+        "paymentMethodId": found.payment_method_id,
         "paidInvoices": [{"invoiceId": invoice_id, "appliedPaymentAmount": amount}],
     }

@@ -9,6 +9,7 @@ from steps.targets import views
 from steps.targets.categories import not_now
 from steps.targets.errors import CannotObserveError, NotApplicableError
 from steps.targets.http_base import CONTROL_PREFIX, PAGE_SIZE, SETTLING, HttpTargetBase, refused
+from steps.targets.payloads import payment_payload
 from steps.targets.protocol import (
     BillRunView,
     CancelView,
@@ -347,13 +348,7 @@ class BillingOverHttp(HttpTargetBase):
         if refused(status, invoice):
             return views.refused("get invoice", invoice)
         found = Fields("get invoice", invoice)
-        body = {
-            "accountId": found.text("accountId"),
-            "amount": amount.amount,
-            "currency": amount.currency,
-            "type": "External",
-            "invoices": [{"invoiceId": found.text("id"), "amount": amount.amount}],
-        }
+        body = payment_payload(found.text("accountId"), found.text("id"), amount.amount, amount.currency)
         status, reply = self.client.call(
             "create payment",
             "POST",

@@ -27,7 +27,7 @@ from reference_impl import (
 from reference_impl.wire import api
 from steps.targets import views
 from steps.targets.guard import every_operation_guarded
-from steps.targets.payloads import cancellation_payload, subscription_payload
+from steps.targets.payloads import PAYMENT_METHOD_TYPE, cancellation_payload, subscription_payload
 from steps.targets.protocol import (
     BillRunView,
     CancellationOrder,
@@ -368,7 +368,11 @@ class InProcessTarget:
 
     def collect_payment(self, invoice_number: str, amount: Money) -> Outcome[PaymentView]:
         paid = self._billing.collect_payment(
-            invoice_number=invoice_number, amount=amount.amount, currency=amount.currency
+            invoice_number=invoice_number,
+            amount=amount.amount,
+            currency=amount.currency,
+            payment_type="External",
+            payment_method_type=PAYMENT_METHOD_TYPE,
         )
         if isinstance(paid, Rejection):
             return _refused("collect payment", paid)

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from steps.targets.protocol import CancellationOrder
 
-__all__ = ["cancellation_payload", "subscription_payload"]
+__all__ = ["PAYMENT_METHOD_TYPE", "cancellation_payload", "payment_payload", "subscription_payload"]
+
+#: How the kit's customers pay: by check, an external payment. Zuora's "Create a payment" takes
+#: the account's default payment method when a payment names none (``paymentMethodId``) and
+#: refuses it when that method is of another type; an account the kit creates has no default,
+#: and Zuora's "Create a payment method" creates no external method (Check, Cash, ... are the
+#: tenant's own). So every payment names its external method type (``paymentMethodType``), the
+#: field "Create a payment" gives for external payments, and relies on no default. The tenant
+#: must have the Check payment method active.
+PAYMENT_METHOD_TYPE = "Check"
 
 #: Zuora's processing option -> its business name in :data:`PROCESSING_OPTIONS`.
 _WIRE = {
@@ -46,6 +56,18 @@ def subscription_payload(account_number: str, plan_id: str, start: date) -> dict
                 ],
             }
         ],
+    }
+
+
+def payment_payload(account_id: str, invoice_id: str, amount: Decimal, currency: str) -> dict[str, Any]:
+    """An external payment by check of ``amount``, applied whole to one invoice of the account."""
+    return {
+        "accountId": account_id,
+        "amount": amount,
+        "currency": currency,
+        "type": "External",
+        "paymentMethodType": PAYMENT_METHOD_TYPE,
+        "invoices": [{"invoiceId": invoice_id, "amount": amount}],
     }
 
 

@@ -31,11 +31,13 @@ class WritesOffTheWholeAccount(KnownBad):
 
     Two statements fall: WO-ONLY-THIS-SUBSCRIPTION (the other subscription's invoice is written
     off) and WO-FAILURE-REPORTED (an invoice shared with the other subscription, which must keep its
-    balance without Invoice Item Settlement, is written off whole).
+    balance without Invoice Item Settlement, is written off whole). WO-WRITTEN-OFF-NOT-PAYABLE
+    cannot be judged: its control payment goes to the other subscription's invoice, written off too.
     """
 
     breaks = "WO-ONLY-THIS-SUBSCRIPTION"
     also_breaks = frozenset({"WO-FAILURE-REPORTED"})
+    also_errors = frozenset({"WO-WRITTEN-OFF-NOT-PAYABLE"})
 
     class WriteOffs(write_off_ops.WriteOffs):
         def write_off_unpaid(
