@@ -25,7 +25,7 @@ from reference_impl.rejection import Category, Rejection
 from reference_impl.server.intake import Refused, decode
 from reference_impl.server.openapi import openapi_document
 from reference_impl.server.routes import ROUTES, Call, Route
-from reference_impl.server.strict import strip
+from reference_impl.server.strict import query_refusal, strip
 from reference_impl.server.tenants import TENANT_HEADER, TenantRegistry
 from reference_impl.wire.api import Reply, checked, refusal
 from reference_impl.wire.codec import dumps
@@ -193,7 +193,8 @@ def _mount(
             request.headers.get("zuora-version"),
             request.headers.get("idempotency-key"),
         )
-        reply = route.handle(call)
+        refused = query_refusal(operation, call.query) if zuora_strict else None
+        reply = route.handle(call) if refused is None else refused
         if zuora_strict:
             reply = Reply(reply.status, strip(operation, reply.body))
         return _json(reply)
