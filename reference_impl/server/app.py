@@ -34,6 +34,8 @@ from schemas.contract import clip
 __all__ = ["MAX_BODY", "AuthSettings", "create_app"]
 
 MAX_BODY = 1024 * 1024
+#: The methods whose requests take an ``Idempotency-Key`` (Zuora's "Idempotent requests").
+KEYED_METHODS = frozenset({"POST", "PATCH"})
 
 
 @dataclass
@@ -191,7 +193,9 @@ def _mount(
             payload,
             {name: request.query_params.getlist(name) for name in request.query_params},
             request.headers.get("zuora-version"),
-            request.headers.get("idempotency-key"),
+            # Zuora's "Idempotent requests": POST and PATCH take a key; other methods are
+            # idempotent already, and a key sent with one of them means nothing.
+            request.headers.get("idempotency-key") if route.method in KEYED_METHODS else None,
         )
         refused = query_refusal(operation, call.query) if zuora_strict else None
         reply = route.handle(call) if refused is None else refused
