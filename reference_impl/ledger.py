@@ -20,6 +20,8 @@ from __future__ import annotations
 import functools
 import gc
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from reference_impl.account import Account
@@ -34,7 +36,7 @@ from reference_impl.subscription import Subscription
 from reference_impl.table import Journal, Table
 from reference_impl.tenant import FeatureSettings
 
-__all__ = ["Ledger", "atomic"]
+__all__ = ["Ledger", "Retry", "atomic"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -80,6 +82,16 @@ _DOCUMENT_INDEXES = {
 }
 
 
+@dataclass(frozen=True)
+class Retry:
+    """What an idempotency key keeps: the order request first sent with it, what that came to
+    (the order's number, or the refusal) and the moment of the tenant's clock it is forgotten."""
+
+    request: OrderRequest
+    outcome: str | Rejection
+    until: datetime
+
+
 class Ledger:
     """Everything the tenant knows, keyed by the number a person would quote (bill runs by id)."""
 
@@ -100,8 +112,8 @@ class Ledger:
         self.jobs = Table[AsyncJob](journal)
         #: how many ids and numbers of each kind were drawn (restored as a whole on roll-back)
         self.counters: dict[str, int] = {}
-        #: idempotency key -> the order request first sent with it, and the number of its order
-        self.retries = Table[tuple[OrderRequest, str]](journal)
+        #: idempotency key -> what the first order sent with it came to (:class:`Retry`)
+        self.retries = Table[Retry](journal)
         #: bill runs held part-way (see :mod:`reference_impl.bill_run_holds`): id -> the status
         #: the run had before it was held
         self.held_bill_runs = Table[BillRunStatus](journal)

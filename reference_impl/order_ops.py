@@ -6,7 +6,7 @@ hook method so that a known-bad variant can break exactly one of them.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from reference_impl.account import Account
 from reference_impl.account_ops import Accounts
@@ -15,7 +15,7 @@ from reference_impl.credit_memo import CreditMemo
 from reference_impl.document import DocumentStatus
 from reference_impl.invoice import Invoice
 from reference_impl.invoicing import Invoicing
-from reference_impl.ledger import Ledger, atomic
+from reference_impl.ledger import Ledger, Retry, atomic
 from reference_impl.lookups import find_account, find_order, not_found
 from reference_impl.order import (
     AsyncJob,
@@ -30,7 +30,11 @@ from reference_impl.rejection import Category, Rejection
 from reference_impl.subscription import Subscription
 from reference_impl.write_off_ops import WriteOffs
 
-__all__ = ["Orders"]
+__all__ = ["KEY_LIFETIME", "Orders"]
+
+#: How long an idempotency key is kept: Zuora removes one 24 hours after it is set ("Idempotent
+#: requests").
+KEY_LIFETIME = timedelta(hours=24)
 
 
 def _rule(code: str, message: str, category: Category = Category.RULE_RESTRICTION) -> Rejection:
@@ -57,30 +61,40 @@ class Orders:
         self.accounts = accounts
         self.invoicing = invoicing
         self.write_offs = write_offs
+        #: the tenant's clock (the one write-offs are dated by): how long a key is kept
+        self.clock = write_offs.clock
 
     # -- entry points -----------------------------------------------------------------------------
 
-    @atomic
     def create_order(self, request: OrderRequest, *, idempotency_key: str | None = None) -> Order | Rejection:
         """Process an order at once (Zuora's "Create an order").
 
-        A retry (the same request with the same idempotency key) gets the first order back and
-        changes nothing; the key given with another request is refused.
+        With an idempotency key, what the order came to is kept, processed or refused, for
+        :data:`KEY_LIFETIME` of the tenant's clock (Zuora's "Idempotent requests"): the same
+        order sent again with the key gets it back and changes nothing. Another order sent with
+        a key still kept is refused (``order-idempotency-key-reused``) and changes nothing.
         """
-        earlier = self.ledger.retries.get(idempotency_key) if idempotency_key is not None else None
-        if earlier is not None:
-            first, number = earlier
-            if first != request:
+        if idempotency_key is None:
+            return self._create_order(request)
+        now = self.clock.now()
+        earlier = self.ledger.retries.get(idempotency_key)
+        if earlier is not None and now < earlier.until:
+            if earlier.request != request:
                 return _rule(
                     "idempotency-key-reused",
                     "This idempotency key was already used for a different order.",
                     Category.INVALID_VALUE,
                 )
-            return self.ledger.orders[number]
-        order = self._process_order(request)
-        if idempotency_key is not None and not isinstance(order, Rejection):
-            self.ledger.retries[idempotency_key] = (request, order.number)
-        return order
+            kept = earlier.outcome
+            return kept if isinstance(kept, Rejection) else self.ledger.orders[kept]
+        outcome = self._create_order(request)
+        kept = outcome if isinstance(outcome, Rejection) else outcome.number
+        self.ledger.retries[idempotency_key] = Retry(request, kept, now + KEY_LIFETIME)
+        return outcome
+
+    @atomic
+    def _create_order(self, request: OrderRequest) -> Order | Rejection:
+        return self._process_order(request)
 
     @atomic
     def create_order_async(self, request: OrderRequest) -> AsyncJob | Rejection:

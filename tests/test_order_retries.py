@@ -1,8 +1,10 @@
-"""A create-order retried with Zuora's Idempotency-Key: processed once, and only for the same order."""
+"""A create-order retried with Zuora's Idempotency-Key ("Idempotent requests"): processed once,
+and only for the same order; what it came to, processed or refused, is kept 24 hours of the
+tenant's clock; another order with the key is refused with 422; the key goes with POST only."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 import requests
@@ -64,22 +66,47 @@ def test_without_a_key_the_same_order_sent_twice_is_refused_the_second_time(bill
     assert len(_write_off_memos(billing)) == 1
 
 
-def test_the_key_of_another_order_is_refused_and_changes_nothing(billing: Billing) -> None:
+def test_the_key_of_another_order_is_refused_with_422_and_changes_nothing(billing: Billing) -> None:
     assert api.create_order(billing, _payload(billing), idempotency_key="k-2").body["success"] is True
     before = billing.ledger.contents()
     other = api.create_order(billing, _payload(billing, description="another order"), idempotency_key="k-2")
+    assert other.status == 422
     assert other.body["success"] is False
     assert str(other.body["reasons"][0]["code"]).endswith("20")
     assert billing.ledger.contents() == before
 
 
-def test_a_refused_order_does_not_use_up_its_key(billing: Billing) -> None:
-    """Only an order that was processed is remembered: a corrected resend with the key goes through."""
+def test_a_refused_order_is_kept_under_its_key_too(billing: Billing) -> None:
+    """Zuora keeps the result whether the request succeeded or failed: the same order sent again
+    with the key gets the first refusal back, even once it could go through."""
     billing.configure(FeatureSettings(invoice_settlement=False))
-    assert api.create_order(billing, _payload(billing), idempotency_key="k-3").body["success"] is False
+    first = api.create_order(billing, _payload(billing), idempotency_key="k-3")
+    assert first.body["success"] is False
     billing.configure(FeatureSettings(invoice_settlement=True))
-    assert api.create_order(billing, _payload(billing), idempotency_key="k-3").body["success"] is True
+    again = api.create_order(billing, _payload(billing), idempotency_key="k-3")
+    assert (again.status, again.body) == (first.status, first.body)
+    assert _write_off_memos(billing) == []
+    assert api.create_order(billing, _payload(billing), idempotency_key="k-4").body["success"] is True
+
+
+def test_a_key_is_kept_24_hours_of_the_tenants_clock(billing: Billing) -> None:
+    """A retry a minute before the 24 hours are over gets the first order back; once they are
+    over the key is forgotten, and the same order is a new one (refused: the subscription is
+    canceled already)."""
+    first = api.create_order(billing, _payload(billing), idempotency_key="k-5")
+    assert first.body["success"] is True
+    set_at = billing.now()
+    billing.advance_clock(set_at + timedelta(hours=24) - timedelta(minutes=1))
+    assert api.create_order(billing, _payload(billing), idempotency_key="k-5").body == first.body
+    billing.advance_clock(set_at + timedelta(hours=24))
+    later = api.create_order(billing, _payload(billing), idempotency_key="k-5")
+    assert later.body["success"] is False
     assert len(_write_off_memos(billing)) == 1
+
+
+def test_a_key_of_255_characters_is_taken(billing: Billing) -> None:
+    """At most 255 characters ("Create an order", header Parameters; the SDK's max_length)."""
+    assert api.create_order(billing, _payload(billing), idempotency_key="k" * 255).body["success"] is True
 
 
 @pytest.mark.parametrize("key", ["", "k" * 256], ids=["empty", "256 characters"])
@@ -92,3 +119,13 @@ def test_a_key_outside_zuoras_limits_is_refused_over_http(reference_server: Runn
     )
     assert reply.status_code == 400
     assert reply.json()["success"] is False
+
+
+def test_a_key_means_nothing_on_a_get_over_http(reference_server: RunningServer) -> None:
+    """POST and PATCH take a key; a GET sent with one (even one no POST could take) is answered
+    as without it."""
+    url = reference_server.url + "/v1/catalog/products"
+    plain = requests.get(url, timeout=10)
+    keyed = requests.get(url, headers={"Idempotency-Key": "k" * 300}, timeout=10)
+    assert plain.status_code == keyed.status_code == 200
+    assert keyed.json() == plain.json()

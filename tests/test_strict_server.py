@@ -1,5 +1,6 @@
 """``serve --zuora-strict``: the field knowledge is generated from the SDK and stays so; answers keep
-only Zuora's fields, recursively; refusals keep Zuora's envelope; the control API is left alone."""
+only Zuora's fields, recursively; refusals keep Zuora's envelope; the control API is left alone;
+an object query asking for what Zuora does not offer is refused as Zuora would."""
 
 from __future__ import annotations
 
@@ -15,13 +16,17 @@ import requests
 from billing_conformance import PROJECT_ROOT
 from reference_impl.server import RunningServer
 from reference_impl.server.routes import ROUTES
-from reference_impl.server.strict import FIELDS_FILE, model_of, strip, zuora_fields
+from reference_impl.server.strict import FIELDS_FILE, model_of, query_refusal, strip, zuora_fields
 from tests.honest_proxy import bill_customer
 from tests.servers import running_server
 from tests.zuora_fields import OPERATIONS, generate, render
 
 INVOICE = "GET /v1/invoices/{key}"
 QUERY_MEMOS = "GET /object-query/credit-memos"
+QUERY_INVOICES = "GET /object-query/invoices"
+#: Zuora's code for an invalid query parameter of a request without a body ("Error codes":
+#: resource 500000, category 27).
+INVALID_QUERY_PARAMETER = 50000027
 
 
 def test_the_committed_field_file_is_what_the_installed_sdk_gives() -> None:
@@ -198,3 +203,63 @@ def test_the_server_does_not_need_the_sdk_at_run_time() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True, cwd=PROJECT_ROOT
     )
     assert found.stdout.strip() == "[]"
+
+
+# --- strict queries -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("operation", "query"),
+    [
+        (QUERY_MEMOS, {"filter[]": ["sourceId.EQ:BR-00000001"]}),
+        (QUERY_MEMOS, {"filter[]": ["accountId.EQ:8a", "sourceid.EQ:BR-00000001"]}),
+        (QUERY_INVOICES, {"filter[]": ["memoNumber.EQ:CM1"]}),
+        (QUERY_INVOICES, {"filter[]": ["accountId.EQ:8a"], "page": ["2"]}),
+        (QUERY_MEMOS, {"pageSize": ["50"], "limit": ["5"]}),
+    ],
+    ids=["memo-source-id", "memo-source-id-after-account", "invoice-memo-number", "page", "limit"],
+)
+def test_a_query_for_what_zuora_does_not_offer_is_refused(
+    operation: str, query: dict[str, list[str]]
+) -> None:
+    """A filter on a field the object's page does not list, or a parameter the operation does
+    not take: Zuora's envelope, invalid query parameter, 400."""
+    reply = query_refusal(operation, query)
+    assert reply is not None
+    assert reply.status == 400
+    assert reply.body["success"] is False
+    assert reply.body["reasons"][0]["code"] == INVALID_QUERY_PARAMETER
+
+
+@pytest.mark.parametrize(
+    ("operation", "query"),
+    [
+        (QUERY_MEMOS, {"filter[]": ["accountId.EQ:8a"], "pageSize": ["50"], "cursor": ["50"]}),
+        (QUERY_MEMOS, {"filter[]": ["ACCOUNTID.EQ:8a", "memonumber.EQ:CM1", "Region__c.EQ:EU"]}),
+        (QUERY_INVOICES, {"filter[]": ["sourceId.EQ:BR-00000001"], "sort[]": ["updateddate.DESC"]}),
+        (INVOICE, {"anything": ["goes"]}),
+    ],
+    ids=["memos-by-account", "any-case-and-custom-field", "invoices-by-source-id", "not-a-query"],
+)
+def test_a_query_zuora_offers_is_let_through(operation: str, query: dict[str, list[str]]) -> None:
+    assert query_refusal(operation, query) is None
+
+
+def test_a_strict_server_refuses_a_credit_memo_query_by_source_id(
+    reference_server: RunningServer, strict_server: RunningServer
+) -> None:
+    """Over HTTP: refused strictly, answered as before by the plain server; by account, both answer."""
+    bill_customer(strict_server.url, "Acme")
+    by_source = {"filter[]": "sourceId.EQ:BR-00000001", "pageSize": "50"}
+    refused = requests.get(strict_server.url + "/object-query/credit-memos", params=by_source, timeout=10)
+    assert refused.status_code == 400
+    body = refused.json()
+    assert set(body) <= {"success", "processId", "requestId", "reasons"}
+    assert body["reasons"][0]["code"] == INVALID_QUERY_PARAMETER
+    plain = requests.get(reference_server.url + "/object-query/credit-memos", params=by_source, timeout=10)
+    assert plain.status_code == 200
+    by_account = {"filter[]": "accountId.EQ:none", "pageSize": "50"}
+    for server in (reference_server, strict_server):
+        answered = requests.get(server.url + "/object-query/credit-memos", params=by_account, timeout=10)
+        assert answered.status_code == 200
+        assert answered.json()["data"] == []

@@ -25,7 +25,7 @@ from reference_impl.rejection import Category, Rejection
 from reference_impl.server.intake import Refused, decode
 from reference_impl.server.openapi import openapi_document
 from reference_impl.server.routes import ROUTES, Call, Route
-from reference_impl.server.strict import strip
+from reference_impl.server.strict import query_refusal, strip
 from reference_impl.server.tenants import TENANT_HEADER, TenantRegistry
 from reference_impl.wire.api import Reply, checked, refusal
 from reference_impl.wire.codec import dumps
@@ -34,6 +34,8 @@ from schemas.contract import clip
 __all__ = ["MAX_BODY", "AuthSettings", "create_app"]
 
 MAX_BODY = 1024 * 1024
+#: The methods whose requests take an ``Idempotency-Key`` (Zuora's "Idempotent requests").
+KEYED_METHODS = frozenset({"POST", "PATCH"})
 
 
 @dataclass
@@ -191,9 +193,12 @@ def _mount(
             payload,
             {name: request.query_params.getlist(name) for name in request.query_params},
             request.headers.get("zuora-version"),
-            request.headers.get("idempotency-key"),
+            # Zuora's "Idempotent requests": POST and PATCH take a key; other methods are
+            # idempotent already, and a key sent with one of them means nothing.
+            request.headers.get("idempotency-key") if route.method in KEYED_METHODS else None,
         )
-        reply = route.handle(call)
+        refused = query_refusal(operation, call.query) if zuora_strict else None
+        reply = route.handle(call) if refused is None else refused
         if zuora_strict:
             reply = Reply(reply.status, strip(operation, reply.body))
         return _json(reply)

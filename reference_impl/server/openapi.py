@@ -167,7 +167,7 @@ def _parameters(route: Route) -> list[dict[str, Any]]:
                 "in": "header",
                 "required": False,
                 "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-                "description": "A retry with the same key and body gets the first answer back.",
+                "description": "A retry with the same key and body gets the first answer back for 24 hours.",
             }
         )
     found.append(_tenant_header())
@@ -195,6 +195,8 @@ def _operation(route: Route, components: dict[str, Any]) -> dict[str, Any]:
         statuses |= _BODY_STATUSES
     if route.conflict is not None:
         statuses[409] = route.conflict
+    if route.idempotent:
+        statuses[422] = "Refused: the Idempotency-Key was kept for another request"
     responses |= {str(status): _json(why, error) for status, why in sorted(statuses.items())}
     responses["401"] = _json(_UNAUTHORIZED, _schema_ref("error-response#unauthorized", components))
     operation: dict[str, Any] = {

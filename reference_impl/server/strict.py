@@ -10,8 +10,15 @@ custom fields (names ending in ``__c``). A refusal (``success: false``) keeps on
 ``CommonResponse``: ``success``, ``processId``, ``requestId`` and ``reasons[{code, message}]``.
 Anything that is not a public operation (the control API, ``/oauth/token``) is left alone.
 
+Strict queries: an object query (``GET /object-query/...``) is refused, as Zuora would refuse
+it, when it names a query parameter the operation does not take or filters on a field Zuora does
+not list for the object (:func:`query_refusal`; the lists are :mod:`reference_impl.wire.queries`).
+The refusal is Zuora's envelope with the category "Invalid query parameter" (27) of Zuora's
+"Error codes" page, *Error Category Codes*, under the resource code of a request without a body
+(500000, the same page, *REST API Resource Codes*), HTTP 400.
+
 ``billing-conformance serve --zuora-strict`` answers this way, so that a test can prove the kit
-needs nothing Zuora does not return.
+needs nothing Zuora does not return, and asks for nothing Zuora does not offer.
 """
 
 from __future__ import annotations
@@ -23,9 +30,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from reference_impl.wire.api import Reply, refusal
+from reference_impl.wire.queries import strict_fault
 from schemas.contract import SCHEMAS_DIR
 
-__all__ = ["FIELDS_FILE", "ZuoraFields", "model_of", "strip", "zuora_fields"]
+__all__ = ["FIELDS_FILE", "ZuoraFields", "model_of", "query_refusal", "strip", "zuora_fields"]
+
+OBJECT_QUERY = "GET /object-query/"
 
 FIELDS_FILE: Path = SCHEMAS_DIR / "zuora-response-fields.json"
 
@@ -84,3 +95,12 @@ def strip(operation: str, body: Any) -> Any:  # noqa: ANN401 - decoded JSON
     if model is None:
         return body
     return _reduce(body, model, zuora_fields())
+
+
+def query_refusal(operation: str, query: Mapping[str, list[str]]) -> Reply | None:
+    """Zuora's refusal of an object query (``operation`` "GET /object-query/invoices") that asks
+    for what the operation does not offer; None for an acceptable query or another operation."""
+    if not operation.startswith(OBJECT_QUERY):
+        return None
+    fault = strict_fault(operation.removeprefix(OBJECT_QUERY), query)
+    return None if fault is None else refusal(fault, 400)

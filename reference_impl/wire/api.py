@@ -52,8 +52,13 @@ __all__ = [
 ]
 
 C = TypeVar("C", bound=Contracted)
-#: Zuora's limit on the ``Idempotency-Key`` header.
+#: Zuora's limit on the ``Idempotency-Key`` header: at most 255 characters, as "Create an order"
+#: (*header Parameters*) and the SDK (``max_length=255``) say. The guide "Idempotent requests"
+#: says "less than 255"; the reference takes the longer, not to refuse what Zuora may take.
 MAX_IDEMPOTENCY_KEY = 255
+#: The refusal of a key already kept for another order: Zuora's "Idempotent requests" answers a
+#: key reused for a request that does not match the first with 422 Unprocessable Content.
+KEY_REUSED = "order-idempotency-key-reused"
 
 _CATEGORY_OF_ERROR = {"extra_forbidden": Category.UNKNOWN_FIELD, "missing": Category.MISSING_FIELD}
 
@@ -256,7 +261,8 @@ def _command(request: CreateOrderRequest | CreateOrderAsyncRequest) -> OrderRequ
 def create_order(
     billing: Billing, body: object, *, zuora_version: str | None = None, idempotency_key: str | None = None
 ) -> Reply:
-    """``POST /v1/orders``; with an ``Idempotency-Key``, a retry gets the first order back."""
+    """``POST /v1/orders``; with an ``Idempotency-Key``, a retry gets the first answer back (the
+    order, or the refusal), and another order sent with the key is refused with 422."""
     request = parse(_models(billing).order, body, "order")
     if isinstance(request, Reply):
         return request
@@ -267,6 +273,8 @@ def create_order(
     if fault is not None:
         return refusal(fault, 200)
     order = billing.create_order(_command(request), idempotency_key=idempotency_key)
+    if isinstance(order, Rejection) and order.code == KEY_REUSED:
+        return refusal(order, 422)
     if isinstance(order, Rejection):
         return refusal(order, 404 if order.category is Category.NOT_FOUND else 200)
     style = response_style(zuora_version)

@@ -10,7 +10,7 @@ from reference_impl.bill_run import BillRun, RepeatType, Schedule
 from reference_impl.billing import Billing
 from reference_impl.credit_memo import CreditMemo
 from reference_impl.rejection import Category, Rejection
-from reference_impl.wire import views
+from reference_impl.wire import queries, views
 from reference_impl.wire.api import Reply, checked, currency_fault, parse, refusal
 from reference_impl.wire.requests import (
     MAX_AMOUNT,
@@ -295,21 +295,6 @@ def _currency(request: CreatePaymentRequest) -> str | None:
     return given if isinstance(given, str) else None
 
 
-def _filters(filters: list[str]) -> dict[str, str] | Rejection:
-    wanted: dict[str, str] = {}
-    for expression in filters:
-        field, _, rest = expression.partition(".")
-        operator, _, value = rest.partition(":")
-        if operator != "EQ" or not field or not value:
-            return Rejection(
-                "query-filter-unsupported",
-                Category.INVALID_VALUE,
-                f"Unsupported filter {expression!r}; use field.EQ:value.",
-            )
-        wanted[field] = value
-    return wanted
-
-
 def _page(page_size: str | None, cursor: str | None) -> tuple[int, int] | Rejection:
     """Where a page starts and how long it is: ``pageSize`` 1..50 (Zuora's bounds, default 50);
     ``cursor`` is the previous page's ``nextPage``, an opaque token (here, an offset)."""
@@ -325,9 +310,10 @@ def _page(page_size: str | None, cursor: str | None) -> tuple[int, int] | Reject
 def query(
     billing: Billing, kind: str, filters: list[str], page_size: str | None = None, cursor: str | None = None
 ) -> Reply:
-    """``GET /object-query/invoices`` or ``/object-query/credit-memos`` with ``filter[]=field.EQ:value``,
-    one page at a time (``pageSize``, ``cursor``; the answer's ``nextPage`` leads on)."""
-    wanted = _filters(filters)
+    """``GET /object-query/invoices`` or ``/object-query/credit-memos`` with ``filter[]=field.EQ:value``
+    (read as :mod:`.queries` says), one page at a time (``pageSize``, ``cursor``; the answer's
+    ``nextPage`` leads on)."""
+    wanted = queries.parse_filters(filters)
     if isinstance(wanted, Rejection):
         return refusal(wanted, 400)
     page = _page(page_size, cursor)
@@ -354,7 +340,7 @@ def query(
             )
     else:
         return refusal(Rejection("query-object-unknown", Category.NOT_FOUND, f"No object {kind!r}."), 404)
-    data = [row for row in rows if all(str(row.get(field)) == value for field, value in wanted.items())]
+    data = [row for row in rows if queries.matches(row, wanted)]
     start, size = page
     body: dict[str, Any] = {"data": data[start : start + size]}
     if start + size < len(data):

@@ -256,28 +256,42 @@ class BillingOverHttp(HttpTargetBase):
         )
         return [views.invoice_view(row, self._currency_of) for row in rows]
 
-    def _query_credit_memos(self, field: str, value: str) -> list[CreditMemoView]:
-        rows = self._pages(
-            "query credit memos",
-            "/object-query/credit-memos",
-            "query-credit-memos-response",
-            {"filter[]": f"{field}.EQ:{value}", "pageSize": PAGE_SIZE},
-            "data",
+    def _query_credit_memos(self, account_id: str) -> list[Fields]:
+        """Every object-query record of one account's credit memos, page after page."""
+        return list(
+            self._pages(
+                "query credit memos",
+                "/object-query/credit-memos",
+                "query-credit-memos-response",
+                {"filter[]": f"accountId.EQ:{account_id}", "pageSize": PAGE_SIZE},
+                "data",
+            )
         )
-        return [views.credit_memo_view(row, self._currency_of) for row in rows]
 
     def bill_run_invoices(self, bill_run_id: str) -> Outcome[list[InvoiceView]]:
-        """Zuora links an invoice to the bill run that made it by ``sourceId``, the run's number."""
+        """Zuora links an invoice to the bill run that made it by ``sourceId``, the run's number,
+        and lists ``sourceId`` among the fields "Query invoices" filters on."""
         number = self._run_number(bill_run_id)
         if isinstance(number, Refused):
             return number
         return self._query_invoices("sourceId", number)
 
     def bill_run_credit_memos(self, bill_run_id: str) -> Outcome[list[CreditMemoView]]:
+        """ "Query credit memos" filters on no ``sourceId`` (its filterable fields are id,
+        updateddate, balance, einvoicestatus, memodate, memonumber, sourcetype, status,
+        totalamount, invoiceid and accountid), but each record carries it: the credit memos of
+        every account of the scenario are read, and those whose ``sourceId`` is the run's number
+        kept. A bill run only bills accounts of the scenario (one of them, or, in a tenant of
+        its own, all of them)."""
         number = self._run_number(bill_run_id)
         if isinstance(number, Refused):
             return number
-        return self._query_credit_memos("sourceId", number)
+        return [
+            views.credit_memo_view(row, self._currency_of)
+            for account in self._accounts.values()
+            for row in self._query_credit_memos(account.id)
+            if row.optional_text("sourceId") == number
+        ]
 
     # -- documents and payments -------------------------------------------------------------------------
 
@@ -285,7 +299,8 @@ class BillingOverHttp(HttpTargetBase):
         return self._query_invoices("accountId", self.account_id(name))
 
     def account_credit_memos(self, name: str) -> list[CreditMemoView]:
-        return self._query_credit_memos("accountId", self.account_id(name))
+        rows = self._query_credit_memos(self.account_id(name))
+        return [views.credit_memo_view(row, self._currency_of) for row in rows]
 
     def invoice(self, number: str) -> Outcome[InvoiceView]:
         status, body = self.client.call(
