@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from steps.targets.http import HttpTarget
 from steps.targets.http_base import Account
 from steps.targets.profile import Profile
+from steps.targets.protocol import Refused
 from tests.zuora_operations import faults
 
 RUN_ID, RUN = "8a80run", "BR-00000007"
@@ -74,3 +75,46 @@ def test_every_lookup_is_one_zuora_offers() -> None:
     target.account_credit_memos("Bolt")
     for method, path, params in tenant.sent:
         assert faults(method, f"https://zuora.example{path}?{urlencode(params)}") == [], (path, params)
+
+
+class _Items:
+    """A credit memo with three items, listed one item a page: ``nextPage`` names the next page's
+    URL, as "List credit memo items" does."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, dict[str, Any] | None]] = []
+
+    def call(self, operation: str, method: str, path: str, **kwargs: Any) -> tuple[int, dict[str, Any]]:
+        self.sent.append((path, kwargs.get("params")))
+        if path == "/v1/credit-memos/CM1":
+            return 200, {
+                "success": True,
+                "number": "CM1",
+                "amount": 30,
+                "status": "Posted",
+                "accountId": "acc-a",
+            }
+        page = int(path.partition("page=")[2].partition("&")[0] or 1)
+        item = {"id": f"item-{page}", "amount": 10, "sourceItemType": "SubscriptionComponent"}
+        body: dict[str, Any] = {"success": True, "items": [item]}
+        if page < 3:
+            body["nextPage"] = f"/v1/credit-memos/CM1/items?page={page + 1}&pageSize=1"
+        return 200, body
+
+
+def test_a_credit_memos_items_are_read_page_by_page_by_the_url_each_page_names() -> None:
+    """The v1 items listing is paged by ``page``: the kit follows ``nextPage`` as a URL and never
+    sends it back as an object query's ``cursor``."""
+    tenant = _Items()
+    target = HttpTarget(Profile.for_loopback("http://127.0.0.1:1"), tenant)  # type: ignore[arg-type]
+    target._accounts = {"Acme": Account("A1", "acc-a", "USD")}
+    memo = target.credit_memo("CM1")
+    assert not isinstance(memo, Refused)
+    assert [item.amount for item in memo.items] == [Decimal(10)] * 3
+    assert [path for path, _ in tenant.sent] == [
+        "/v1/credit-memos/CM1",
+        "/v1/credit-memos/CM1/items",
+        "/v1/credit-memos/CM1/items?page=2&pageSize=1",
+        "/v1/credit-memos/CM1/items?page=3&pageSize=1",
+    ]
+    assert all("cursor" not in (params or {}) for _, params in tenant.sent)

@@ -347,14 +347,19 @@ class HttpTargetBase:
             pause = min(pause * 2, 2.0)
 
     def _pages(
-        self, operation: str, path: str, schema: str, params: dict[str, Any], rows: str
+        self, operation: str, path: str, schema: str, params: dict[str, Any], rows: str, *, led: bool = False
     ) -> Iterator[views.Fields]:
-        """Every record of a paged listing: Zuora's ``nextPage`` goes back as ``cursor``."""
+        """Every record of a paged listing. An object query's ``nextPage`` is a cursor that goes
+        back as ``cursor``; a ``led`` listing of the v1 API (an invoice's or a credit memo's items,
+        paged by ``page`` and ``pageSize``) names the next page's URL in it, which is followed."""
         cursor: str | None = None
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
-            query = {**params, **({"cursor": cursor} if cursor else {})}
-            status, body = self.client.call(operation, "GET", path, params=query, response_schema=schema)
+            if led and cursor:
+                where, query = cursor, None
+            else:
+                where, query = path, {**params, **({"cursor": cursor} if cursor else {})}
+            status, body = self.client.call(operation, "GET", where, params=query, response_schema=schema)
             if refused(status, body):
                 raise ProtocolError(operation, f"the listing was refused: {views.refused(operation, body)}")
             yield from views.Fields(operation, body).items(rows)

@@ -341,6 +341,7 @@ class BillingOverHttp(HttpTargetBase):
             "credit-memo-items-response",
             {},
             "items",
+            led=True,
         )
         items = tuple(views.memo_item_view(row) for row in rows)
         return views.credit_memo_view(Fields("get credit memo", body), self._currency_of, items)

@@ -50,7 +50,7 @@ __all__ = ["InProcessTarget"]
 
 
 def _refused(operation: str, rejection: Rejection) -> Refused:
-    return Refused(operation, Refusal(rejection.category.value), rejection.code, rejection.message)
+    return Refused(operation, Refusal.from_code(rejection.category.value), rejection.code, rejection.message)
 
 
 def _bill_run(run: BillRun) -> BillRunView:
