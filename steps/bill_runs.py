@@ -288,13 +288,18 @@ def _(target: Target, bill_run: BillRunView, cancellation: Outcome[CancelView]) 
     assert target.pending_occurrence(bill_run.id) is None, "an occurrence of the schedule is still waiting"
 
 
-@then("the resumption leaves the bill run canceled")
-def _(target: Target, bill_run: BillRunView, resumption: Outcome[BillRunView]) -> None:
-    """Answered canceled, and canceled when looked up again."""
-    reported = accepted(resumption, "resuming the bill run")
-    assert reported.status == "Canceled", f"resuming answered with a {reported.status} bill run"
-    now = _canceled_run(target, bill_run, "whether resuming left the bill run canceled")
-    assert now.status == "Canceled", f"the resumption was accepted, but the bill run is {now.status}"
+@then(step("the resumption leaves the bill run {status}"))
+def _(target: Target, bill_run: BillRunView, resumption: Outcome[BillRunView], status: str) -> None:
+    """Answered so, and so when looked up again. Resuming goes through the control API, and a
+    refused control operation says nothing of the rule: the scenario is errored."""
+    expected = BILL_RUN_STATUS[status]
+    reported = observed(resumption, "what resuming the bill run left")
+    assert reported.status == expected, f"resuming answered with a {reported.status} bill run"
+    if status == "canceled":
+        now = _canceled_run(target, bill_run, "whether resuming left the bill run canceled")
+    else:
+        now = accepted(target.bill_run(bill_run.id), "looking the bill run up")
+    assert now.status == expected, f"the resumption was accepted, but the bill run is {now.status}"
 
 
 @then("no occurrence of the schedule waits to run")

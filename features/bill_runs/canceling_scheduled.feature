@@ -134,5 +134,6 @@ Feature: Canceling a scheduled bill run
       And the bill run has been paused
       And time has passed until the end of 2026-04-01
       When the bill run is resumed
-      Then the schedule's next occurrence is pending for 2026-05-01
+      Then the resumption leaves the bill run pending
+      And the schedule's next occurrence is pending for 2026-05-01
       And "Acme" has no invoice dated 2026-04-01

@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from reference_impl import BILL_RUN_TRANSITIONS, BillRun, BillRunAction, BillRunStatus, bill_run_ops
-from reference_impl.bill_run import Transitions
+from reference_impl import BillRun, BillRunAction, BillRunStatus, bill_run_ops
 from reference_impl.bill_run_ops import CancelOutcome
 from reference_impl.document import DocumentStatus
 from reference_impl.lookups import invoices_of
@@ -16,7 +15,6 @@ from reference_impl.rejection import Category, Rejection
 from tests.known_bad.base import KnownBad
 
 S, A = BillRunStatus, BillRunAction
-_NO_LAPSE: Transitions = {m: to for m, to in BILL_RUN_TRANSITIONS.items() if m != (S.PAUSED, A.LAPSE)}
 
 
 class EndsTheScheduleFromACompletedOccurrence(KnownBad):
@@ -46,11 +44,22 @@ class RunsMissedOccurrencesOnResuming(KnownBad):
             return self._simple_move(key, A.RESUME, scheduled_only=True)
 
 
-class KeepsLapsedRunsPaused(KnownBad):
-    """Refuses to resume a paused run whose schedule has no occurrence left: it stays paused."""
+class RunsLapsedOneTimeRunsLate(KnownBad):
+    """Skips the occurrences a paused schedule missed, but a one-time run resumed after its date
+    is made pending as it was, and runs late, instead of being canceled."""
 
     breaks = "BR-RESUME"
-    transitions = _NO_LAPSE
+
+    class BillRuns(bill_run_ops.BillRuns):
+        def resume_bill_run(self, key: str) -> BillRun | Rejection:
+            run = self.bill_run(key)
+            if (
+                isinstance(run, BillRun)
+                and run.schedule is not None
+                and run.schedule.next_after(run.scheduled_for.date()) is None
+            ):
+                return self._simple_move(key, A.RESUME, scheduled_only=True)
+            return super().resume_bill_run(key)
 
 
 class RefusesPostingRunsHoldingPostedInvoices(KnownBad):
