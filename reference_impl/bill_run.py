@@ -3,7 +3,8 @@
 A bill run is created ``Pending``. Processing (``Processing``) ends ``Completed`` with draft
 documents, or in ``Error``. A completed run can be posted (``PostInProgress`` then ``Posted``) or
 canceled (``CancelInProgress`` then ``Canceled``); a pending one can be canceled as well, and a
-pending scheduled one can be paused and resumed. Only canceled or failed runs can be removed
+pending scheduled one can be paused and resumed (or, resumed when its schedule has no occurrence
+left, it lapses into ``Canceled``). Only canceled or failed runs can be removed
 (``RemoveInProgress``, then gone). Every other move is refused; :data:`BILL_RUN_TRANSITIONS` is
 the whole lifecycle.
 """
@@ -54,6 +55,7 @@ class BillRunAction(Enum):
     COMPLETE_CANCELING = "complete canceling"
     PAUSE = "pause"
     RESUME = "resume"
+    LAPSE = "lapse"
     START_REMOVING = "delete"
 
 
@@ -73,6 +75,9 @@ BILL_RUN_TRANSITIONS: Transitions = {
     (S.CANCEL_IN_PROGRESS, A.COMPLETE_CANCELING): S.CANCELED,
     (S.PENDING, A.PAUSE): S.PAUSED,
     (S.PAUSED, A.RESUME): S.PENDING,
+    # Zuora's "Manage scheduled bill runs", step 4: a paused run resumed after the time of its
+    # schedule's last occurrence is canceled.
+    (S.PAUSED, A.LAPSE): S.CANCELED,
     # Decision: like Zuora's API, a run that ended in Error can be deleted as well as a canceled one.
     (S.CANCELED, A.START_REMOVING): S.REMOVE_IN_PROGRESS,
     (S.ERROR, A.START_REMOVING): S.REMOVE_IN_PROGRESS,

@@ -265,7 +265,9 @@ class BillRuns:
         """Cancel a pending or completed run, with its draft invoices and credit memos.
 
         ``cancel_once`` matters only for a pending occurrence of a schedule: True cancels this
-        occurrence and queues the next one at once; False ends the schedule.
+        occurrence and queues the next one at once; False ends the schedule. Decision (SHOULD,
+        BR-CANCEL-ALL): a completed occurrence is canceled alone, whichever ``cancel_once`` says;
+        the occurrence it queued keeps waiting (Zuora's older "CRUD: Post or cancel a bill run").
         """
         found = self.find_and_move(key, BillRunAction.START_CANCELING)
         if isinstance(found, Rejection):
@@ -282,8 +284,6 @@ class BillRuns:
         self._cancel_credit_memos(run)
         done = self._move(canceling, BillRunAction.COMPLETE_CANCELING)
         self.ledger.bill_runs[done.id] = done
-        if not cancel_once:
-            self._end_schedule(run)
         return CancelOutcome(done, self._next_after_cancel(run, cancel_once=cancel_once))
 
     def cancel_blocker(self, run: BillRun) -> Rejection | None:
@@ -323,15 +323,6 @@ class BillRuns:
             return self._schedule_next(run)
         return None
 
-    def _end_schedule(self, run: BillRun) -> None:
-        """Canceling all recurrences leaves no occurrence waiting, not even the one that an
-        occurrence which already ran has queued."""
-        waiting = self.pending_occurrence(run.series) if run.series is not None else None
-        if waiting is not None and waiting.id != run.id and waiting.status is BillRunStatus.PENDING:
-            canceling = self._move(waiting, BillRunAction.START_CANCELING)
-            done = self._move(canceling, BillRunAction.COMPLETE_CANCELING)
-            self.ledger.bill_runs[done.id] = done
-
     # -- pause, resume, delete ----------------------------------------------------------------
 
     @atomic
@@ -340,7 +331,28 @@ class BillRuns:
 
     @atomic
     def resume_bill_run(self, key: str) -> BillRun | Rejection:
-        return self._simple_move(key, BillRunAction.RESUME, scheduled_only=True)
+        """Rule (BR-RESUME, Zuora's "Manage scheduled bill runs", step 4): a resumed run waits for
+        its schedule's next occurrence. One whose time passed while it was paused is not run late:
+        it waits for the first occurrence still to come, and lapses (is canceled) when none is."""
+        run = find_bill_run(self.ledger, key)
+        if isinstance(run, Rejection) or run.schedule is None or run.scheduled_for >= self.clock.now():
+            return self._simple_move(key, BillRunAction.RESUME, scheduled_only=True)
+        coming = self._first_to_come(run.schedule, run.scheduled_for.date())
+        moved = run.transition(BillRunAction.RESUME if coming else BillRunAction.LAPSE, self.transitions)
+        if isinstance(moved, Rejection):
+            return moved
+        if coming is not None:
+            when = run.schedule.occurrence_time(coming)
+            moved = replace(moved, target_date=coming, invoice_date=coming, scheduled_for=when)
+        self.ledger.bill_runs[moved.id] = moved
+        return moved
+
+    def _first_to_come(self, schedule: Schedule, missed: date) -> date | None:
+        """The first occurrence after ``missed`` whose time has not come yet, if the schedule has one."""
+        following = schedule.next_after(missed)
+        while following is not None and schedule.occurrence_time(following) < self.clock.now():
+            following = schedule.next_after(following)
+        return following
 
     def _simple_move(self, key: str, action: BillRunAction, *, scheduled_only: bool) -> BillRun | Rejection:
         run = find_bill_run(self.ledger, key)

@@ -82,6 +82,9 @@ class Processing:
     generate_draft_invoice: bool = False
     write_off_finance: FinanceInformation | None = None
     unstated: frozenset[str] = frozenset()
+    #: ``billingOptions.creditMemoReasonCode``: for the credit memo the order's billing makes,
+    #: never for a write-off credit memo (its reason code cannot be overridden).
+    credit_memo_reason_code: str | None = None
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ hook method so that a known-bad variant can break exactly one of them.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from reference_impl.account import Account
@@ -333,6 +334,9 @@ class Orders:
                 processing.target_date or request.order_date,
                 post=not processing.generate_draft_invoice,
             )
+            if isinstance(final, CreditMemo) and processing.credit_memo_reason_code:
+                final = replace(final, reason_code=processing.credit_memo_reason_code)
+                self.ledger.credit_memos[final.number] = final
         payment = self.write_offs.collect_for(final) if processing.collect_payment else None
         write_offs = (
             self.write_offs.write_off_unpaid(account, canceled, final, processing)

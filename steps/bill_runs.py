@@ -173,6 +173,11 @@ def _(target: Target, bill_run: BillRunView) -> Outcome[CancelView]:
     return target.cancel_bill_run(bill_run.id, cancel_once=False)
 
 
+@when("the bill run is resumed", target_fixture="resumption")
+def _(target: Target, bill_run: BillRunView) -> Outcome[BillRunView]:
+    return target.resume_bill_run(bill_run.id)
+
+
 @when("the bill run is posted", target_fixture="posting")
 def _(target: Target, bill_run: BillRunView) -> Outcome[BillRunView]:
     return target.post_bill_run(bill_run.id)
@@ -286,6 +291,43 @@ def _(target: Target, cancellation: Outcome[CancelView], day: date) -> None:
 def _(target: Target, bill_run: BillRunView, cancellation: Outcome[CancelView]) -> None:
     assert accepted(cancellation, "the cancellation").next_run is None, "a next occurrence was reported"
     assert target.pending_occurrence(bill_run.id) is None, "an occurrence of the schedule is still waiting"
+
+
+@then(step("the resumption leaves the bill run {status}"))
+def _(target: Target, bill_run: BillRunView, resumption: Outcome[BillRunView], status: str) -> None:
+    """Answered so, and so when looked up again. Resuming goes through the control API, and a
+    refused control operation says nothing of the rule: the scenario is errored."""
+    expected = BILL_RUN_STATUS[status]
+    reported = observed(resumption, "what resuming the bill run left")
+    assert reported.status == expected, f"resuming answered with a {reported.status} bill run"
+    if status == "canceled":
+        now = _canceled_run(target, bill_run, "whether resuming left the bill run canceled")
+    else:
+        now = accepted(target.bill_run(bill_run.id), "looking the bill run up")
+    assert now.status == expected, f"the resumption was accepted, but the bill run is {now.status}"
+
+
+@then("no occurrence of the schedule waits to run")
+def _(target: Target, bill_run: BillRunView) -> None:
+    waiting = target.pending_occurrence(bill_run.id)
+    assert waiting is None, f"an occurrence of the schedule still waits: {describe(waiting)}"
+
+
+@then(step("the schedule's next occurrence is pending for {day:Date}"))
+def _(target: Target, bill_run: BillRunView, day: date) -> None:
+    """Whichever bill run it is: the schedule's occurrence that waits to run, looked up."""
+    waiting = target.pending_occurrence(bill_run.id)
+    assert waiting is not None, "no occurrence of the schedule waits to run"
+    now = accepted(target.bill_run(waiting.id), "looking the waiting occurrence up")
+    assert (now.status, now.scheduled_date) == ("Pending", day), f"the waiting occurrence is {describe(now)}"
+
+
+@then("the bill run ends up posted")
+def _(target: Target, bill_run: BillRunView, posting: Outcome[BillRunView]) -> None:
+    """Posted when looked up again after the posting was accepted: the answer alone proves nothing."""
+    accepted(posting, "the posting")
+    now = accepted(target.bill_run(bill_run.id), "looking the bill run up")
+    assert now.status == "Posted", f"the posting was accepted, but the bill run is {now.status}"
 
 
 @then(step("it is shown as canceled, with its number and target date {day:Date}"))

@@ -109,6 +109,18 @@ def _(target: Target, name: str, plan: str, day: date, code: str) -> Outcome[Ord
 
 
 @when(
+    step(
+        '"{name}" cancels the "{plan}" subscription {when:When} and writes off unpaid invoices, asking for '
+        'the reason code "{reason}" on its credit memos'
+    ),
+    target_fixture="order",
+)
+def _(target: Target, name: str, plan: str, when: str, reason: str) -> Outcome[OrderView]:
+    order = replace(_cancellation(name, plan, when), credit_memo_reason_code=reason)
+    return target.cancel_subscription(order)
+
+
+@when(
     step('"{name}" cancels the "{plan}" subscription {when:When} without writing off unpaid invoices'),
     target_fixture="order",
 )

@@ -24,6 +24,8 @@ BILL_RUN_RULES = {
     "BR-DELETE",
     "BR-CANCEL-ONCE",
     "BR-CANCEL-ALL",
+    "BR-RESUME",
+    "BR-POST-HOLDING-POSTED-INVOICE",
 }
 
 
@@ -87,12 +89,14 @@ SHOULD_DECISIONS = {
     *SHOULD_RULES,
     "BR-CANCEL-POSTED-INVOICE",
     "BR-CANCEL-CREDIT-MEMOS",
+    "BR-CANCEL-ALL",
     "WO-SYNC-ONLY",
     "WO-FAILURE-REPORTED",
     "WO-NEEDS-ORDERS-AND-WORKFLOW",
 }
 SHOULD_SCENARIOS = {
     "Its credit memo has been posted",
+    "One occurrence has run, and all recurrences are canceled from the completed one",
     "Invoice Settlement is disabled",
     "The asynchronous order that asks for the write-off is turned down as a whole",
     "The failure is reported and the cancellation stands",

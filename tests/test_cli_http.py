@@ -213,7 +213,7 @@ def test_a_scenario_needing_the_control_api_is_not_applicable_without_it(
     assert "N/A     BR-CANCEL-PAUSED" in run.stdout.str()
     # Nothing was checked: no false green (issue 13), but a status of its own and one line saying so.
     assert run.ret == 6
-    assert "verdict: nothing checked: 1 of 43 rules not applicable, 42 not run; 2 of 109 scenarios run" in (
+    assert "verdict: nothing checked: 1 of 45 rules not applicable, 44 not run; 2 of 114 scenarios run" in (
         run.stdout.str()
     )
     assert "every rule was not applicable or not run: this run proves nothing (exit 6)" in run.stdout.str()

@@ -31,7 +31,7 @@ def test_run_exits_one_and_names_the_broken_rule_on_a_known_bad_target(tmp_path:
     )
     assert done.returncode == 1
     assert "BROKEN  BR-CANCEL-PAUSED" in done.stdout
-    assert "43 rules: 0 hold, 1 broken, 0 errored, 0 not applicable, 42 not run" in done.stdout
+    assert "45 rules: 0 hold, 1 broken, 0 errored, 0 not applicable, 44 not run" in done.stdout
     assert "verdict: does not conform" in done.stdout
 
 
@@ -54,10 +54,10 @@ def test_run_exits_zero_when_only_a_should_scenario_fails_and_shows_the_warning(
     assert done.returncode == 0, done.stdout[-2000:]
     assert "WARN    BR-CANCEL-POSTED-INVOICE" in done.stdout
     assert "warnings (SHOULD)" in done.stdout
-    counts = "43 rules: 0 hold, 0 broken, 0 errored, 0 not applicable, 42 not run, 1 with warnings"
+    counts = "45 rules: 0 hold, 0 broken, 0 errored, 0 not applicable, 44 not run, 1 with warnings"
     assert counts in done.stdout
     assert (
-        "verdict: partial: 1 of 43 rules holds, 42 not run; 1 SHOULD warning; 3 of 109 scenarios run "
+        "verdict: partial: 1 of 45 rules holds, 44 not run; 1 SHOULD warning; 3 of 114 scenarios run "
         "(selected by --rule BR-CANCEL-POSTED-INVOICE)"
     ) in done.stdout
 

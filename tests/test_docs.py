@@ -38,11 +38,11 @@ def two_targets(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]
 
 @pytest.fixture(scope="module")
 def outline_broken(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
-    """The reference, and a variant that breaks one example row of an outline (the Workflow row)."""
+    """The reference, and a variant that breaks one example row of an outline (the one-off run)."""
     base = tmp_path_factory.mktemp("outline")
     return [
         run_results(base / "reference", "inprocess"),
-        run_results(base / "vendor", "inprocess:tests.known_bad:WritesOffWithoutWorkflow"),
+        run_results(base / "vendor", "inprocess:tests.known_bad:RefusesCancelingPendingOneOffRuns"),
     ]
 
 
@@ -257,12 +257,17 @@ def test_an_outline_shows_its_examples_with_a_result_per_row_and_target(
     outline_broken: list[dict[str, Any]],
 ) -> None:
     page = parse_html(render_html(CATALOG, outline_broken))
-    rule = _rule(page, "WO-NEEDS-ORDERS-AND-WORKFLOW")
+    rule = _rule(page, "BR-CANCEL-PENDING")
     (table,) = rule.find_all("table", "examples")
     head = [th.text for th in table.find_all("th")]
-    assert head == ["feature", *(r["target"] for r in outline_broken)]
+    assert head == ["repeat", *(r["target"] for r in outline_broken)]
     rows = [[_words(td.text) for td in tr.find_all("td")] for tr in table.find_all("tr", "example-row")]
-    assert rows == [["Orders", "passed", "passed"], ["Workflow", "passed", "failed"]]
+    assert rows == [
+        ["once", "passed", "failed"],
+        ["daily", "passed", "passed"],
+        ["weekly", "passed", "passed"],
+        ["monthly", "passed", "passed"],
+    ]
     for tr in table.find_all("tr", "example-row"):
         assert rule.find("div", "scenario", id=tr.attrs["data-run"])
     outlines = sum(bool(s.examples) for r in CATALOG.rules for s in r.scenarios)

@@ -148,7 +148,7 @@ def test_a_run_of_part_of_the_catalog_is_partial_never_conforms(
     assert done.returncode == 0, done.stdout[-2000:]
     (verdict,) = [line for line in done.stdout.splitlines() if line.startswith("verdict: ")]
     assert verdict.startswith("verdict: partial: ")
-    assert re.search(r"; \d+ of 109 scenarios run \(", verdict), verdict
+    assert re.search(r"; \d+ of 114 scenarios run \(", verdict), verdict
     assert said in verdict
     assert "verdict: conforms" not in done.stdout
     folder = tmp_path / "results" / "inprocess"

@@ -117,6 +117,7 @@ _NEEDS_CONTROL = frozenset(
         "BR-CANCEL-PAUSED",
         "BR-CANCEL-PENDING",
         "BR-IN-PASSING-STATUS",
+        "BR-RESUME",
     }
 )
 

@@ -82,6 +82,8 @@ def test_cucumber_tags_every_scenario_with_its_severity(warned: Path) -> None:
     assert {i for i, found in tags.items() if "@SHOULD" in found} == in_should_rules | {
         WARNING_SCENARIO,
         "bill_runs/after_canceling.feature::Invoice Settlement is disabled",
+        "bill_runs/canceling_scheduled.feature::"
+        "One occurrence has run, and all recurrences are canceled from the completed one",
         "orders/prerequisites.feature::"
         "The asynchronous order that asks for the write-off is turned down as a whole",
         "orders/prerequisites.feature::The Workflow feature is disabled",

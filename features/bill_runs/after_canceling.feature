@@ -81,6 +81,33 @@ Feature: What canceling a bill run does, and what can be done with it afterwards
       And the bill run is still canceled
       And the invoice of "Acme" has not been posted
 
+  @BR-POST-HOLDING-POSTED-INVOICE
+  Rule: Posting a completed bill run that already holds a posted invoice posts its draft invoices and the run
+    Source: "Cancel bill runs", introduction (a bill run holding a posted invoice can no longer be canceled, only posted)
+    Decision (MUST): Zuora's "Post a bill run" (step 3, its note) says posting a run does not post
+    again the invoices already posted and does post its drafts; Zuora's "Post a bill run" API
+    reference says the run is Posted once all its invoices are. The invoice posted before keeps its
+    status.
+
+    Background:
+      Given the tenant has Invoice Settlement enabled
+
+    Example: One of its two invoices has already been posted
+      Given the customer "Globex" subscribes to "Pro Monthly" from 2026-02-15
+      And a completed bill run for all customers with target date 2026-03-01
+      And the invoice of "Acme" has been posted
+      When the bill run is posted
+      Then the bill run ends up posted
+      And the invoice of "Globex" is posted
+      And the invoice of "Acme" is still posted
+
+    Example: Its only invoice has already been posted
+      Given a completed bill run for "Acme" with target date 2026-03-01
+      And the invoice of "Acme" has been posted
+      When the bill run is posted
+      Then the bill run ends up posted
+      And the invoice of "Acme" is still posted
+
   @BR-CANCELED-CHARGES-BILLED-AGAIN @should
   Rule: The charges of a canceled bill run are billed again by a later bill run
     Source: "Cancel bill runs", introduction (canceling keeps the invoices from being paid)

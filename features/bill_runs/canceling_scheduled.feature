@@ -64,8 +64,17 @@ Feature: Canceling a scheduled bill run
       And no occurrence of the schedule is pending
 
   @BR-CANCEL-ALL
-  Rule: Canceling all recurrences of a scheduled bill run leaves no future occurrence
+  Rule: Canceling all recurrences of a pending scheduled bill run leaves no future occurrence
     Source: "Cancel bill runs", "Cancel a scheduled bill run", step 3
+    Decision (MUST): the choice between the current occurrence and all recurrences is offered on a
+    pending scheduled run (the document's steps), and Zuora's "Cancel a bill run" reference says
+    that "cancelOnce" set to false cancels every future recurrence.
+    Decision (SHOULD): an occurrence that has already completed is canceled alone, even when all
+    recurrences are asked for, and the occurrence it queued keeps waiting. Zuora's older "CRUD: Post
+    or cancel a bill run" (section "Cancel a Bill Run") says canceling a completed run cancels only
+    that run; the v1 "Cancel a bill run" reference does not say which status its "cancelOnce"
+    applies to; the document offers the choice only on a pending run. A target that ends the
+    schedule from a completed occurrence gets a warning.
 
     Scenario Outline: Every recurrence of a <repeat> schedule
       Given a bill run scheduled <repeat> from 2026-04-01
@@ -79,18 +88,22 @@ Feature: Canceling a scheduled bill run
         | weekly  |
         | monthly |
 
-    Scenario Outline: One occurrence has run, and all recurrences are canceled from the <occurrence> one
+    Example: One occurrence has run, and all recurrences are canceled from the pending one
       Given a bill run scheduled monthly from 2026-04-01
       And time has passed until the end of 2026-04-01
-      And the <occurrence> occurrence is the bill run in question
+      And the pending occurrence is the bill run in question
       When all recurrences are canceled
       Then the bill run ends up canceled
       And no occurrence of the schedule is pending
 
-      Examples:
-        | occurrence |
-        | completed  |
-        | pending    |
+    @should
+    Example: One occurrence has run, and all recurrences are canceled from the completed one
+      Given a bill run scheduled monthly from 2026-04-01
+      And time has passed until the end of 2026-04-01
+      And the completed occurrence is the bill run in question
+      When all recurrences are canceled
+      Then the bill run ends up canceled
+      And the schedule's next occurrence is pending for 2026-05-01
 
     Example: No occurrence bills anyone afterwards
       Given a bill run scheduled monthly from 2026-04-01
@@ -98,3 +111,29 @@ Feature: Canceling a scheduled bill run
       And time passes until the end of 2026-06-01
       Then "Acme" has no invoice dated 2026-05-01
       And "Acme" has no invoice dated 2026-06-01
+
+  @BR-RESUME
+  Rule: A resumed scheduled bill run waits for its next occurrence, and is canceled when its schedule has none left
+    Source: "Cancel bill runs", "Cancel a scheduled bill run", last paragraph (paused runs), with Zuora's "Manage scheduled bill runs", step 4 (pause and resume)
+    Decision (MUST): Zuora's "Manage scheduled bill runs" (step 4 and its examples) says a resumed
+    run is pending again and waits for its next run time; an occurrence whose time passed while the
+    run was paused does not run late, and a run that does not recur, resumed after its time, is
+    canceled. So a resumed run can be canceled (BR-CANCEL-PAUSED) unless resuming canceled it.
+
+    Example: A one-time bill run is resumed after its date has passed
+      Given a bill run scheduled once from 2026-04-01
+      And the bill run has been paused
+      And time has passed until the end of 2026-04-01
+      When the bill run is resumed
+      Then the resumption leaves the bill run canceled
+      And no occurrence of the schedule waits to run
+      And "Acme" has no invoice dated 2026-04-01
+
+    Example: A monthly schedule is resumed after the date of its occurrence has passed
+      Given a bill run scheduled monthly from 2026-04-01
+      And the bill run has been paused
+      And time has passed until the end of 2026-04-01
+      When the bill run is resumed
+      Then the resumption leaves the bill run pending
+      And the schedule's next occurrence is pending for 2026-05-01
+      And "Acme" has no invoice dated 2026-04-01

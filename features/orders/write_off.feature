@@ -14,6 +14,10 @@ Feature: Writing off the unpaid invoices of a canceled subscription
     Source: "Cancel subscriptions and write off all unpaid invoices", introduction and "... using the REST API"
     Decision (MUST): the reason code is always "Write-off"; it cannot be chosen (Zuora's
     cancel-and-write-off tutorial: it "cannot be overridden").
+    Decision (MUST): an order that also names a reason code for its credit memos (the billing
+    option "creditMemoReasonCode" of Zuora's order request) is carried out, and its write-off
+    credit memos still carry "Write-off". The tutorial's REST section (the "writeOff" field) says
+    the write-off's reason code cannot be overridden; Zuora documents no refusal of the two together.
 
     Example: Two unpaid invoices
       Given "Acme" has been issued an invoice of 30.00 USD on 2026-03-01
@@ -32,6 +36,12 @@ Feature: Writing off the unpaid invoices of a canceled subscription
       Then the order reports these write-offs:
         | invoice dated | amount    | status  |
         | 2026-04-01    | 30.00 USD | Success |
+
+    Example: The order asks for another reason code for its credit memos
+      Given "Acme" has been issued an invoice of 30.00 USD on 2026-03-01
+      When "Acme" cancels the "Basic Monthly" subscription as of 2026-03-16 and writes off unpaid invoices, asking for the reason code "Correcting invoice error" on its credit memos
+      Then the invoice of "Acme" dated 2026-03-01 was written off by a credit memo of 30.00 USD with reason code "Write-off"
+      And the invoice of "Acme" dated 2026-03-01 has a balance of 0.00 USD
 
   @WO-ONLY-THIS-SUBSCRIPTION
   Rule: Only the invoices of the canceled subscription are written off; the customer's other subscriptions and other customers keep their balances

@@ -237,6 +237,7 @@ def _processing(options: Any) -> Processing:  # noqa: ANN401 - either kind of pr
         target_date=billing.target_date if billing else None,
         generate_draft_invoice=bool(billing and billing.generate_draft_invoice),
         write_off_finance=finance,
+        credit_memo_reason_code=billing.credit_memo_reason_code if billing else None,
     )
 
 

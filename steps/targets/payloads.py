@@ -85,6 +85,8 @@ def cancellation_payload(
         "collectPayment": order.collect_payment,
         "billingOptions": {name: day for name, day in dates.items() if _WIRE[name] not in order.unstated},
     }
+    if order.credit_memo_reason_code is not None:
+        processing["billingOptions"]["creditMemoReasonCode"] = order.credit_memo_reason_code
     for name in ("runBilling", "collectPayment"):
         if _WIRE[name] in order.unstated:
             del processing[name]

@@ -154,7 +154,8 @@ class CancellationOrder:
     """An order that cancels one subscription of a customer, with its processing options.
 
     ``final_invoice`` is Zuora's ``runBilling`` (billed through the effective date);
-    ``finance`` uses the wire names of ``writeOffBehavior.financeInformation``; ``unstated``
+    ``finance`` uses the wire names of ``writeOffBehavior.financeInformation``;
+    ``credit_memo_reason_code`` is ``billingOptions.creditMemoReasonCode``; ``unstated``
     names processing options the order leaves out (of :data:`PROCESSING_OPTIONS`); an order
     with an ``idempotency_key`` may be sent again as a retry of the same request.
     """
@@ -172,6 +173,7 @@ class CancellationOrder:
     action_custom_fields: Mapping[str, str] = field(default_factory=dict)
     unstated: frozenset[str] = frozenset()
     idempotency_key: str | None = None
+    credit_memo_reason_code: str | None = None
 
 
 #: The processing options a write-off order states, by their business names.

@@ -10,12 +10,12 @@ Run one by hand with
 
 from __future__ import annotations
 
-from tests.known_bad import bill_runs, orders, write_offs
+from tests.known_bad import bill_runs, orders, schedules, write_offs
 from tests.known_bad.base import KnownBad
 
 KNOWN_BAD: tuple[type[KnownBad], ...] = tuple(
     value
-    for module in (bill_runs, orders, write_offs)
+    for module in (bill_runs, orders, schedules, write_offs)
     for value in vars(module).values()
     if isinstance(value, type)
     and issubclass(value, KnownBad)

@@ -129,14 +129,12 @@ class RefusesCancelingPendingRuns(KnownBad):
     none of it happens: BR-CANCEL-ONCE (canceling only the current occurrence), BR-CANCEL-ALL
     (canceling all recurrences) and BR-CANCEL-PAUSED (pausing is what stops a cancellation, so a
     resumed schedule can be canceled again). BR-VIEW-CANCELED cannot be arranged: its scheduled run
-    is never canceled. Canceling all recurrences from an occurrence that already ran makes the
-    variant fail outright (its table has no way to cancel the queued occurrence, and the
-    reference raises): that example of BR-CANCEL-ALL is errored, as a 500 would be over HTTP.
+    is never canceled.
     """
 
     breaks = "BR-CANCEL-PENDING"
     also_breaks = frozenset({"BR-CANCEL-ONCE", "BR-CANCEL-ALL", "BR-CANCEL-PAUSED"})
-    also_errors = frozenset({"BR-VIEW-CANCELED", "BR-CANCEL-ALL"})
+    also_errors = frozenset({"BR-VIEW-CANCELED"})
     transitions = _without((S.PENDING, A.START_CANCELING))
 
 
@@ -224,6 +222,7 @@ class HidesCanceledBillRuns(KnownBad):
             "BR-CANCEL-PAUSED",
             "BR-CANCEL-PENDING",
             "BR-CANCELED-NOT-POSTED",
+            "BR-RESUME",
         }
     )
 
@@ -280,16 +279,6 @@ class KeepsScheduleWhenCancelingAll(KnownBad):
     class BillRuns(bill_run_ops.BillRuns):
         def _next_after_cancel(self, run: BillRun, *, cancel_once: bool) -> BillRun | None:
             return super()._next_after_cancel(run, cancel_once=True)
-
-
-class KeepsTheQueuedOccurrenceWhenCancelingAll(KnownBad):
-    """Canceling all recurrences of an occurrence that already ran leaves the next one waiting."""
-
-    breaks = "BR-CANCEL-ALL"
-
-    class BillRuns(bill_run_ops.BillRuns):
-        def _end_schedule(self, run: BillRun) -> None:
-            return None
 
 
 def _cancel_drafts(ledger: Ledger, chosen: Callable[[Invoice], bool]) -> None:

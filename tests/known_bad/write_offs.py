@@ -213,3 +213,21 @@ class IgnoresIdempotencyKeys(KnownBad):
 
     def create_order(self, request: OrderRequest, *, idempotency_key: str | None = None) -> Order | Rejection:
         return super().create_order(request)
+
+
+class LetsTheOrderNameTheWriteOffReasonCode(KnownBad):
+    """Gives the write-off credit memos the reason code the order names for its credit memos
+    (``billingOptions.creditMemoReasonCode``) instead of "Write-off"."""
+
+    breaks = "WO-UNPAID-INVOICES-CLEARED"
+
+    class WriteOffs(write_off_ops.WriteOffs):
+        def _write_off(
+            self, invoice: Invoice, processing: Processing, only: set[str] | None = None
+        ) -> CreditMemo:
+            memo = super()._write_off(invoice, processing, only)
+            if processing.credit_memo_reason_code is None:
+                return memo
+            renamed = replace(memo, reason_code=processing.credit_memo_reason_code)
+            self.ledger.credit_memos[renamed.number] = renamed
+            return renamed
