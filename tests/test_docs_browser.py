@@ -96,7 +96,7 @@ def test_the_page_reads_as_documentation_and_filters_matrix_and_body_together(tm
     catalog = load_catalog(with_shared_feature(tmp_path))
     results = [
         run_results(tmp_path / "reference", "inprocess"),
-        run_results(tmp_path / "vendor", "inprocess:tests.known_bad:WritesOffWithoutWorkflow"),
+        run_results(tmp_path / "vendor", "inprocess:tests.known_bad:RefusesCancelingPendingOneOffRuns"),
     ]
     page_file = tmp_path / "index.html"
     page_file.write_text(render_html(catalog, results), encoding="utf-8")
@@ -118,20 +118,23 @@ def test_the_page_reads_as_documentation_and_filters_matrix_and_body_together(tm
                 "els => els.map(e => e.dataset.feature)"
             )
 
-            rule = page.locator("#WO-NEEDS-ORDERS-AND-WORKFLOW")
+            rule = page.locator("#BR-CANCEL-PENDING")
             rows = rule.locator("table.examples tr.example-row")
-            assert rows.count() == 2
-            assert rows.nth(0).locator("td").all_inner_texts() == ["Orders", "passed", "passed"]
-            assert rows.nth(1).locator("td").all_inner_texts() == ["Workflow", "passed", "failed"]
-            rows.nth(1).locator("a").click()
-            run = page.locator(f"#{rows.nth(1).get_attribute('data-run')}")
+            assert rows.count() == 4
+            assert rows.nth(0).locator("td").all_inner_texts() == ["once", "passed", "failed"]
+            assert rows.nth(1).locator("td").all_inner_texts() == ["daily", "passed", "passed"]
+            rows.nth(0).locator("a").click()
+            run = page.locator(f"#{rows.nth(0).get_attribute('data-run')}")
             assert run.is_visible()
             failed = run.locator("li.step.failed-step")
             assert failed.count() == 1
             assert failed.is_visible()
-            assert "\u2717 inprocess:tests.known_bad:WritesOffWithoutWorkflow: failed" in failed.inner_text()
+            assert (
+                "\u2717 inprocess:tests.known_bad:RefusesCancelingPendingOneOffRuns: failed"
+                in failed.inner_text()
+            )
             assert failed.locator("pre.message").is_visible()
-            assert "expected the order" in failed.locator("pre.message").inner_text()
+            assert "expected the cancellation" in failed.locator("pre.message").inner_text()
             step = run.locator("li.step:not(.background)").first
             assert step.locator(".status").first.inner_text() == "\u2713 inprocess: passed"
             run.scroll_into_view_if_needed()
@@ -139,8 +142,8 @@ def test_the_page_reads_as_documentation_and_filters_matrix_and_body_together(tm
 
             assert _visible(page, "#matrix tr[data-rule]") == rules
             page.check("#only-differences")
-            assert _visible(page, "#matrix tr[data-rule]") == ["WO-NEEDS-ORDERS-AND-WORKFLOW"]
-            assert _visible(page, "article.rule") == ["WO-NEEDS-ORDERS-AND-WORKFLOW"]
+            assert _visible(page, "#matrix tr[data-rule]") == ["BR-CANCEL-PENDING"]
+            assert _visible(page, "article.rule") == ["BR-CANCEL-PENDING"]
             assert page.locator("#visible-count").inner_text() == "1 rules shown"
             page.uncheck("#only-differences")
 
@@ -151,17 +154,17 @@ def test_the_page_reads_as_documentation_and_filters_matrix_and_body_together(tm
             page.select_option("#severity-filter", "")
 
             page.select_option("#verdict-filter", "broken")
-            assert _visible(page, "#matrix tr[data-rule]") == ["WO-NEEDS-ORDERS-AND-WORKFLOW"]
+            assert _visible(page, "#matrix tr[data-rule]") == ["BR-CANCEL-PENDING"]
             page.select_option("#verdict-filter", "")
 
             page.select_option("#outcome-filter", "failed")
-            assert rows.nth(0).is_hidden()
-            assert rows.nth(1).is_visible()
+            assert rows.nth(0).is_visible()
+            assert rows.nth(1).is_hidden()
             page.select_option("#outcome-filter", "")
 
-            page.fill("#search", "workflow")
+            page.fill("#search", "pending")
             shown = _visible(page, "article.rule")
-            assert "WO-NEEDS-ORDERS-AND-WORKFLOW" in shown
+            assert "BR-CANCEL-PENDING" in shown
             assert 0 < len(shown) < len(rules)
             assert _visible(page, "#matrix tr[data-rule]") == shown
             page.fill("#search", "")
