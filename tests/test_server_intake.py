@@ -54,7 +54,8 @@ def _order(**extra: Any) -> dict[str, Any]:
 def _payment(invoice: str, amount: str, currency: str = "USD") -> str:
     return (
         f'{{"accountNumber": "A00000001", "amount": {amount}, "currency": "{currency}", '
-        f'"type": "External", "invoices": [{{"invoiceId": "{invoice}", "amount": {amount}}}]}}'
+        f'"type": "External", "paymentMethodType": "Check", '
+        f'"invoices": [{{"invoiceId": "{invoice}", "amount": {amount}}}]}}'
     )
 
 
