@@ -46,7 +46,7 @@ from billing_conformance.verdicts import (
     warnings,
     wire_contract,
 )
-from steps.targets.secrets import known_secrets
+from steps.targets.secrets import TENANT_SHOWN, known_secrets, known_tenants
 
 __all__ = [
     "RESULT_FILES",
@@ -65,9 +65,10 @@ __all__ = [
 RESULT_FILES = ("conformance.json", "cucumber.json", "junit.xml", "report.html", "report.md")
 
 #: Fields whose values differ between two identical runs: when it started, and (in each
-#: scenario) the id of the tenant it ran in and how long it and each of its steps took.
+#: scenario) how long it and each of its steps took. (A scenario's tenant is shown as
+#: ``{tenant}``, never by its id: see :mod:`steps.targets.secrets`.)
 VOLATILE = ("startedAt",)
-SCENARIO_VOLATILE = ("tenant", "duration")
+SCENARIO_VOLATILE = ("duration",)
 STEP_VOLATILE = ("duration",)
 
 
@@ -237,20 +238,22 @@ def write_results(
         "report.md": render_markdown(catalog, [results]),
     }
     secrets = known_secrets()
+    tenants = known_tenants()
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
-        write_whole(folder / name, scrub(text, secrets))
+        write_whole(folder / name, scrub(text, secrets, tenants))
     return results
 
 
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    """``text`` without any of ``secrets``, as written plainly, escaped in JSON, or escaped in
-    HTML or XML: the last guard before a file of the results folder is written, behind the
-    redaction of each record (which should have left nothing for it to find)."""
-    for secret in secrets:
+def scrub(text: str, secrets: Iterable[str], tenants: Iterable[str] = ()) -> str:
+    """``text`` without any of ``secrets`` (shown as ``***``) or ``tenants`` (``{tenant}``), as
+    written plainly, escaped in JSON, or escaped in HTML or XML: the last guard before a file of
+    the results folder is written, behind the redaction of each record (which should have left
+    nothing for it to find)."""
+    for found, shown_as in [*((s, "***") for s in secrets), *((t, TENANT_SHOWN) for t in tenants)]:
         for form in dict.fromkeys(
-            (secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1])
+            (found, json.dumps(found)[1:-1], json.dumps(found, ensure_ascii=False)[1:-1])
         ):
             for shown in dict.fromkeys((form, html.escape(form), html.escape(form, quote=False))):
-                text = text.replace(shown, "***")
+                text = text.replace(shown, shown_as)
     return text
