@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from billing_conformance import FEATURES_DIR, PROJECT_ROOT
 from billing_conformance.documentation import DOCS_FILES
 from billing_conformance.exits import EXIT_USAGE
 from billing_conformance.results import RESULT_FILES
+from tests.plain_pytest import plain_pytest
 from tests.suite_runner import run_cli
 
 RULE = "BR-CANCEL-PENDING"
@@ -108,25 +107,7 @@ def test_run_refuses_a_results_folder_it_cannot_use(case: str, tmp_path: Path) -
 def test_plain_pytest_refuses_a_results_folder_it_cannot_use(case: str, tmp_path: Path) -> None:
     results = CASES[case](tmp_path)
     before = _snapshot(tmp_path)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            str(FEATURES_DIR),
-            f"--rootdir={PROJECT_ROOT}",
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            f"--results={results}",
-            f"--rule={RULE}",
-        ],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = plain_pytest(f"--results={results}", f"--rule={RULE}")
     _refused_in_one_line(done, "--results")
     assert _snapshot(tmp_path) == before
 

@@ -5,17 +5,15 @@ page, the Markdown, the evidence). Each is shown as ``{tenant}``, the way secret
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from billing_conformance import FEATURES_DIR, PROJECT_ROOT
 from billing_conformance.recording import redact
 from billing_conformance.results import RESULT_FILES, scrub
 from reference_impl.server.tenants import TenantRegistry
 from steps.targets.secrets import TENANT_SHOWN
+from tests.plain_pytest import plain_pytest
 from tests.servers import running_server
 
 
@@ -33,27 +31,7 @@ def test_a_full_parallel_http_run_writes_no_tenant_id(
     monkeypatch.setattr(TenantRegistry, "create", noted)
     out = tmp_path / "out"
     with running_server() as server:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                str(FEATURES_DIR),
-                f"--rootdir={PROJECT_ROOT}",
-                f"--target={server.url}",
-                f"--results={out}",
-                "-p",
-                "no:cacheprovider",
-                "-q",
-                "-n",
-                "2",
-            ],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+        done = plain_pytest(f"--target={server.url}", f"--results={out}", "-n", "2")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     results = json.loads((out / "conformance.json").read_text(encoding="utf-8"))
     scenarios = [s for rule in results["rules"] for s in rule["scenarios"]]
