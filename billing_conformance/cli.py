@@ -28,8 +28,10 @@ import pytest
 
 from billing_conformance import FEATURES_DIR, __version__
 from billing_conformance.catalog import Catalog, load_catalog, scenario_key
-from billing_conformance.documentation import docs_command
+from billing_conformance.documentation import DOCS_FILES, docs_command
 from billing_conformance.exits import EXIT_INTERRUPTED, EXIT_REFUSED, TABLE, from_pytest
+from billing_conformance.folders import folder_problem
+from billing_conformance.results import results_refusal
 from billing_conformance.serving import serve
 from billing_conformance.smoke import smoke_command
 from steps import PLUGINS
@@ -239,6 +241,10 @@ def _command(args: argparse.Namespace) -> int:
     if args.command == "smoke":
         return _smoke(args)
     if args.command == "docs":
+        unusable = folder_problem(args.out, DOCS_FILES)
+        if unusable:
+            print(f"refused: --out {unusable}; nothing was written", file=sys.stderr)
+            return EXIT_REFUSED
         return docs_command(args.results, args.out)
     return _run(args)
 
@@ -255,6 +261,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"refused: {unknown}", file=sys.stderr)
         return EXIT_REFUSED
     check_target_spec(args.target)
+    results = args.results or results_folder(args.target)
+    refusal = results_refusal(results)
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return EXIT_REFUSED
     if args.target.startswith(("http://", "https://")):
         smoked, target = smoke_command(args.target, args.profile, allow_production=args.allow_production)
         if smoked or target is None:
@@ -278,7 +289,6 @@ def _run(args: argparse.Namespace) -> int:
         print(f"scenarios run in {workers} parallel workers (--workers 0 runs them one by one)", flush=True)
     selection = [f"--rule={rule_id}" for rule_id in chosen] + [f"--scenario={name}" for name in args.scenario]
     shown = ["--tb=long", "-rfE"] if args.traceback else ["--tb=no", "-rN"]
-    results = args.results or results_folder(args.target)
     ended = _Ended()
     with _only_the_kits_plugins():
         status = int(

@@ -12,11 +12,15 @@ from pathlib import Path
 from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import load_catalog
 from billing_conformance.exits import EXIT_USAGE
+from billing_conformance.folders import write_whole
 from billing_conformance.report import render_html, render_markdown
 from billing_conformance.report.evidence import EVIDENCE_FILE, EVIDENCE_NAME, read_evidence, rows_by_key
 from schemas.contract import violations
 
-__all__ = ["docs_command"]
+__all__ = ["DOCS_FILES", "docs_command"]
+
+#: The files ``docs`` writes, each replacing what had its name (a symbolic link is not followed).
+DOCS_FILES = ("index.html", "index.md", EVIDENCE_NAME)
 
 
 def docs_command(folders: Sequence[Path], out: Path) -> int:
@@ -41,8 +45,8 @@ def docs_command(folders: Sequence[Path], out: Path) -> int:
     table = EVIDENCE_FILE.read_text(encoding="utf-8")
     evidence = rows_by_key(read_evidence(table))
     out.mkdir(parents=True, exist_ok=True)
-    (out / "index.html").write_text(render_html(catalog, results, evidence), encoding="utf-8")
-    (out / "index.md").write_text(render_markdown(catalog, results, evidence), encoding="utf-8")
-    (out / EVIDENCE_NAME).write_text(table, encoding="utf-8")
+    write_whole(out / "index.html", render_html(catalog, results, evidence))
+    write_whole(out / "index.md", render_markdown(catalog, results, evidence))
+    write_whole(out / EVIDENCE_NAME, table)
     print(f"wrote {out / 'index.html'}, {out / 'index.md'} and {out / EVIDENCE_NAME}")
     return 0

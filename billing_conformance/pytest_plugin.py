@@ -17,6 +17,7 @@ contract, exits 1.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Generator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,13 +38,8 @@ from billing_conformance.exits import (
 from billing_conformance.judging import judged, rule_of, violation_of
 from billing_conformance.markers import register_markers
 from billing_conformance.progress import Progress
-from billing_conformance.recording import (
-    RECORD_KEY,
-    Recorder,
-    features_root,
-    scenario_title,
-)
-from billing_conformance.results import build_results, write_results
+from billing_conformance.recording import RECORD_KEY, Recorder, features_root, scenario_title
+from billing_conformance.results import build_results, results_refusal, write_results
 from billing_conformance.stopping import Stopping
 from billing_conformance.summary import summary_lines
 from billing_conformance.terminal import Live
@@ -260,6 +256,16 @@ def _longest_first(items: list[pytest.Item]) -> None:
         return 0 if template is None else len(template.steps)
 
     items.sort(key=steps, reverse=True)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    """A ``--results`` folder that cannot be used is refused in one line, exit status 2, before
+    anything is configured: no target is opened and nothing is written."""
+    refusal = None if hasattr(config, "workerinput") else results_refusal(config.getoption("--results"))
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
+    return None if refusal is None else EXIT_USAGE
 
 
 _SUMMARY = pytest.StashKey[_Summary]()

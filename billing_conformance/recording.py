@@ -3,7 +3,8 @@ and the HTTP exchanges as evidence.
 
 A record travels inside the pytest report (``user_properties``) as JSON, so the process that
 writes the results sees the same records whether the scenarios ran in it or in pytest-xdist
-workers. Secrets are redacted before a record leaves the scenario.
+workers. Secrets (as ``***``) and tenant ids (as ``{tenant}``: a tenant of the control API's
+version 2 is open to whoever knows its id) are redacted before a record leaves the scenario.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import shlex
 import time
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import example_suffix
 from schemas.jsonio import dumps
-from steps.targets.secrets import known_secrets
+from steps.targets.secrets import TENANT_SHOWN, known_secrets, known_tenants, remember_tenant
 
 __all__ = [
     "RECORD_KEY",
@@ -45,18 +47,33 @@ _STEP_STARTED = pytest.StashKey[tuple[float, int]]()
 MAX_MESSAGE = 2000
 
 
-def redact(value: object, secrets: list[str]) -> object:
-    """``value`` with every secret replaced by ``***``, in strings at any depth, the keys of
-    objects included (a target may echo a credential as a key)."""
+def redact(value: object, secrets: list[str], tenants: Sequence[str] = ()) -> object:
+    """``value`` with every secret replaced by ``***`` and every tenant id in ``tenants`` by
+    ``{tenant}``, in strings at any depth, the keys of objects included (a target may echo a
+    credential as a key)."""
     if isinstance(value, str):
         for secret in secrets:
             value = value.replace(secret, "***")
+        for tenant in tenants:
+            value = value.replace(tenant, TENANT_SHOWN)
         return value
     if isinstance(value, dict):
-        return {redact(k, secrets): redact(v, secrets) for k, v in value.items()}
+        return {redact(k, secrets, tenants): redact(v, secrets, tenants) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [redact(v, secrets) for v in value]
+        return [redact(v, secrets, tenants) for v in value]
     return value
+
+
+def _tenants_met(tenant: str | None, evidence: list[dict[str, Any]]) -> list[str]:
+    """The scenario's tenant, and any other the exchanges made or deleted (control API version 2)."""
+    met = [] if tenant is None else [tenant]
+    for exchange in evidence:
+        body = exchange.get("response_body")
+        if exchange.get("operation") == "create tenant" and isinstance(body, dict):
+            met += [str(body["tenantId"])] if isinstance(body.get("tenantId"), str) else []
+        elif exchange.get("operation") == "delete tenant":
+            met.append(str(exchange.get("url", "")).split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1])
+    return met
 
 
 def _step_text(step: Step) -> str:
@@ -162,6 +179,8 @@ class Recorder:
                 # Numbers stay numbers (Decimal as exact JSON text, read back as a JSON number):
                 # evidence shows what went over the wire, not a string standing in for it.
                 evidence.append(json.loads(dumps(asdict(exchange))))
+            for met in _tenants_met(tenant, evidence):
+                remember_tenant(met)
         record = {
             "id": f"{feature}::{name}{example_suffix(example)}",
             "nodeId": item.nodeid,
@@ -174,14 +193,15 @@ class Recorder:
             "steps": item.stash.get(_STEPS, []),
             "failedStep": item.stash.get(_FAILED, None),
             "message": None if message is None else message[:MAX_MESSAGE],
-            "tenant": tenant,
+            # Whether the scenario had a tenant of its own; its id is left out, as a credential.
+            "tenant": None if tenant is None else TENANT_SHOWN,
             "requests": len(evidence),
             "exchanges": evidence,
             "contractViolation": violation,
             "rerun": rerun_command(item.config, rule, f"{name}{example_suffix(example)}"),
             "duration": round(duration, 6),
         }
-        return redact(record, secrets)  # type: ignore[return-value]
+        return redact(record, secrets, known_tenants())  # type: ignore[return-value]
 
 
 def rerun_command(config: pytest.Config, rule: str, scenario: str) -> str:

@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -35,6 +33,7 @@ from typing import Any
 
 from billing_conformance import FEATURES_DIR, __version__
 from billing_conformance.catalog import MUST, SHOULD, Catalog, document_of, load_catalog
+from billing_conformance.folders import folder_problem, write_whole
 from billing_conformance.report import render_html, render_markdown
 from billing_conformance.report.cucumber import build_cucumber
 from billing_conformance.report.junit import build_junit
@@ -47,23 +46,29 @@ from billing_conformance.verdicts import (
     warnings,
     wire_contract,
 )
-from steps.targets.secrets import known_secrets
+from steps.targets.secrets import TENANT_SHOWN, known_secrets, known_tenants
 
 __all__ = [
+    "RESULT_FILES",
     "SCENARIO_VOLATILE",
     "STEP_VOLATILE",
     "VOLATILE",
     "build_results",
     "requests_per_scenario",
+    "results_refusal",
     "scrub",
     "stable",
     "write_results",
 ]
 
+#: The files of a results folder.
+RESULT_FILES = ("conformance.json", "cucumber.json", "junit.xml", "report.html", "report.md")
+
 #: Fields whose values differ between two identical runs: when it started, and (in each
-#: scenario) the id of the tenant it ran in and how long it and each of its steps took.
+#: scenario) how long it and each of its steps took. (A scenario's tenant is shown as
+#: ``{tenant}``, never by its id: see :mod:`steps.targets.secrets`.)
 VOLATILE = ("startedAt",)
-SCENARIO_VOLATILE = ("tenant", "duration")
+SCENARIO_VOLATILE = ("duration",)
 STEP_VOLATILE = ("duration",)
 
 
@@ -194,6 +199,13 @@ def stable(results: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
+def results_refusal(folder: str | Path | None) -> str | None:
+    """The line that refuses ``--results folder`` when it cannot be used (None when it can, or
+    when no folder is given): see :func:`billing_conformance.folders.folder_problem`."""
+    unusable = None if not folder else folder_problem(Path(folder), RESULT_FILES)
+    return None if unusable is None else f"refused: --results {unusable}; nothing was run"
+
+
 def write_results(
     folder: Path,
     records: list[dict[str, Any]],
@@ -210,7 +222,8 @@ def write_results(
     ``scope``: how the run ended and what it selected (default: it finished); ``results``: the
     results already built from the same records, if the caller has them. Each file is written
     whole and then moved into place, so a run stopped at any moment leaves every file either as
-    it was or as it is now, never half written.
+    it was or as it is now, never half written; a symbolic link in the folder named as one of
+    them is replaced, never followed (:func:`billing_conformance.folders.write_whole`).
     """
     catalog = catalog or load_catalog(FEATURES_DIR)
     if results is None:
@@ -225,33 +238,22 @@ def write_results(
         "report.md": render_markdown(catalog, [results]),
     }
     secrets = known_secrets()
+    tenants = known_tenants()
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
-        _write_whole(folder / name, scrub(text, secrets))
+        write_whole(folder / name, scrub(text, secrets, tenants))
     return results
 
 
-def _write_whole(path: Path, text: str) -> None:
-    """Write ``path`` through a temporary file in its folder, moved into place when complete."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temporary, 0o644)  # as an ordinary file (mkstemp makes it private)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    """``text`` without any of ``secrets``, as written plainly, escaped in JSON, or escaped in
-    HTML or XML: the last guard before a file of the results folder is written, behind the
-    redaction of each record (which should have left nothing for it to find)."""
-    for secret in secrets:
+def scrub(text: str, secrets: Iterable[str], tenants: Iterable[str] = ()) -> str:
+    """``text`` without any of ``secrets`` (shown as ``***``) or ``tenants`` (``{tenant}``), as
+    written plainly, escaped in JSON, or escaped in HTML or XML: the last guard before a file of
+    the results folder is written, behind the redaction of each record (which should have left
+    nothing for it to find)."""
+    for found, shown_as in [*((s, "***") for s in secrets), *((t, TENANT_SHOWN) for t in tenants)]:
         for form in dict.fromkeys(
-            (secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1])
+            (found, json.dumps(found)[1:-1], json.dumps(found, ensure_ascii=False)[1:-1])
         ):
             for shown in dict.fromkeys((form, html.escape(form), html.escape(form, quote=False))):
-                text = text.replace(shown, "***")
+                text = text.replace(shown, shown_as)
     return text

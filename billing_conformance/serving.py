@@ -53,7 +53,8 @@ def serve(args: argparse.Namespace) -> int:
     port = listening.getsockname()[1]
     print(
         f"serving {served} on http://{args.host}:{port} "
-        f"(OpenAPI at /openapi.json, control API at /conformance/v1)",
+        f"(OpenAPI at /openapi.json, control API at /conformance/v1"
+        f"{'; every path needs the credentials, and /docs is off' if auth.required else ''})",
         flush=True,
     )
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))

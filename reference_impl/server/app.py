@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Match
 
@@ -263,11 +263,29 @@ def create_app(
         "Zuora v1 shapes for bill runs, orders and billing documents over the reference "
         "implementation, and the conformance control API under /conformance/v1 and /conformance/v2."
     )
-    app = FastAPI(title=title, version="1", description=description)
+    # With credentials required nothing is open: the OpenAPI document needs them too (below),
+    # and the interactive pages, which a browser loads without a token, are off.
+    closed = settings.required
+    app = FastAPI(
+        title=title,
+        version="1",
+        description=description,
+        openapi_url=None if closed else "/openapi.json",
+        docs_url=None if closed else "/docs",
+        redoc_url=None if closed else "/redoc",
+    )
     document = openapi_document(
         ROUTES, title=title, version="1", description=description, isolated_tenants=isolated_tenants
     )
     app.openapi = lambda: document  # type: ignore[method-assign] # made from the route table
+    if closed:
+
+        @app.get("/openapi.json", include_in_schema=False)
+        async def openapi(request: Request) -> Response:
+            if not settings.allows(request.headers.get("authorization")):
+                return _unauthorized()
+            return JSONResponse(document)
+
     app.state.tenant = tenants.default
     app.state.tenants = tenants
     for route in ROUTES:

@@ -61,7 +61,13 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from steps.targets.errors import TargetSpecError
-from steps.targets.profile_file import DEFAULT_ANSWER_BYTES, DEFAULT_EXCHANGE_SECONDS, ProfileFile, describe
+from steps.targets.profile_file import (
+    DEFAULT_ANSWER_BYTES,
+    DEFAULT_EXCHANGE_SECONDS,
+    ProfileFile,
+    describe,
+    read_profile_text,
+)
 from steps.targets.protocol import TenantFeatures
 from steps.targets.secrets import remember_secret_variables
 
@@ -243,7 +249,7 @@ def load_profile(path: Path | None, base_url: str) -> Profile:
             )
         return Profile.for_loopback(base_url)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_profile_text(path))
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise TargetSpecError(str(path), f"cannot read the profile: {error}") from error
     try:

@@ -6,12 +6,16 @@ Sections and keys are documented in ``docs/implementers.md`` ("Target profiles")
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-__all__ = ["ProfileFile", "describe"]
+__all__ = ["MAX_PROFILE_BYTES", "ProfileFile", "UnreadableProfileError", "describe", "read_profile_text"]
 
+#: The most a profile file may hold: a profile is a few lines of TOML, and a file past this is
+#: refused before it is read whole (a 200 MB one took 9 s and 458 MB of memory to refuse).
+MAX_PROFILE_BYTES = 1024 * 1024
 DEFAULT_EXCHANGE_SECONDS = 60.0
 DEFAULT_ANSWER_BYTES = 16 * 1024 * 1024
 
@@ -102,3 +106,23 @@ def describe(error: ValidationError) -> str:
         else:
             problems.append(f"{where}: {fault['msg']} (not {fault['input']!r})")
     return "; ".join(problems)
+
+
+class UnreadableProfileError(OSError):
+    """The profile file is too large, or is not UTF-8 text."""
+
+
+def read_profile_text(path: Path) -> str:
+    """The text of the profile file ``path``, read only up to :data:`MAX_PROFILE_BYTES` (and one
+    byte more, to tell a file past the limit); ``UnreadableProfileError`` past it or when the
+    file is not UTF-8, another ``OSError`` when it cannot be opened."""
+    with path.open("rb") as handle:
+        data = handle.read(MAX_PROFILE_BYTES + 1)
+    if len(data) > MAX_PROFILE_BYTES:
+        msg = f"it holds more than {MAX_PROFILE_BYTES} bytes (1 MiB), far more than any profile needs"
+        raise UnreadableProfileError(msg)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        msg = f"it is not UTF-8 text ({error.reason} at byte {error.start})"
+        raise UnreadableProfileError(msg) from None

@@ -2,7 +2,11 @@
 
 Two kinds: the environment variables that profiles name for credentials (read when asked, so a
 value set later is found too), and values met at run time (an OAuth access token). The HTTP
-target notes them here; recording and the results writer read them.
+target notes them here; recording and the results writer read them. Both are shown as ``***``.
+
+Tenant ids are kept apart: a tenant of the control API's version 2 is addressed by its id alone,
+so whoever may call the target and knows the id may read, change or delete that tenant. Recording
+notes each scenario's and shows it as :data:`TENANT_SHOWN`.
 """
 
 from __future__ import annotations
@@ -10,13 +14,26 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-__all__ = ["MIN_SECRET", "known_secrets", "remember_secret", "remember_secret_variables"]
+__all__ = [
+    "MIN_SECRET",
+    "TENANT_SHOWN",
+    "known_secrets",
+    "known_tenants",
+    "remember_secret",
+    "remember_secret_variables",
+    "remember_tenant",
+]
 
 #: Shortest text taken for a secret (shorter ones would blank out ordinary words).
 MIN_SECRET = 4
 
+#: What stands for a tenant id in what the kit writes: no character of it is special in JSON,
+#: HTML, XML or Markdown, so it can replace an id in any of them.
+TENANT_SHOWN = "{tenant}"
+
 _SECRET_VARIABLES: set[str] = set()
 _SECRET_VALUES: set[str] = set()
+_TENANTS: set[str] = set()
 
 
 def remember_secret_variables(names: Iterable[str | None]) -> None:
@@ -34,3 +51,14 @@ def known_secrets() -> list[str]:
     """Every secret this process knows of, longest first (so no part of one is left behind)."""
     found = {os.environ.get(name, "") for name in _SECRET_VARIABLES} | _SECRET_VALUES
     return sorted((s for s in found if len(s) >= MIN_SECRET), key=lambda s: (-len(s), s))
+
+
+def remember_tenant(tenant_id: str) -> None:
+    """Note a tenant id met at run time, for :func:`known_tenants`."""
+    if len(tenant_id) >= MIN_SECRET:
+        _TENANTS.add(tenant_id)
+
+
+def known_tenants() -> list[str]:
+    """Every tenant id this process knows of, longest first."""
+    return sorted(_TENANTS, key=lambda s: (-len(s), s))

@@ -1,0 +1,94 @@
+"""The folders the kit writes into (a run's results folder, ``docs --out``): checked before
+anything runs, and written without following a symbolic link.
+
+:func:`folder_problem` says in one line why a folder cannot be used (a file, a symbolic link
+loop or one to nothing, a path under a file, a folder the kit cannot write in); the command
+line and the pytest plugin refuse it before anything is run or written. :func:`write_whole`
+writes a file through a temporary file in its folder and moves it over the name, which
+replaces a symbolic link of that name instead of writing through it, so nothing outside the
+folder is ever touched.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+__all__ = ["folder_problem", "write_whole"]
+
+
+def folder_problem(folder: Path, names: Iterable[str] = ()) -> str | None:
+    """Why ``folder`` cannot take the files ``names`` (None when it can), in words that start
+    with ``folder``. A folder that does not
+    exist yet can be used when its nearest existing parent is a folder the kit may create it in.
+    Checking leaves nothing behind."""
+    absolute = Path(os.path.abspath(folder))
+    missing = False
+    for candidate in (absolute, *absolute.parents):
+        where = f"{folder}" if candidate == absolute else f"{folder}: {candidate}"
+        kind = _kind(candidate)
+        if kind == "missing":
+            missing = True
+            continue
+        if kind != "folder":
+            return f"{where} {kind}"
+        if not missing:
+            clash = next((name for name in names if (candidate / name).is_dir()), None)
+            if clash is not None:
+                return f"{folder}: {candidate / clash} is a folder, not a file"
+        unwritable = _unwritable(candidate, make_folder=missing)
+        if unwritable is not None:
+            return f"{folder}: cannot write in {candidate} ({unwritable})"
+        return None
+    return f"{folder}: no part of it exists"  # pragma: no cover - "/" always exists
+
+
+def _kind(path: Path) -> str:
+    """``folder``, ``missing`` (nothing by that name), or what ``path`` is instead, in words."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "is a symbolic link loop"
+        if error.errno == errno.ENOTDIR:
+            return "is under a file, not a folder"
+        if error.errno != errno.ENOENT:
+            return f"cannot be read ({error.strerror or error})"
+        if os.path.islink(path):
+            return f"is a symbolic link to {os.readlink(path)}, which does not exist"
+        return "missing"
+    return "folder" if stat.S_ISDIR(mode) else "is a file, not a folder"
+
+
+def _unwritable(folder: Path, *, make_folder: bool) -> str | None:
+    """Why the kit cannot write a file (or, with ``make_folder``, make a folder) in ``folder``:
+    tried for real, since permissions alone do not say (root, a read-only file system)."""
+    try:
+        if make_folder:
+            os.rmdir(tempfile.mkdtemp(prefix=".billing-conformance-", dir=folder))
+        else:
+            handle, probe = tempfile.mkstemp(prefix=".billing-conformance-", dir=folder)
+            os.close(handle)
+            os.unlink(probe)
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write ``path`` through a temporary file in its folder, moved over the name when complete:
+    a stopped run leaves the file as it was or as it is now, and a symbolic link of that name is
+    replaced, never followed."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(temporary, 0o644)  # as an ordinary file (mkstemp makes it private)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
