@@ -19,6 +19,7 @@ from steps.targets import views
 from steps.targets.errors import HarnessError, TargetSpecError
 from steps.targets.http import HttpTarget
 from steps.targets.http_base import CONTROL_OPERATIONS, Isolation
+from steps.targets.paths import path
 from steps.targets.profile import load_profile
 
 __all__ = ["Check", "smoke", "smoke_command"]
@@ -71,7 +72,7 @@ def _account(target: HttpTarget) -> str:
     if not isinstance(number, str):
         raise HarnessError(f"creating an account was refused: {number.message}")
     _, body = target.client.call(
-        "get account", "GET", f"/v1/accounts/{number}", response_schema="account-response"
+        "get account", "GET", path("/v1/accounts", number), response_schema="account-response"
     )
     with views.reading("get account", "$.basicInfo"):
         seen = views.Fields("get account", body.get("basicInfo") or {}, "$.basicInfo").get("accountNumber")
