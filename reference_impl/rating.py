@@ -7,7 +7,7 @@ ends inside a period is charged only for the days it is in service. A period alr
 a document that is not canceled is never billed twice; when a canceled subscription was billed
 in advance past its end, the unused part comes back as a credit item (a negative amount).
 
-The calendar ends on 9999-12-31 (and starts on 0001-01-01): :func:`add_months` says None for a
+The calendar ends on 9999-12-31 (and starts on 0001-01-01): :func:`months_after` says None for a
 date past either end, and a service period that would end past it is not billed (the requests
 that could lead there are refused first: a term or a first period past the calendar, a target
 date in the calendar's last month).
@@ -33,6 +33,7 @@ __all__ = [
     "billed_beyond_calendar",
     "credit_name",
     "due_items",
+    "months_after",
     "prorate",
 ]
 
@@ -40,7 +41,7 @@ __all__ = [
 BilledKey = tuple[str, str, date]
 
 
-def add_months(anchor: date, months: int) -> date | None:
+def months_after(anchor: date, months: int) -> date | None:
     """``anchor`` moved by whole months, keeping its day where the month has it; None when that
     falls outside the calendar (before 0001-01-01 or after 9999-12-31)."""
     year, month = divmod(anchor.month - 1 + months, 12)
@@ -53,11 +54,21 @@ def add_months(anchor: date, months: int) -> date | None:
     return date(year, month, day)
 
 
+def add_months(anchor: date, months: int) -> date:
+    """:func:`months_after` where the caller knows the date is in the calendar (a request that
+    could lead outside was refused by :func:`beyond_calendar` or :func:`billed_beyond_calendar`)."""
+    moved = months_after(anchor, months)
+    if moved is None:
+        msg = "the date falls outside the calendar"
+        raise ValueError(msg)
+    return moved
+
+
 def beyond_calendar(start: date, term_months: int | None) -> Rejection | None:
     """The refusal of a subscription from ``start`` whose term of ``term_months`` (None:
     evergreen) or first monthly service period would end outside the calendar; None if both fit."""
-    if add_months(start, 1) is not None and (
-        term_months is None or add_months(start, term_months) is not None
+    if months_after(start, 1) is not None and (
+        term_months is None or months_after(start, term_months) is not None
     ):
         return None
     return Rejection(
@@ -72,7 +83,7 @@ def beyond_calendar(start: date, term_months: int | None) -> Rejection | None:
 def billed_beyond_calendar(target_date: date, field: str) -> Rejection | None:
     """The refusal of billing through ``target_date`` (given as ``field``) when a service period
     due by then could end past the calendar (the target date is in its last month); else None."""
-    if add_months(target_date, 1) is not None:
+    if months_after(target_date, 1) is not None:
         return None
     return Rejection(
         "target-date-beyond-calendar",
@@ -105,7 +116,7 @@ def _recurring(
     start, k = first, 0
     while start <= target_date:  # period k runs from ``first`` moved by k months, for a month
         k += 1
-        stop = add_months(first, k)
+        stop = months_after(first, k)
         if stop is None:  # the period would end past the calendar
             return
         key = (number, charge.name, start)
