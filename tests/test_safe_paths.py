@@ -4,11 +4,13 @@ id cannot move the kit's next request elsewhere on the target (issue 23, item 3)
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from urllib.parse import quote
 
 import pytest
 
+from billing_conformance import PROJECT_ROOT
 from billing_conformance.smoke import smoke
 from steps.targets.errors import ProtocolError
 from steps.targets.http import HttpTarget
@@ -75,3 +77,23 @@ def test_hostile_ids_from_the_target_stay_inside_their_segment() -> None:
     # the account read back is not the one created: the check fails, in one line
     assert not checks[-1].passed
     assert checks[-1].name == "create an account and read it back"
+
+
+#: The modules that build the requests the kit sends a target.
+_BUILDERS = (
+    "steps/targets/http.py",
+    "steps/targets/http_base.py",
+    "steps/targets/http_billing.py",
+    "billing_conformance/smoke.py",
+)
+#: A path written as an f-string that interpolates a value after one of its slashes.
+_INTERPOLATED = re.compile(r'(?<!then=)f"(?:\{(?:CONTROL_PREFIX|TENANTS_PATH)\})?/[^"]*\{')
+
+
+@pytest.mark.parametrize("module", _BUILDERS)
+def test_every_path_with_a_value_is_built_by_paths(module: str) -> None:
+    """No request path interpolates a value itself: each goes through :func:`steps.targets.paths.path`."""
+    text = (PROJECT_ROOT / module).read_text(encoding="utf-8")
+    found = [line.strip() for line in text.splitlines() if _INTERPOLATED.search(line)]
+    assert not found, found
+    assert "path(" in text
