@@ -34,6 +34,7 @@ from billing_conformance.folders import folder_problem
 from billing_conformance.results import results_refusal
 from billing_conformance.serving import serve
 from billing_conformance.smoke import smoke_command
+from billing_conformance.terminal import for_terminal
 from steps import PLUGINS
 from steps.targets import check_target_spec
 from steps.targets.errors import TargetSpecError
@@ -71,7 +72,7 @@ def _print_rules(catalog: Catalog, fmt: str) -> None:
             severity = f" [{scenario.severity}]" if scenario.severity != rule.severity else ""
             print(f"    - {scenario.name}{suffix}{severity}   [{scenario.feature}:{scenario.line}]")
     for problem in catalog.problems:
-        print(f"PROBLEM: {problem}", file=sys.stderr)
+        print(for_terminal(f"PROBLEM: {problem}"), file=sys.stderr)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -215,8 +216,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = ("rules", "serve", "smoke", "run", "docs")
     if given and given[0].startswith("-") and given[0] not in ("-h", "--help", "--version"):
         print(
-            f"billing-conformance: unknown option {given[0]}: name a command first "
-            f"({', '.join(commands)}), e.g. billing-conformance run --help",
+            for_terminal(
+                f"billing-conformance: unknown option {given[0]}: name a command first "
+                f"({', '.join(commands)}), e.g. billing-conformance run --help"
+            ),
             file=sys.stderr,
         )
         return 2
@@ -224,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _command(args)
     except (TargetSpecError, OSError) as error:  # a mistake in what was asked for, said in one line
-        print(f"refused: {error}", file=sys.stderr)
+        print(for_terminal(f"refused: {error}"), file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:  # before the suite took the signals over, or after it gave them back
         print("interrupted: nothing more was run", file=sys.stderr)
@@ -254,11 +257,11 @@ def _run(args: argparse.Namespace) -> int:
     workers = 0 if args.workers is None else args.workers
     chosen = _rule_ids(args.rule)
     if isinstance(chosen, str):
-        print(f"refused: {chosen}", file=sys.stderr)
+        print(for_terminal(f"refused: {chosen}"), file=sys.stderr)
         return EXIT_REFUSED
     unknown = _unknown_scenarios(args.scenario)
     if unknown:
-        print(f"refused: {unknown}", file=sys.stderr)
+        print(for_terminal(f"refused: {unknown}"), file=sys.stderr)
         return EXIT_REFUSED
     check_target_spec(args.target)
     results = args.results or results_folder(args.target)

@@ -15,6 +15,7 @@ from billing_conformance.exits import EXIT_USAGE
 from billing_conformance.folders import write_whole
 from billing_conformance.report import render_html, render_markdown
 from billing_conformance.report.evidence import EVIDENCE_FILE, EVIDENCE_NAME, read_evidence, rows_by_key
+from billing_conformance.terminal import for_terminal
 from schemas.contract import violations
 
 __all__ = ["DOCS_FILES", "docs_command"]
@@ -31,13 +32,15 @@ def docs_command(folders: Sequence[Path], out: Path) -> int:
         try:
             found = json.loads((folder / "conformance.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
-            print(f"cannot read results from {folder}: {error}", file=sys.stderr)
+            print(for_terminal(f"cannot read results from {folder}: {error}"), file=sys.stderr)
             return EXIT_USAGE
         faults = violations("conformance-results", found)
         if faults:
             print(
-                f"cannot use results from {folder}: conformance.json is not a results file of this kit "
-                f"(schemas/conformance-results.schema.json, {faults[0]})",
+                for_terminal(
+                    f"cannot use results from {folder}: conformance.json is not a results file of "
+                    f"this kit (schemas/conformance-results.schema.json, {faults[0]})"
+                ),
                 file=sys.stderr,
             )
             return EXIT_USAGE

@@ -42,7 +42,7 @@ from billing_conformance.recording import RECORD_KEY, Recorder, features_root, s
 from billing_conformance.results import build_results, results_refusal, write_results
 from billing_conformance.stopping import Stopping
 from billing_conformance.summary import summary_lines
-from billing_conformance.terminal import Live
+from billing_conformance.terminal import Live, for_terminal
 from billing_conformance.verdicts import ERRORED, FAILED, INTERRUPTED, NOT_APPLICABLE, PASSED, RUNNING, Scope
 from steps.targets import NotApplicableError
 
@@ -178,7 +178,7 @@ class _Summary:
             if line.startswith("--- "):
                 terminalreporter.section(line[4:], sep="-")
             else:
-                terminalreporter.write_line(line)
+                terminalreporter.write_line(for_terminal(line))
 
 
 class _SelectedOnWorkers:

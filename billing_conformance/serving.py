@@ -12,6 +12,7 @@ import socket
 import sys
 
 from billing_conformance.exits import EXIT_REFUSED
+from billing_conformance.terminal import for_terminal
 from steps.targets import load_implementation
 from steps.targets.errors import TargetSpecError
 
@@ -39,7 +40,7 @@ def serve(args: argparse.Namespace) -> int:
             client_secret=_credential(args.client_secret_env, "--client-secret-env"),
         )
     except (TargetSpecError, ValueError) as error:
-        print(f"refused: {error}", file=sys.stderr)
+        print(for_terminal(f"refused: {error}"), file=sys.stderr)
         return EXIT_REFUSED
     if (auth.client_id is None) != (auth.client_secret is None):
         print("refused: --client-id-env and --client-secret-env go together", file=sys.stderr)
@@ -47,7 +48,8 @@ def serve(args: argparse.Namespace) -> int:
     try:
         listening = socket.create_server((args.host, args.port))
     except OSError as error:
-        print(f"refused: cannot serve on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+        said = f"refused: cannot serve on {args.host}:{args.port}: {error.strerror or error}"
+        print(for_terminal(said), file=sys.stderr)
         return EXIT_REFUSED
     app = create_app(implementation, auth, zuora_strict=args.zuora_strict)
     port = listening.getsockname()[1]

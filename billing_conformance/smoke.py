@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from billing_conformance.exits import EXIT_REFUSED, EXIT_SMOKE
+from billing_conformance.terminal import for_terminal
 from steps.targets import views
 from steps.targets.errors import HarnessError, TargetSpecError
 from steps.targets.http import HttpTarget
 from steps.targets.http_base import CONTROL_OPERATIONS, Isolation
+from steps.targets.paths import path
 from steps.targets.profile import load_profile
 
 __all__ = ["Check", "smoke", "smoke_command"]
@@ -71,7 +73,7 @@ def _account(target: HttpTarget) -> str:
     if not isinstance(number, str):
         raise HarnessError(f"creating an account was refused: {number.message}")
     _, body = target.client.call(
-        "get account", "GET", f"/v1/accounts/{number}", response_schema="account-response"
+        "get account", "GET", path("/v1/accounts", number), response_schema="account-response"
     )
     with views.reading("get account", "$.basicInfo"):
         seen = views.Fields("get account", body.get("basicInfo") or {}, "$.basicInfo").get("accountNumber")
@@ -113,8 +115,10 @@ def smoke_command(
     (None when it was refused before any check)."""
     if not spec.startswith(("http://", "https://")):
         print(
-            f"refused: smoke checks an HTTP target (http:// or https://), not {spec!r}; "
-            "an in-process target needs no smoke check",
+            for_terminal(
+                f"refused: smoke checks an HTTP target (http:// or https://), not {spec!r}; "
+                "an in-process target needs no smoke check"
+            ),
             file=sys.stderr,
         )
         return EXIT_REFUSED, None
@@ -122,12 +126,12 @@ def smoke_command(
         profile = load_profile(profile_path, spec)
         profile.check_safety(allow_production=allow_production)
     except TargetSpecError as error:
-        print(f"refused: {error}", file=sys.stderr)
+        print(for_terminal(f"refused: {error}"), file=sys.stderr)
         return EXIT_REFUSED, None
     target = HttpTarget(profile)
     checks = smoke(target)
     for check in checks:
-        print(f"{'ok  ' if check.passed else 'FAIL'} {check.name}: {check.detail}")
+        print(for_terminal(f"{'ok  ' if check.passed else 'FAIL'} {check.name}: {check.detail}"))
     if all(check.passed for check in checks):
         return 0, target
     print(

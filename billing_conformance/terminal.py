@@ -6,11 +6,19 @@ In a terminal that takes colour (or with ``--color=yes``) a line starts with a c
 otherwise it starts with a plain word, so that a CI log reads the same without escape codes.
 pytest's own tracebacks are left out of ``billing-conformance run`` unless ``--traceback``
 asks for them.
+
+Whatever a target said (a refusal's message, an id, a field's value) reaches the terminal only
+through :func:`for_terminal`, which replaces each character a terminal would act on by its
+written escape (ESC becomes the four characters ``\\x1b``): control characters (C0, DEL and C1,
+so ESC, CSI and OSC sequences are shown, not obeyed), format characters (bidi overrides and
+isolates among them), line and paragraph separators, and lone surrogates. The smoke check,
+``run``'s lines and every error line of the command line use it.
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Generator, Mapping
 from typing import Any
 
@@ -20,7 +28,7 @@ from billing_conformance.catalog import SHOULD, example_suffix
 from billing_conformance.recording import RECORD_KEY
 from billing_conformance.verdicts import ERRORED, FAILED, NOT_APPLICABLE, PASSED
 
-__all__ = ["Live", "failure_lines", "first_words", "scenario_line"]
+__all__ = ["Live", "failure_lines", "first_words", "for_terminal", "scenario_line"]
 
 _MARK = {PASSED: "✓", FAILED: "✗", ERRORED: "!", NOT_APPLICABLE: "-"}
 _WORD = {PASSED: "passed", FAILED: "FAILED", ERRORED: "ERRORED", NOT_APPLICABLE: "n/a"}
@@ -36,6 +44,24 @@ MESSAGE_LINES = 12
 #: Where pytest's assertion rewriting appends its own account of a failed ``assert``: a step's
 #: message already says what was expected and observed, in the feature's words.
 _PYTEST_EXPLANATION = "\nassert "
+
+
+#: Unicode categories a terminal acts on, or that reorder or hide what follows: controls, format
+#: characters (bidi overrides U+202A-U+202E and isolates U+2066-U+2069 among them), surrogates,
+#: line and paragraph separators.
+_ACTED_ON = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def _shown(char: str) -> str:
+    if unicodedata.category(char) not in _ACTED_ON:
+        return char
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def for_terminal(text: object) -> str:
+    """``text`` safe to print: each character a terminal would act on written as its escape."""
+    return "".join(map(_shown, str(text)))
 
 
 def _title(record: Mapping[str, Any]) -> str:
@@ -61,7 +87,7 @@ def scenario_line(record: Mapping[str, Any], *, fancy: bool) -> tuple[str, dict[
         head = f"{mark} "
     else:
         head = f"{'WARNING' if state == 'warning' else _WORD[state]:<8}"
-    return f"{head}{record['rule']:<30} {_title(record)}", _COLOUR[state]
+    return for_terminal(f"{head}{record['rule']:<30} {_title(record)}"), _COLOUR[state]
 
 
 def first_words(message: str | None) -> str:
@@ -84,7 +110,7 @@ def failure_lines(record: Mapping[str, Any]) -> list[str]:
         lines.append(f"    ... ({len(message) - MESSAGE_LINES} more lines in conformance.json)")
     if record.get("rerun"):
         lines.append(f"    again: {record['rerun']}")
-    return lines
+    return [for_terminal(line) for line in lines]
 
 
 class Live:

@@ -9,7 +9,7 @@ from reference_impl.catalog import Catalog
 from reference_impl.ledger import Ledger, atomic
 from reference_impl.lookups import find_account, find_subscription
 from reference_impl.payment import CREATABLE_METHOD_TYPES, EXTERNAL_METHOD_TYPES, PaymentMethod
-from reference_impl.rating import add_months
+from reference_impl.rating import add_months, beyond_calendar
 from reference_impl.rejection import Category, Rejection
 from reference_impl.subscription import Subscription
 
@@ -94,6 +94,9 @@ class Accounts:
                 Category.INVALID_VALUE,
                 f"A subscription numbered {number} already exists.",
             )
+        off_calendar = beyond_calendar(start_date, term_months)
+        if off_calendar is not None:
+            return off_calendar
         subscription = Subscription(
             id=self.ledger.new_id("subscription"),
             number=number,

@@ -100,6 +100,10 @@ class RepeatType(Enum):
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
+def _day_after(day: date) -> date | None:
+    return None if day == date.max else day + timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class Schedule:
     """When a scheduled bill run recurs. ``repeat_to`` is the last date an occurrence may fall on."""
@@ -122,17 +126,20 @@ class Schedule:
         return following
 
     def _raw_next(self, occurrence: date) -> date | None:
+        """The next date by the repeat type; None past the calendar's last day (9999-12-31)."""
         if self.repeat_type is RepeatType.DAILY:
-            return occurrence + timedelta(days=1)
+            return _day_after(occurrence)
         if self.repeat_type is RepeatType.WEEKLY:
             days = set(self.weekly_on_day) or {WEEKDAYS[self.repeat_from.weekday()]}
-            candidate = occurrence + timedelta(days=1)
-            while WEEKDAYS[candidate.weekday()] not in days:
-                candidate += timedelta(days=1)
+            candidate = _day_after(occurrence)
+            while candidate is not None and WEEKDAYS[candidate.weekday()] not in days:
+                candidate = _day_after(candidate)
             return candidate
         if self.repeat_type is RepeatType.MONTHLY:
             year, month = divmod(occurrence.month, 12)
             year, month = occurrence.year + year, month + 1
+            if year > date.max.year:
+                return None
             last = calendar.monthrange(year, month)[1]
             anchor = self.repeat_from.day
             start_is_month_end = (

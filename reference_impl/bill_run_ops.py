@@ -34,6 +34,7 @@ from reference_impl.invoice import Invoice
 from reference_impl.invoicing import Invoicing
 from reference_impl.ledger import Ledger, atomic
 from reference_impl.lookups import credit_memos_of, find_account, find_bill_run, invoices_of
+from reference_impl.rating import billed_beyond_calendar
 from reference_impl.rejection import Category, Rejection
 
 __all__ = ["BillRuns", "CancelOutcome"]
@@ -79,6 +80,7 @@ class BillRuns:
         schedule: Schedule | None = None,
     ) -> BillRun | Rejection:
         """Queue an ad hoc run (``schedule`` None) or the first occurrence of a scheduled one."""
+        given = "targetDate" if target_date is not None else "schedule.repeatFrom"
         if account_number is not None:
             account = find_account(self.ledger, account_number)
             if isinstance(account, Rejection):
@@ -110,6 +112,9 @@ class BillRuns:
             when = schedule.occurrence_time(schedule.repeat_from)
             target_date = target_date or schedule.repeat_from
             invoice_date = invoice_date or schedule.repeat_from
+        too_late = billed_beyond_calendar(target_date, given)
+        if too_late is not None:
+            return too_late
         run_id = self.ledger.new_id("bill_run")
         run = BillRun(
             id=run_id,

@@ -7,7 +7,7 @@ hook method so that a known-bad variant can break exactly one of them.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from reference_impl.account import Account
 from reference_impl.account_ops import Accounts
@@ -26,7 +26,7 @@ from reference_impl.order import (
     OrderRequest,
     Processing,
 )
-from reference_impl.rating import add_months
+from reference_impl.rating import add_months, beyond_calendar, billed_beyond_calendar
 from reference_impl.rejection import Category, Rejection
 from reference_impl.subscription import Subscription
 from reference_impl.write_off_ops import WriteOffs
@@ -90,7 +90,9 @@ class Orders:
             return kept if isinstance(kept, Rejection) else self.ledger.orders[kept]
         outcome = self._create_order(request)
         kept = outcome if isinstance(outcome, Rejection) else outcome.number
-        self.ledger.retries[idempotency_key] = Retry(request, kept, now + KEY_LIFETIME)
+        last = datetime.max.replace(tzinfo=now.tzinfo)  # a clock at the calendar's end keeps it to the end
+        until = now + KEY_LIFETIME if now <= last - KEY_LIFETIME else last
+        self.ledger.retries[idempotency_key] = Retry(request, kept, until)
         return outcome
 
     @atomic
@@ -138,6 +140,12 @@ class Orders:
         refused = self._feature_refusal(request.processing) or self._processing_refusal(request.processing)
         if refused is not None:
             return refused
+        if request.processing.run_billing:
+            given = request.processing.target_date
+            field = "orderDate" if given is None else "billingOptions.targetDate"
+            refused = billed_beyond_calendar(given or request.order_date, field)
+            if refused is not None:
+                return refused
         account = self._order_account(request)
         if isinstance(account, Rejection):
             return account
@@ -246,6 +254,9 @@ class Orders:
                 "subscription-exists", f"A subscription numbered {number} exists.", Category.INVALID_VALUE
             )
         start = action.trigger_dates.get("ContractEffective", order_date)
+        off_calendar = beyond_calendar(start, action.term_months)
+        if off_calendar is not None:
+            return off_calendar
         subscription = Subscription(
             id=self.ledger.new_id("subscription"),
             number=number,

@@ -4,11 +4,13 @@ Bad input never reaches the domain as anything but a Zuora error envelope: a bod
 :data:`MAX_BODY` bytes (413), a body that is not JSON or goes past a limit of :mod:`.intake`
 (400), a body not sent as JSON (415), an unknown path (404) or method (405, with ``Allow``), a
 missing or wrong bearer token (401, Zuora's ``{"message"}`` shape). A fault of the reference
-itself is a 500 with an envelope, and is a bug.
+itself is a 500 with an envelope that says no more than that (the exception goes to the server
+log, under the answer's ``processId``), and is a bug.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from collections.abc import Callable
@@ -36,6 +38,9 @@ __all__ = ["MAX_BODY", "AuthSettings", "create_app"]
 MAX_BODY = 1024 * 1024
 #: The methods whose requests take an ``Idempotency-Key`` (Zuora's "Idempotent requests").
 KEYED_METHODS = frozenset({"POST", "PATCH"})
+#: The code of a fault of the server: category 60, internal error (Zuora's "Error handling").
+INTERNAL_ERROR = 90000060
+_LOG = logging.getLogger("reference_impl.server")
 
 
 @dataclass
@@ -112,6 +117,17 @@ def _json(reply: Reply) -> Response:
 
 def _fault(status: int, category: Category, message: str) -> Response:
     return _json(refusal(Rejection("request-invalid", category, message), status))
+
+
+def _internal_fault(request: Request, error: Exception) -> Response:
+    """A fault of the reference itself: the answer says only that an internal error occurred
+    (category 60, Zuora's "Error handling") and names the ``processId`` under which the server
+    log keeps the exception and its traceback; what went wrong is never sent."""
+    process = secrets.token_hex(8).upper()
+    _LOG.error("internal error, process %s: %s %s", process, request.method, request.url.path, exc_info=error)
+    message = f"An internal error occurred; the server log names it by process id {process}."
+    body = {"success": False, "processId": process, "reasons": [{"code": INTERNAL_ERROR, "message": message}]}
+    return Response(dumps(body), 500, media_type="application/json")
 
 
 def _unauthorized() -> Response:
@@ -316,9 +332,7 @@ def create_app(
         return _fault(400, Category.INVALID_VALUE, clip(str(error)))
 
     @app.exception_handler(Exception)
-    async def internal_fault(_: Request, error: Exception) -> Response:
-        message = clip(f"Internal error: {error!r}")
-        body = {"success": False, "reasons": [{"code": 90000099, "message": message}]}
-        return Response(dumps(body), 500, media_type="application/json")
+    async def internal_fault(request: Request, error: Exception) -> Response:
+        return _internal_fault(request, error)
 
     return app

@@ -26,6 +26,7 @@ from steps.targets.http_base import (
     refused,
 )
 from steps.targets.http_billing import BillingOverHttp
+from steps.targets.paths import path
 from steps.targets.payloads import cancellation_payload, subscription_payload
 from steps.targets.protocol import (
     CancellationOrder,
@@ -223,7 +224,7 @@ class HttpTarget(BillingOverHttp):
             "account-close",
             "close account",
             "POST",
-            f"{CONTROL_PREFIX}/accounts/{self.account_number(name)}/close",
+            path(f"{CONTROL_PREFIX}/accounts", self.account_number(name), then="/close"),
             response_schema="control-close-account-response",
         )
         return self._outcome("close account", status, body, lambda _: None)
@@ -277,7 +278,10 @@ class HttpTarget(BillingOverHttp):
     def subscription(self, name: str, plan: str) -> Outcome[SubscriptionView]:
         number = self.subscription_number(name, plan)
         status, body = self.client.call(
-            "get subscription", "GET", f"/v1/subscriptions/{number}", response_schema="subscription-response"
+            "get subscription",
+            "GET",
+            path("/v1/subscriptions", number),
+            response_schema="subscription-response",
         )
         cancelled = body.get("status") == "Cancelled"
         return self._outcome(
@@ -340,7 +344,7 @@ class HttpTarget(BillingOverHttp):
             lambda: self.client.call(
                 "get async job",
                 "GET",
-                f"/v1/async-jobs/{job_id}",
+                path("/v1/async-jobs", job_id),
                 response_schema="async-job-response",
                 anchor="job",
             ),
@@ -365,7 +369,7 @@ class HttpTarget(BillingOverHttp):
 
     def order(self, number: str) -> Outcome[OrderView]:
         status, body = self.client.call(
-            "get order", "GET", f"/v1/orders/{number}", response_schema="get-order-response"
+            "get order", "GET", path("/v1/orders", number), response_schema="get-order-response"
         )
 
         def view(b: views.Fields) -> OrderView:

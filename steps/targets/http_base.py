@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from steps.targets import views
+from steps.targets import paths, views
 from steps.targets.errors import (
     ArrangementError,
     ControlOperationMissingError,
@@ -270,7 +270,7 @@ class HttpTargetBase:
             self.client.call(
                 "delete tenant",
                 "DELETE",
-                f"{TENANTS_PATH}/{tenant_id}",
+                paths.path(TENANTS_PATH, tenant_id),
                 response_schema="control-ok-response",
                 repeatable=True,
             )
@@ -375,7 +375,10 @@ class HttpTargetBase:
 
     def _get_bill_run(self, bill_run_id: str) -> tuple[int, Any]:
         return self.client.call(
-            "get bill run", "GET", f"/v1/bill-runs/{bill_run_id}", response_schema="bill-run-response"
+            "get bill run",
+            "GET",
+            paths.path("/v1/bill-runs", bill_run_id),
+            response_schema="bill-run-response",
         )
 
     def _settle_bill_run(self, operation: str, bill_run_id: str) -> tuple[int, Any]:

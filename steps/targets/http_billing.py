@@ -9,6 +9,7 @@ from steps.targets import views
 from steps.targets.categories import not_now
 from steps.targets.errors import CannotObserveError, NotApplicableError
 from steps.targets.http_base import CONTROL_PREFIX, PAGE_SIZE, SETTLING, HttpTargetBase, refused
+from steps.targets.paths import path
 from steps.targets.payloads import payment_payload
 from steps.targets.protocol import (
     BillRunView,
@@ -109,7 +110,7 @@ class BillingOverHttp(HttpTargetBase):
         status, reply = self.client.call(
             "cancel bill run",
             "PUT",
-            f"/v1/bill-runs/{bill_run_id}/cancel",
+            path("/v1/bill-runs", bill_run_id, then="/cancel"),
             body=body,
             request_schema="cancel-bill-run-request",
             response_schema="bill-run-response",
@@ -128,7 +129,7 @@ class BillingOverHttp(HttpTargetBase):
         status, reply = self.client.call(
             "post bill run",
             "PUT",
-            f"/v1/bill-runs/{bill_run_id}/post",
+            path("/v1/bill-runs", bill_run_id, then="/post"),
             body={},
             request_schema="post-bill-run-request",
             response_schema="bill-run-response",
@@ -143,7 +144,7 @@ class BillingOverHttp(HttpTargetBase):
             f"bill-run-{action}",
             f"{action} bill run",
             "POST",
-            f"{CONTROL_PREFIX}/bill-runs/{bill_run_id}/{action}",
+            path(f"{CONTROL_PREFIX}/bill-runs", bill_run_id, then=f"/{action}"),
             response_schema="bill-run-response",
         )
         return self._outcome(f"{action} bill run", status, reply, bill_run_view)
@@ -158,7 +159,7 @@ class BillingOverHttp(HttpTargetBase):
         status, reply = self.client.call(
             "delete bill run",
             "DELETE",
-            f"/v1/bill-runs/{bill_run_id}",
+            path("/v1/bill-runs", bill_run_id),
             response_schema="bill-run-response",
             contended=True,
         )
@@ -188,7 +189,7 @@ class BillingOverHttp(HttpTargetBase):
             "pending-occurrence",
             "get pending occurrence",
             "GET",
-            f"{CONTROL_PREFIX}/bill-runs/{bill_run_id}/pending-occurrence",
+            path(f"{CONTROL_PREFIX}/bill-runs", bill_run_id, then="/pending-occurrence"),
             response_schema="control-pending-occurrence-response",
         )
         if refused(status, body):
@@ -239,7 +240,7 @@ class BillingOverHttp(HttpTargetBase):
             "bill-run-hold",
             "hold bill run",
             "PUT",
-            f"{CONTROL_PREFIX}/bill-runs/{bill_run_id}/hold",
+            path(f"{CONTROL_PREFIX}/bill-runs", bill_run_id, then="/hold"),
             body={"status": status},
             request_schema="control-bill-run-hold-request",
             response_schema="bill-run-response",
@@ -304,7 +305,7 @@ class BillingOverHttp(HttpTargetBase):
 
     def invoice(self, number: str) -> Outcome[InvoiceView]:
         status, body = self.client.call(
-            "get invoice", "GET", f"/v1/invoices/{number}", response_schema="invoice-response"
+            "get invoice", "GET", path("/v1/invoices", number), response_schema="invoice-response"
         )
         return self._outcome("get invoice", status, body, lambda f: views.invoice_view(f, self._currency_of))
 
@@ -313,7 +314,7 @@ class BillingOverHttp(HttpTargetBase):
         status, body = self.client.call(
             "post invoice",
             "PUT",
-            f"/v1/invoices/{number}/post",
+            path("/v1/invoices", number, then="/post"),
             body={},
             request_schema="post-invoice-request",
             response_schema="async-operation-response",
@@ -323,7 +324,7 @@ class BillingOverHttp(HttpTargetBase):
         status, body = self._poll(
             "post invoice",
             lambda: self.client.call(
-                "get invoice", "GET", f"/v1/invoices/{number}", response_schema="invoice-response"
+                "get invoice", "GET", path("/v1/invoices", number), response_schema="invoice-response"
             ),
             lambda b: b.get("status") not in ("Draft", "Generating", "PendingForTax"),
         )
@@ -331,13 +332,13 @@ class BillingOverHttp(HttpTargetBase):
 
     def credit_memo(self, number: str) -> Outcome[CreditMemoView]:
         status, body = self.client.call(
-            "get credit memo", "GET", f"/v1/credit-memos/{number}", response_schema="credit-memo-response"
+            "get credit memo", "GET", path("/v1/credit-memos", number), response_schema="credit-memo-response"
         )
         if refused(status, body):
             return views.refused("get credit memo", body)
         rows = self._pages(
             "get credit memo items",
-            f"/v1/credit-memos/{number}/items",
+            path("/v1/credit-memos", number, then="/items"),
             "credit-memo-items-response",
             {},
             "items",
@@ -350,7 +351,7 @@ class BillingOverHttp(HttpTargetBase):
         status, body = self.client.call(
             "post credit memo",
             "PUT",
-            f"/v1/credit-memos/{number}/post",
+            path("/v1/credit-memos", number, then="/post"),
             response_schema="credit-memo-response",
         )
         if refused(status, body):
@@ -359,7 +360,7 @@ class BillingOverHttp(HttpTargetBase):
 
     def collect_payment(self, invoice_number: str, amount: Money) -> Outcome[PaymentView]:
         status, invoice = self.client.call(
-            "get invoice", "GET", f"/v1/invoices/{invoice_number}", response_schema="invoice-response"
+            "get invoice", "GET", path("/v1/invoices", invoice_number), response_schema="invoice-response"
         )
         if refused(status, invoice):
             return views.refused("get invoice", invoice)
