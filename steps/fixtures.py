@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +70,7 @@ def pytest_configure(config: pytest.Config) -> None:
     http = _http_target(config.stash[_TARGET])
     if http is None:
         return
+    config.add_cleanup(http.close)  # every process deletes the tenants it left, however it ended
     worker: dict[str, Any] | None = getattr(config, "workerinput", None)
     if worker is not None:
         missing = {"error": "the run's controller handed this worker no decision"}
@@ -117,7 +119,10 @@ def _session_target(request: pytest.FixtureRequest) -> Target:
 
 
 @pytest.fixture
-def target(_session_target: Target) -> Target:
-    """The system under test, emptied for this scenario."""
+def target(_session_target: Target) -> Iterator[Target]:
+    """The system under test, emptied for this scenario; its tenant is deleted once it ends."""
     _session_target.reset()
-    return _session_target
+    yield _session_target
+    http = _http_target(_session_target)
+    if http is not None:
+        http.leave_tenant()
