@@ -24,7 +24,7 @@ from steps.targets import DEFAULT_TARGET, Target, TargetSpecError, open_target
 if TYPE_CHECKING:
     from steps.targets.http import HttpTarget
 
-__all__ = ["pytest_addoption", "pytest_configure", "pytest_configure_node", "target"]
+__all__ = ["http_target", "pytest_addoption", "pytest_configure", "pytest_configure_node", "target"]
 
 #: The key of the run's control plan in a pytest-xdist worker's ``workerinput``.
 PLAN_KEY = "billing_conformance_control_plan"
@@ -70,7 +70,6 @@ def pytest_configure(config: pytest.Config) -> None:
     http = _http_target(config.stash[_TARGET])
     if http is None:
         return
-    config.add_cleanup(http.close)  # every process deletes the tenants it left, however it ended
     worker: dict[str, Any] | None = getattr(config, "workerinput", None)
     if worker is not None:
         missing = {"error": "the run's controller handed this worker no decision"}
@@ -94,6 +93,12 @@ def pytest_configure_node(node: Any) -> None:  # noqa: ANN401 - xdist's WorkerCo
     plan = node.config.stash.get(_PLAN, None)
     if plan is not None:
         node.workerinput[PLAN_KEY] = plan
+
+
+def http_target(config: pytest.Config) -> HttpTarget | None:
+    """The run's HTTP target with the control API, if the run has one (see :func:`_http_target`)."""
+    opened = config.stash.get(_TARGET, None)
+    return None if opened is None else _http_target(opened)
 
 
 def _http_target(target: Target) -> HttpTarget | None:

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import pytest
 import requests
 
 from billing_conformance import PROJECT_ROOT
+from billing_conformance.exits import EXIT_INTERRUPTED
 from reference_impl.server import RunningServer
 from steps.targets.http import HttpTarget
 from steps.targets.http_tenants import CLOSE_SECONDS, TENANTS_PATH
@@ -97,41 +99,76 @@ def test_smoke_leaves_no_tenant(tmp_path: Path) -> None:
     assert left == 0
 
 
-def _interrupt(url: str, workers: str, tmp_path: Path) -> tuple[int | None, str]:
-    """``run`` stopped with SIGINT once its first scenario has passed: its status and output."""
-    tmp_path.mkdir()
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (a run's pytest-xdist workers), read from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError, IndexError, ValueError):
+            fields = stat.read_text(encoding="utf-8").rpartition(")")[2].split()
+            if int(fields[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+#: How a run is stopped: Ctrl-C to the ``run`` process alone (as a test would), SIGTERM to every
+#: process of the run (a CI job's timeout), or its workers killed outright first, then Ctrl-C.
+_STOPPED = {
+    "Ctrl-C serially": ("0", "run"),
+    "Ctrl-C with four workers": ("4", "run"),
+    "SIGTERM to every process of four workers": ("4", "group"),
+    "four workers killed, then Ctrl-C": ("4", "killed"),
+}
+
+
+def _interrupt(url: str, workers: str, how: str, tmp_path: Path) -> tuple[int, str, int]:
+    """``run`` stopped as ``how`` says once its first scenario has passed: its status, what it
+    printed, and how many workers were killed."""
     run = subprocess.Popen(
-        [*_CLI, "run", "--target", url, "--workers", workers, "--results", str(tmp_path / "r")],
+        [*_CLI, "run", "--target", url, "--workers", workers, "--results", str(tmp_path / "results")],
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,
     )
     assert run.stdout is not None
     seen: list[str] = []
+    killed: list[int] = []
     try:
         for line in run.stdout:
             seen.append(line)
             if line.startswith("passed "):
                 break
-        run.send_signal(signal.SIGINT)
+        if how == "group":
+            os.killpg(run.pid, signal.SIGTERM)
+        else:
+            killed = _children(run.pid) if how == "killed" else []
+            for worker in killed:
+                os.kill(worker, signal.SIGKILL)
+            run.send_signal(signal.SIGINT)
         seen.append(run.stdout.read())
         run.wait(timeout=60)
     finally:
         run.kill()
-    return run.returncode, "".join(seen)
+    return run.returncode, "".join(seen), len(killed)
 
 
-def test_an_interrupted_run_leaves_no_tenant(tmp_path: Path) -> None:
-    """Ctrl-C part-way, serially and with four workers: the tenants of the scenarios that were
-    under way are deleted as the processes end."""
+@pytest.mark.parametrize("stopped", list(_STOPPED))
+def test_an_interrupted_run_leaves_no_tenant(tmp_path: Path, stopped: str) -> None:
+    """Stopped part-way: the tenants of the scenarios under way are deleted as each process ends.
+    A worker takes SIGTERM as Ctrl-C, so that it ends its session rather than dying in it, and
+    the controller deletes what a worker that never got to it held (its journal names them)."""
+    workers, how = _STOPPED[stopped]
+    if how == "killed" and not Path("/proc/self/stat").exists():
+        pytest.skip("finding a run's workers reads /proc")
     with running_server(SlowBilling) as server:
-        for workers in ("0", "4"):
-            status, printed = _interrupt(server.url, workers, tmp_path / workers)
-            assert "interrupted" in printed, printed[-3000:]
-            assert status not in (0, None)
-            assert _live(server) == 0, f"--workers {workers}: {printed[-3000:]}"
+        status, printed, killed = _interrupt(server.url, workers, how, tmp_path)
+        left = _live(server)
+    assert killed == (4 if how == "killed" else 0)
+    assert "interrupted" in printed, printed[-3000:]
+    assert status == EXIT_INTERRUPTED, printed[-3000:]
+    assert left == 0, printed[-3000:]
 
 
 def test_a_dead_target_does_not_hold_up_the_end_of_a_run() -> None:
@@ -141,7 +178,7 @@ def test_a_dead_target_does_not_hold_up_the_end_of_a_run() -> None:
     with running_server() as server:
         target = HttpTarget(Profile.for_loopback(server.url))
         target.reset()
-        assert target.tenants_held == (target.tenant,)
+        assert target.made_tenants.alive == (target.tenant,)
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)  # connections wait in the backlog: nobody ever answers
@@ -152,4 +189,4 @@ def test_a_dead_target_does_not_hold_up_the_end_of_a_run() -> None:
         took = time.monotonic() - started
     assert took < CLOSE_SECONDS + 2
     assert target.tenant is None
-    assert len(target.tenants_held) == 1
+    assert len(target.made_tenants.alive) == 1

@@ -154,9 +154,9 @@ class HttpTargetBase:
         #: Accounts made in this run, for account numbers unique in a tenant that is never reset.
         self._serial = itertools.count(1)
         #: The scenario's own tenant (control API version 2), when the target offers one, and
-        #: every tenant made and not deleted yet.
+        #: every tenant made and not deleted yet (by this process, or handed over by a worker).
         self.tenant: str | None = None
-        self._tenants = TenantLedger()
+        self.made_tenants = TenantLedger()
         #: The control API as learnt once for the run (or why it could not be learnt).
         self._plan: ControlPlan | None = None
         self._plan_error: str | None = None
@@ -253,16 +253,11 @@ class HttpTargetBase:
 
     def _create_tenant(self) -> tuple[int, Any]:
         """Ask for a new tenant, noted until deleted (see :class:`.http_tenants.TenantLedger`)."""
-        return self._tenants.create(self.client)
+        return self.made_tenants.create(self.client)
 
     def _delete_tenant(self, tenant_id: str) -> None:
         """Delete a tenant, best effort: one left behind is deleted again when the process ends."""
-        self._tenants.delete(self.client, tenant_id)
-
-    @property
-    def tenants_held(self) -> tuple[str, ...]:
-        """The tenants this process made and has not deleted (yet)."""
-        return self._tenants.alive
+        self.made_tenants.delete(self.client, tenant_id)
 
     def close(self) -> None:
         """Delete every tenant this process made and has not deleted, within a short deadline
@@ -270,7 +265,7 @@ class HttpTargetBase:
         if self.tenant is not None:
             self.tenant = None
             self.client.headers.clear()
-        self._tenants.close(self.client)
+        self.made_tenants.close(self.client)
 
     # -- helpers ---------------------------------------------------------------------------------
 

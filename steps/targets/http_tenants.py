@@ -12,6 +12,7 @@ still cleans up.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import replace
 from typing import Any
@@ -34,10 +35,17 @@ class TenantLedger:
 
     def __init__(self) -> None:
         self._alive: list[str] = []
+        #: Told the tenants held each time they change (a pytest-xdist worker journals them for
+        #: its controller: :mod:`steps.tenant_cleanup`).
+        self.on_change: Callable[[tuple[str, ...]], None] | None = None
 
     @property
     def alive(self) -> tuple[str, ...]:
         return tuple(self._alive)
+
+    def adopt(self, tenant_ids: Iterable[str]) -> None:
+        """Take over tenants another process made and may have left (a worker that was ended)."""
+        self._alive += [tenant_id for tenant_id in tenant_ids if tenant_id not in self._alive]
 
     def create(self, client: HttpClient) -> tuple[int, Any]:
         """Ask for a new tenant (transient answers are retried; a target without the operation
@@ -54,6 +62,7 @@ class TenantLedger:
         made = body.get("tenantId") if isinstance(body, dict) and body.get("success") is not False else None
         if status < 400 and isinstance(made, str) and made not in self._alive:
             self._alive.append(made)
+            self._changed()
         return status, body
 
     def delete(self, client: HttpClient, tenant_id: str, *, repeatable: bool = True) -> bool:
@@ -71,9 +80,14 @@ class TenantLedger:
         deleted = status < 400 and isinstance(body, dict) and body.get("success") is not False
         if not (deleted or status == _GONE):
             return False
-        with suppress(ValueError):
+        if tenant_id in self._alive:
             self._alive.remove(tenant_id)
+            self._changed()
         return True
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change(self.alive)
 
     def close(self, client: HttpClient, seconds: float = CLOSE_SECONDS) -> tuple[str, ...]:
         """Delete every tenant still noted, within ``seconds`` in all; the ones left behind."""
