@@ -10,6 +10,7 @@ from __future__ import annotations
 PLUGINS = [
     "steps.lookup",
     "steps.fixtures",
+    "steps.tenant_cleanup",
     "steps.tenant",
     "steps.accounts",
     "steps.bill_runs",

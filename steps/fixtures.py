@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,7 @@ from steps.targets import DEFAULT_TARGET, Target, TargetSpecError, open_target
 if TYPE_CHECKING:
     from steps.targets.http import HttpTarget
 
-__all__ = ["pytest_addoption", "pytest_configure", "pytest_configure_node", "target"]
+__all__ = ["http_target", "pytest_addoption", "pytest_configure", "pytest_configure_node", "target"]
 
 #: The key of the run's control plan in a pytest-xdist worker's ``workerinput``.
 PLAN_KEY = "billing_conformance_control_plan"
@@ -94,6 +95,12 @@ def pytest_configure_node(node: Any) -> None:  # noqa: ANN401 - xdist's WorkerCo
         node.workerinput[PLAN_KEY] = plan
 
 
+def http_target(config: pytest.Config) -> HttpTarget | None:
+    """The run's HTTP target with the control API, if the run has one (see :func:`_http_target`)."""
+    opened = config.stash.get(_TARGET, None)
+    return None if opened is None else _http_target(opened)
+
+
 def _http_target(target: Target) -> HttpTarget | None:
     """The HTTP target with the control API that ``target`` is, if it is one (a target without
     the control API is never reset and needs no decision). An in-process run never imports the
@@ -117,7 +124,10 @@ def _session_target(request: pytest.FixtureRequest) -> Target:
 
 
 @pytest.fixture
-def target(_session_target: Target) -> Target:
-    """The system under test, emptied for this scenario."""
+def target(_session_target: Target) -> Iterator[Target]:
+    """The system under test, emptied for this scenario; its tenant is deleted once it ends."""
     _session_target.reset()
-    return _session_target
+    yield _session_target
+    http = _http_target(_session_target)
+    if http is not None:
+        http.leave_tenant()

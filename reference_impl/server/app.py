@@ -272,7 +272,7 @@ def create_app(
     (:mod:`reference_impl.server.strict`). Without ``isolated_tenants`` the server offers the
     control API's version 1 only (one tenant, reset between scenarios), as an older target would.
     """
-    tenants = TenantRegistry(implementation)
+    tenants = TenantRegistry(implementation, counted=isolated_tenants)
     settings = auth or AuthSettings()
     title = "billing-conformance reference server"
     description = (

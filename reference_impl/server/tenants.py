@@ -8,6 +8,9 @@ version 1 (one global tenant, reset between scenarios) keeps working for serial 
 
 Tenants are cheap and bounded: at most :data:`MAX_TENANTS` live at once, and one unused for
 :data:`IDLE_SECONDS` expires. Past the bound the answer is a clear refusal, never a slowdown.
+The control API's info (``GET /conformance/v1``) says how many are alive (``liveTenants``), so
+that a client can see it left none behind; a registry made without ``counted`` (a server of
+version 1 only) does not say it.
 """
 
 from __future__ import annotations
@@ -35,11 +38,21 @@ class TenantRegistry:
     limit: int = MAX_TENANTS
     idle_seconds: float = IDLE_SECONDS
     now: Callable[[], float] = time.monotonic
+    #: Whether the info of each tenant says how many isolated tenants are alive.
+    counted: bool = True
     default: ReferenceTenant = field(init=False)
     _tenants: dict[str, tuple[ReferenceTenant, float]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
-        self.default = ReferenceTenant(self.implementation)
+        self.default = self._tenant()
+
+    def _tenant(self) -> ReferenceTenant:
+        return ReferenceTenant(self.implementation, census=self.alive if self.counted else None)
+
+    def alive(self) -> int:
+        """How many isolated tenants are alive (the default one is not counted)."""
+        self._expire()
+        return len(self._tenants)
 
     def _expire(self) -> None:
         cutoff = self.now() - self.idle_seconds
@@ -52,7 +65,7 @@ class TenantRegistry:
         if len(self._tenants) >= self.limit:
             return None
         tenant_id = secrets.token_hex(8)
-        self._tenants[tenant_id] = (ReferenceTenant(self.implementation), self.now())
+        self._tenants[tenant_id] = (self._tenant(), self.now())
         return tenant_id
 
     def find(self, tenant_id: str | None) -> ReferenceTenant | None:

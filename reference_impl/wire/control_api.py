@@ -9,6 +9,7 @@ release them. Transport-free, like
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -54,6 +55,8 @@ class ReferenceTenant:
 
     implementation: type[Billing] = Billing
     clock: ManualClock = field(default_factory=lambda: ManualClock(_START))
+    #: How many isolated tenants (version 2) are alive, for the info; None where there are none.
+    census: Callable[[], int] | None = field(default=None, repr=False, compare=False)
     billing: Billing = field(init=False)
 
     def __post_init__(self) -> None:
@@ -62,7 +65,10 @@ class ReferenceTenant:
     # -- operations ------------------------------------------------------------------------------
 
     def info(self) -> Reply:
-        body = {"success": True, "version": CONTROL_VERSION, "operations": list(OPERATIONS)}
+        body: dict[str, object] = {"success": True, "version": CONTROL_VERSION}
+        body["operations"] = list(OPERATIONS)
+        if self.census is not None:
+            body["liveTenants"] = self.census()
         return Reply(200, checked("control-info-response", body))
 
     def reset(self) -> Reply:

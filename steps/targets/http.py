@@ -64,7 +64,7 @@ class HttpTarget(BillingOverHttp):
             return
         if isolation is Isolation.TENANTS:
             self._plans = None  # each tenant has its own catalog
-            self._leave_tenant()
+            self.leave_tenant()
             self._enter_tenant()
             return
         status, body = self._control(
@@ -83,14 +83,14 @@ class HttpTarget(BillingOverHttp):
         status, body = self._create_tenant()
         self._arranged("create tenant", status, body)
         found = views.Fields("create tenant", body)
-        tenant, header = found.text("tenantId"), found.text("header")
-        self.tenant = tenant
-        self.client.headers[header] = tenant
+        self.tenant = found.text("tenantId")  # known before anything else is read: it is deleted
+        self.client.headers[found.text("header")] = self.tenant
         if isinstance(body.get("features"), dict):
             self._known_features = features_of("create tenant", body["features"])
 
-    def _leave_tenant(self) -> None:
-        """Delete the previous scenario's tenant (best effort: it expires anyway)."""
+    def leave_tenant(self) -> None:
+        """Delete the scenario's tenant, once the scenario ended (best effort: one left is deleted
+        again when the process ends, see :meth:`close`)."""
         if self.tenant is None:
             return
         gone, self.tenant = self.tenant, None

@@ -8,7 +8,6 @@ import itertools
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -24,6 +23,7 @@ from steps.targets.errors import (
     TransportError,
     UndecidedIsolationError,
 )
+from steps.targets.http_tenants import TENANTS_PATH, TenantLedger
 from steps.targets.profile import Profile
 from steps.targets.protocol import Outcome, TenantFeatures
 from steps.targets.transport import HttpClient
@@ -48,8 +48,6 @@ __all__ = [
 T = TypeVar("T")
 SETTLING = {"Pending", "Processing", "PostInProgress", "CancelInProgress", "RemoveInProgress"}
 CONTROL_PREFIX = "/conformance/v1"
-#: Control API version 2: isolated tenants, one per scenario.
-TENANTS_PATH = "/conformance/v2/tenants"
 #: Zuora's object queries return at most 50 records a page; the kit asks for that many.
 PAGE_SIZE = 50
 #: A listing longer than this many pages is taken as a target that never stops paging.
@@ -155,8 +153,10 @@ class HttpTargetBase:
         self._run = uuid.uuid4().hex[:6].upper()
         #: Accounts made in this run, for account numbers unique in a tenant that is never reset.
         self._serial = itertools.count(1)
-        #: The scenario's own tenant (control API version 2), when the target offers one.
+        #: The scenario's own tenant (control API version 2), when the target offers one, and
+        #: every tenant made and not deleted yet (by this process, or handed over by a worker).
         self.tenant: str | None = None
+        self.made_tenants = TenantLedger()
         #: The control API as learnt once for the run (or why it could not be learnt).
         self._plan: ControlPlan | None = None
         self._plan_error: str | None = None
@@ -252,28 +252,20 @@ class HttpTargetBase:
         return Isolation.TENANTS
 
     def _create_tenant(self) -> tuple[int, Any]:
-        """Ask for a new tenant (control API version 2): transient answers are retried, and a target
-        without the operation raises :class:`ControlOperationMissingError`."""
-        return self.client.call(
-            "create tenant",
-            "POST",
-            TENANTS_PATH,
-            body={},
-            response_schema="control-tenant-response",
-            repeatable=True,
-            lacks="tenants",
-        )
+        """Ask for a new tenant, noted until deleted (see :class:`.http_tenants.TenantLedger`)."""
+        return self.made_tenants.create(self.client)
 
     def _delete_tenant(self, tenant_id: str) -> None:
-        """Delete a tenant, best effort: one left behind expires unused, and no rule is about it."""
-        with suppress(HarnessError):  # the exchange stays in the evidence
-            self.client.call(
-                "delete tenant",
-                "DELETE",
-                paths.path(TENANTS_PATH, tenant_id),
-                response_schema="control-ok-response",
-                repeatable=True,
-            )
+        """Delete a tenant, best effort: one left behind is deleted again when the process ends."""
+        self.made_tenants.delete(self.client, tenant_id)
+
+    def close(self) -> None:
+        """Delete every tenant this process made and has not deleted, within a short deadline
+        (a dead target must not hang the end of a run)."""
+        if self.tenant is not None:
+            self.tenant = None
+            self.client.headers.clear()
+        self.made_tenants.close(self.client)
 
     # -- helpers ---------------------------------------------------------------------------------
 
