@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import requests
+from bench.loopback import serve_as_the_readme_does
 
 ROOT = Path(__file__).resolve().parent.parent
 _CLI = (sys.executable, "-m", "billing_conformance.cli")
@@ -101,41 +101,6 @@ class _Proxy:
         self.loop.call_soon_threadsafe(self.loop.stop)
 
 
-def _free_port() -> int:
-    import socket  # noqa: PLC0415
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def reference_server() -> Iterator[str]:
-    """``billing-conformance serve`` in another process, on a free loopback port."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [*_CLI, "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=_ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                requests.get(f"{url}/conformance/v1", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
 @contextmanager
 def latency_proxy(upstream: str, latency: float) -> Iterator[_Proxy]:
     proxy = _Proxy(upstream, latency)
@@ -168,9 +133,10 @@ def remote_run(upstream: str, workers: int, latency: float = 0.05) -> RemoteRun:
 
 
 def measure_remote_runs(latency: float = 0.05) -> tuple[RemoteRun, RemoteRun]:
-    """The suite serially and with eight workers, each against a fresh reference server."""
-    with reference_server() as url:
+    """The suite serially and with eight workers, each against a fresh ``billing-conformance serve``
+    started as the README starts it."""
+    with serve_as_the_readme_does() as url:
         serial = remote_run(url, 0, latency)
-    with reference_server() as url:
+    with serve_as_the_readme_does() as url:
         parallel = remote_run(url, 8, latency)
     return serial, parallel

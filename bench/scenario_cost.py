@@ -77,7 +77,8 @@ class Run:
     finish_s: float  # last scenario to process exit: summary, results folder, interpreter exit
 
 
-def _measured(command: list[str], env: dict[str, str], cwd: Path) -> Run:
+def measured(command: list[str], env: dict[str, str], cwd: Path) -> Run:
+    """One run of ``command`` with this module as its plugin: where its time went."""
     with tempfile.TemporaryDirectory() as folder:
         stamps = Path(folder) / "stamps.json"
         started = time.time()
@@ -102,7 +103,7 @@ def _measured(command: list[str], env: dict[str, str], cwd: Path) -> Run:
 def _suite_run(env: dict[str, str]) -> Run:
     with tempfile.TemporaryDirectory() as results:
         command = [sys.executable, "-m", "billing_conformance.cli", "run", "--results", results]
-        return _measured([*command, "--", "-p", _PLUGIN], env, ROOT)
+        return measured([*command, "--", "-p", _PLUGIN], env, ROOT)
 
 
 _FLOOR_STEPS = """\
@@ -130,7 +131,7 @@ def _() -> None:
 def _floor_run(folder: Path, env: dict[str, str]) -> Run:
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_bdd.plugin"]
     floor_env = {**env, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONPATH": str(ROOT)}
-    return _measured([*command, "-p", _PLUGIN, str(folder)], floor_env, folder)
+    return measured([*command, "-p", _PLUGIN, str(folder)], floor_env, folder)
 
 
 def _write_floor(folder: Path, scenarios: int) -> None:

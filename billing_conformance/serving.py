@@ -1,14 +1,14 @@
 """``billing-conformance serve``: the reference implementation, or a variant of it, over HTTP.
 
 The port is bound before anything is printed, so a busy or unusable address is one line and
-exit status 2, never a "serving on ..." that is not true.
+exit status 2, never a "serving on ..." that is not true. The socket and the server come from
+``reference_impl.server.runner``, the start-up path the tests and the benchmarks use too.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import socket
 import sys
 
 from billing_conformance.exits import EXIT_REFUSED
@@ -20,10 +20,10 @@ __all__ = ["serve"]
 
 
 def serve(args: argparse.Namespace) -> int:
-    import uvicorn  # noqa: PLC0415 - only this command needs the server stack
-
+    # Only this command needs the server stack.
     from reference_impl import Billing  # noqa: PLC0415
     from reference_impl.server import AuthSettings, create_app  # noqa: PLC0415
+    from reference_impl.server.runner import listen, server_for  # noqa: PLC0415
 
     implementation: type[Billing] = Billing
     served = "the reference implementation"
@@ -46,7 +46,7 @@ def serve(args: argparse.Namespace) -> int:
         print("refused: --client-id-env and --client-secret-env go together", file=sys.stderr)
         return EXIT_REFUSED
     try:
-        listening = socket.create_server((args.host, args.port))
+        listening = listen(args.host, args.port)
     except OSError as error:
         said = f"refused: cannot serve on {args.host}:{args.port}: {error.strerror or error}"
         print(for_terminal(said), file=sys.stderr)
@@ -59,8 +59,7 @@ def serve(args: argparse.Namespace) -> int:
         f"{'; every path needs the credentials, and /docs is off' if auth.required else ''})",
         flush=True,
     )
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    server.run(sockets=[listening])
+    server_for(app).run(sockets=[listening])
     return 0
 
 

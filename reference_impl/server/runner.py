@@ -1,8 +1,17 @@
-"""Running the reference server: in the foreground (``billing-conformance serve``) or in a
-background thread on a free loopback port (for tests and ``run`` against a variant)."""
+"""Running the reference server: the one start-up path of ``billing-conformance serve`` (in the
+foreground), the tests and the benchmarks (in a background thread on a free loopback port).
+
+Every answer of the server is small and written in two pieces (head, then body). With Nagle's
+algorithm on, the second piece waits for the client's delayed ACK, about 40 ms, on every request
+after the first of a keep-alive connection: minutes over a suite. So TCP_NODELAY is set on the
+listening socket (Linux copies it onto each accepted connection) and, by the protocol below, on
+every accepted connection itself, whatever the platform. asyncio would set it on its own only
+for a socket made with ``proto=IPPROTO_TCP``, which ``socket.create_server`` does not give.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -10,8 +19,37 @@ from dataclasses import dataclass
 
 import uvicorn
 from fastapi import FastAPI
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
-__all__ = ["RunningServer", "serve_in_background"]
+__all__ = ["NoDelayH11Protocol", "RunningServer", "listen", "serve_in_background", "server_for"]
+
+
+class NoDelayH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol, with TCP_NODELAY set on each connection it is handed."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        connection = transport.get_extra_info("socket")
+        if connection is not None and connection.family in (socket.AF_INET, socket.AF_INET6):
+            connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().connection_made(transport)
+
+
+def listen(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    """A listening socket on ``host``:``port`` (a free port for 0), with TCP_NODELAY; raises
+    OSError when the address cannot be had."""
+    sock = socket.create_server((host, port))
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def server_for(app: FastAPI) -> uvicorn.Server:
+    """The uvicorn server every start uses (``serve``, the tests, the benchmarks): run it with
+    ``.run(sockets=[listen(...)])``."""
+    return uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", http=NoDelayH11Protocol))
 
 
 @dataclass
@@ -28,14 +66,9 @@ class RunningServer:
 
 def serve_in_background(app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
     """Serve ``app`` from a thread on ``host`` (a free port unless one is given) until stopped."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    # Accepted connections inherit this; without it every small answer waits ~40 ms for a
-    # delayed ACK (Nagle's algorithm), which multiplies into minutes over a suite.
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind((host, port))
+    sock = listen(host, port)
     bound = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    server = server_for(app)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="reference-server"
     )
@@ -43,6 +76,7 @@ def serve_in_background(app: FastAPI, host: str = "127.0.0.1", port: int = 0) ->
     deadline = time.monotonic() + 10
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
+            sock.close()
             msg = "the reference server did not start"
             raise RuntimeError(msg)
         time.sleep(0.01)
