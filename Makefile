@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(BIN)/billing-conformance run
 
 test: $(STAMP) lint typecheck
-	$(BIN)/python -m pytest tests -n auto
+	$(BIN)/python -m pytest tests -n auto --durations=15
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -11,8 +11,46 @@ import pytest
 from billing_conformance import PROJECT_ROOT
 from reference_impl.server import RunningServer
 from steps.targets import transport
+from tests.ast_guard import guard_ast_parse
 from tests.servers import running_server
 from tests.transport_support import Sleeps
+
+# Reference servers run in threads of the test process; on CPython 3.11.7 two threads building
+# ASTs at once (a traceback formatted in a server thread, pytest parsing in the main one) can
+# end a session with "SystemError: AST constructor recursion depth mismatch" (tests/ast_guard.py).
+guard_ast_parse()
+
+
+#: Tests that take many seconds without running the suite through pytester: the fuzzer, and the
+#: command line run in subprocesses (interrupted, parallel and serial runs).
+_LONG_MODULES = frozenset(
+    {
+        "test_openapi_fuzz.py",
+        "test_interrupted_run.py",
+        "test_tenants.py",
+        "test_results.py",
+        "test_isolation.py",
+        "test_kit_requests.py",
+        "test_docs.py",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The proof runs (each runs the conformance suite, a fuzzer or the command line: seconds to a
+    minute) are marked ``proof_run`` and go first, the longest known first, so that ``make test``
+    under xdist hands them out while the many quick tests are left to fill the workers' last
+    minutes, instead of one worker finishing a long proof alone at the end."""
+    for item in items:
+        if "pytester" in getattr(item, "fixturenames", ()) or item.path.name in _LONG_MODULES:
+            item.add_marker(pytest.mark.proof_run)
+    first = ("test_schemathesis_finds_no_fault", "test_parallel_and_serial_runs_against_one_target_agree")
+    items.sort(
+        key=lambda item: (
+            item.name not in first,
+            item.get_closest_marker("proof_run") is None,
+        )
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -15,11 +15,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from reference_impl.currency import ISO_4217
+from reference_impl.server.links import links_of
 from reference_impl.server.routes import Route
 from reference_impl.server.tenants import TENANT_HEADER
 from schemas.contract import SCHEMA_BASE_URI, load_schemas
 
-__all__ = ["ERROR_STATUSES", "bundled_schemas", "openapi_document"]
+__all__ = ["ERROR_STATUSES", "RULE_REFUSALS", "bundled_schemas", "openapi_document"]
 
 _SUFFIX = ".schema.json"
 _COMPONENTS = "#/components/schemas/"
@@ -32,6 +33,28 @@ ERROR_STATUSES: dict[int, str] = {
 _BODY_STATUSES: dict[int, str] = {
     413: "Refused: the body is larger than the server takes",
     415: "Refused: the body is not declared as JSON",
+}
+#: The operations that may refuse a request their schema calls valid, with 400 and Zuora's error
+#: envelope, and why: a relation between fields or a rule of the tenant's state, which JSON Schema
+#: cannot express. A client that fuzzes the document (tests/schemathesis.toml) expects 400 from
+#: these for valid requests too, and from no other.
+RULE_REFUSALS: dict[str, str] = {
+    "post /v1/accounts": "an account with that number exists already",
+    "post /v1/bill-runs": (
+        "a relation between fields: a schedule whose repeatTo is before its repeatFrom, or an ad "
+        "hoc run without a target date"
+    ),
+    "put /v1/bill-runs/{key}/cancel": "the bill run's status does not allow canceling it",
+    "put /v1/bill-runs/{key}/post": "the bill run's status does not allow posting it",
+    "delete /v1/bill-runs/{key}": "the bill run's status does not allow deleting it",
+    "put /v1/invoices/{key}/post": "the invoice's status does not allow posting it",
+    "put /v1/credit-memos/{key}/post": "the credit memo's status does not allow posting it",
+    "post /v1/payments": "the amount or currency does not fit the invoice paid",
+    "post /conformance/v1/bill-runs/{key}/pause": "the bill run is not a scheduled one that can pause",
+    "post /conformance/v1/bill-runs/{key}/resume": "the bill run is not paused",
+    "put /conformance/v1/bill-runs/{key}/hold": "the bill run's status does not allow holding it there",
+    "post /conformance/v1/bill-runs/{key}/release": "the bill run is not held",
+    "post /conformance/v1/accounts/{key}/close": "the account's state does not allow closing it",
 }
 _UNAUTHORIZED = "Authentication error: a bearer token is required and was missing or wrong"
 
@@ -77,14 +100,30 @@ def _pointer(ref: str, stem: str, anchors: dict[tuple[str, str], str]) -> str:
 
 #: Where the reference takes less than Zuora's published request shape (``schemas/``), the
 #: served document says so, so that a request the document calls valid is never refused for
-#: its shape: (stem, property) -> keywords added to that property's schema.
+#: its shape: (stem, property) -> keywords added to that property's schema; a property of a
+#: ``$defs`` entry is named ``$defs/<entry>/<property>``.
 REFERENCE_NARROWING: dict[tuple[str, str], dict[str, Any]] = {
     # The reference applies a payment to exactly one invoice.
     ("create-payment-request", "invoices"): {"minItems": 1, "maxItems": 1},
     # An account's name must say something: blank names are refused.
     ("create-account-request", "name"): {"pattern": r"\S"},
+    # The reference filters a bill run by account only.
+    ("create-bill-run-request", "$defs/billRunFilter/filterType"): {"enum": ["Account"]},
 }
-_REFERENCE_REQUIRED: dict[str, tuple[str, ...]] = {"create-payment-request": ("invoices",)}
+#: The properties the reference requires beyond Zuora's shape: stem (or ``stem/$defs/<entry>``) -> names.
+_REFERENCE_REQUIRED: dict[str, tuple[str, ...]] = {
+    "create-payment-request": ("invoices",),
+    "create-bill-run-request/$defs/billRunFilter": ("accountId",),
+}
+
+
+def _at(schemas: dict[str, Any], path: str) -> dict[str, Any]:
+    """The object schema at ``stem`` or ``stem/$defs/<entry>``."""
+    stem, *parts = path.split("/")
+    found: dict[str, Any] = schemas[stem]
+    for part in parts:
+        found = found[part]
+    return found
 
 
 def bundled_schemas() -> dict[str, Any]:
@@ -98,9 +137,11 @@ def bundled_schemas() -> dict[str, Any]:
         if stem != "conformance-results"
     }
     for (stem, name), keywords in REFERENCE_NARROWING.items():
-        bundled[stem]["properties"][name] |= keywords
-    for stem, names in _REFERENCE_REQUIRED.items():
-        bundled[stem]["required"] = sorted({*bundled[stem].get("required", ()), *names})
+        where, _, prop = f"{stem}/{name}".rpartition("/")
+        _at(bundled, where)["properties"][prop] |= keywords
+    for path, names in _REFERENCE_REQUIRED.items():
+        owner = _at(bundled, path)
+        owner["required"] = sorted({*owner.get("required", ()), *names})
     for stem, schema in bundled.items():
         if stem.endswith("-request"):
             _currencies_by_code(schema)
@@ -135,6 +176,12 @@ def _schema_ref(answer: str, components: dict[str, Any]) -> dict[str, str]:
 
 def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _linked(answer: dict[str, Any], operation_id: str, status: int) -> dict[str, Any]:
+    """``answer`` with the links (:mod:`.links`) that lead on from it, if any."""
+    links = links_of(operation_id, status)
+    return answer | {"links": links} if links else answer
 
 
 def _parameters(route: Route) -> list[dict[str, Any]]:
@@ -189,7 +236,9 @@ def _operation(route: Route, components: dict[str, Any]) -> dict[str, Any]:
     answer: dict[str, Any] = _schema_ref(route.answer, components)
     if route.refused_as_answered:
         answer = {"anyOf": [answer, error]}
-    responses: dict[str, Any] = {str(route.status): _json("Done", answer)}
+    operation_id = f"{route.method.lower()} {route.path}"
+    done = _linked(_json("Done", answer), operation_id, route.status)
+    responses: dict[str, Any] = {str(route.status): done}
     statuses = dict(ERROR_STATUSES)
     if route.body is not None:
         statuses |= _BODY_STATUSES
@@ -197,11 +246,13 @@ def _operation(route: Route, components: dict[str, Any]) -> dict[str, Any]:
         statuses[409] = route.conflict
     if route.idempotent:
         statuses[422] = "Refused: the Idempotency-Key was kept for another request"
+    if operation_id in RULE_REFUSALS:
+        statuses[400] = f"{statuses[400]}; a valid request too, when {RULE_REFUSALS[operation_id]}"
     responses |= {str(status): _json(why, error) for status, why in sorted(statuses.items())}
     responses["401"] = _json(_UNAUTHORIZED, _schema_ref("error-response#unauthorized", components))
     operation: dict[str, Any] = {
         "summary": route.summary,
-        "operationId": f"{route.method.lower()} {route.path}",
+        "operationId": operation_id,
         "tags": ["control" if route.path.startswith("/conformance") else "zuora-v1"],
         "parameters": _parameters(route),
         "responses": dict(sorted(responses.items())),
@@ -224,7 +275,11 @@ def _tenant_operations(components: dict[str, Any]) -> dict[str, Any]:
                 "operationId": "post /conformance/v2/tenants",
                 "tags": ["control"],
                 "responses": {
-                    "201": _json("Created", {"$ref": _COMPONENTS + "control-tenant-response"}),
+                    "201": _linked(
+                        _json("Created", {"$ref": _COMPONENTS + "control-tenant-response"}),
+                        "post /conformance/v2/tenants",
+                        201,
+                    ),
                     "401": unauthorized,
                     "409": _json("Refused: as many tenants are alive as the server keeps", error),
                 },
@@ -278,6 +333,7 @@ def _token_operation(components: dict[str, Any]) -> dict[str, Any]:
             },
             "responses": {
                 "200": _json("A bearer token", token),
+                "400": _json("Refused: the form could not be read", {"$ref": _COMPONENTS + "error-response"}),
                 "401": _json(
                     "Unknown client or wrong secret",
                     _schema_ref("error-response#unauthorized", components),
