@@ -5,15 +5,16 @@ at once, ``EQ:null`` for a field without a value; what it does not implement it 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from reference_impl import Account, Billing, BillRun, ManualClock, Rejection
+from reference_impl import Account, Billing, ManualClock, Rejection
 from reference_impl.wire import billing_api
 from reference_impl.wire.queries import FILTERABLE, Filter, matches, parse_filters
+from tests.arranging import bill_run_for_new_customer
 
 
 @pytest.fixture
@@ -21,14 +22,7 @@ def billing() -> Billing:
     """ "Acme" and "Bolt", each billed by a bill run of its own: one invoice each."""
     billing = Billing(ManualClock(datetime(2026, 3, 1)))
     for name in ("Acme", "Bolt"):
-        account = billing.create_account(name=name)
-        assert not isinstance(account, Rejection)
-        subscribed = billing.subscribe(
-            account_number=account.number, plan_name="Basic Monthly", start_date=date(2026, 3, 1)
-        )
-        assert not isinstance(subscribed, Rejection)
-        run = billing.create_bill_run(target_date=date(2026, 3, 1), account_number=account.number)
-        assert isinstance(run, BillRun)
+        bill_run_for_new_customer(billing, name)
     billing.process_due_bill_runs()
     return billing
 

@@ -3,26 +3,20 @@ payment rules' positive controls keep a tenant that refuses every payment from p
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
 
-from reference_impl import Billing, BillRun, Category, FeatureSettings, Invoice, ManualClock, Rejection
+from reference_impl import Billing, Category, FeatureSettings, Invoice, ManualClock, Rejection
+from tests.arranging import bill_run_for_new_customer
 from tests.suite_runner import run_suite
 
 PAYMENT_RULES = {"WO-WRITTEN-OFF-NOT-PAYABLE", "BR-CANCEL-INVOICES"}
 
 
 def _posted_invoice(billing: Billing, name: str) -> Invoice:
-    account = billing.create_account(name=name)
-    assert not isinstance(account, Rejection)
-    subscribed = billing.subscribe(
-        account_number=account.number, plan_name="Basic Monthly", start_date=date(2026, 3, 1)
-    )
-    assert not isinstance(subscribed, Rejection)
-    run = billing.create_bill_run(target_date=date(2026, 3, 1), account_number=account.number)
-    assert isinstance(run, BillRun)
+    run = bill_run_for_new_customer(billing, name)
     billing.process_due_bill_runs()
     assert not isinstance(billing.post_bill_run(run.id), Rejection)
     invoices = billing.bill_run_invoices(run.id)
