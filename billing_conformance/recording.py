@@ -50,17 +50,38 @@ MAX_MESSAGE = 2000
 def redact(value: object, secrets: list[str], tenants: Sequence[str] = ()) -> object:
     """``value`` with every secret replaced by ``***`` and every tenant id in ``tenants`` by
     ``{tenant}``, in strings at any depth, the keys of objects included (a target may echo a
-    credential as a key)."""
+    credential as a key). Secrets go first, each list longest first as given.
+
+    Only the needles found somewhere in ``value`` are replaced string by string: a process meets
+    a tenant per scenario, and a record holds few of them."""
+    texts: list[str] = []
+    _strings(value, texts)
+    whole = "\0".join(texts)
+    found = [(s, "***") for s in secrets if s in whole] + [(t, TENANT_SHOWN) for t in tenants if t in whole]
+    return _replaced(value, found) if found else value
+
+
+def _strings(value: object, into: list[str]) -> None:
     if isinstance(value, str):
-        for secret in secrets:
-            value = value.replace(secret, "***")
-        for tenant in tenants:
-            value = value.replace(tenant, TENANT_SHOWN)
+        into.append(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _strings(key, into)
+            _strings(item, into)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _strings(item, into)
+
+
+def _replaced(value: object, needles: list[tuple[str, str]]) -> object:
+    if isinstance(value, str):
+        for needle, shown in needles:
+            value = value.replace(needle, shown)
         return value
     if isinstance(value, dict):
-        return {redact(k, secrets, tenants): redact(v, secrets, tenants) for k, v in value.items()}
+        return {_replaced(k, needles): _replaced(v, needles) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [redact(v, secrets, tenants) for v in value]
+        return [_replaced(v, needles) for v in value]
     return value
 
 

@@ -34,7 +34,6 @@ Which requests are retried after a transient answer, and why: :mod:`.answers`.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field, replace
 from http.client import HTTPException
@@ -77,7 +76,7 @@ from steps.targets.errors import (
 )
 from steps.targets.profile import Profile
 from steps.targets.secrets import remember_secret
-from steps.targets.watchdog import WATCHING, Watch, WatchedAdapter, failures, fault, forget_failures, tally
+from steps.targets.watchdog import Watch, WatchedAdapter, failures, fault, forget_failures, tally, watched
 
 __all__ = [
     "MAX_ANSWER_DEPTH",
@@ -328,29 +327,23 @@ class HttpClient:
         Only a URL on the target is ever contacted."""
         if not self.profile.on_target(url):
             raise ProtocolError(operation, f"the kit contacts only its target, not {shorten(url)!r}")
-        allowed, profile = self._admit(operation), self.profile
-        watch, started = Watch(), monotonic()
-        timer = threading.Timer(allowed, watch.fire)
-        timer.daemon, WATCHING.watch = True, watch
-        timer.start()
-        try:
-            timeout = (min(profile.request_seconds, allowed), profile.request_seconds)
-            reply = self.session.request(
-                method, url, stream=True, timeout=timeout, allow_redirects=False, **options
-            )
+        allowed, profile, started = self._admit(operation), self.profile, monotonic()
+        with watched(allowed) as watch:
             try:
-                content = self._read(operation, reply, watch)
-            finally:
-                reply.close()
-        except (requests.RequestException, urllib3.exceptions.HTTPError, HTTPException, OSError) as error:
-            late = watch.fired or monotonic() - started >= allowed
-            harm = self._too_late(operation) if late else fault(operation, error, profile)
-            if isinstance(harm, TransportError):
-                tally(profile.base_url, answered=False)
-            raise harm from None
-        finally:
-            timer.cancel()
-            WATCHING.watch = None
+                timeout = (min(profile.request_seconds, allowed), profile.request_seconds)
+                reply = self.session.request(
+                    method, url, stream=True, timeout=timeout, allow_redirects=False, **options
+                )
+                try:
+                    content = self._read(operation, reply, watch)
+                finally:
+                    reply.close()
+            except (requests.RequestException, urllib3.exceptions.HTTPError, HTTPException, OSError) as error:
+                late = watch.fired or monotonic() - started >= allowed
+                harm = self._too_late(operation) if late else fault(operation, error, profile)
+                if isinstance(harm, TransportError):
+                    tally(profile.base_url, answered=False)
+                raise harm from None
         tally(profile.base_url, answered=True)
         return Answer(reply.status_code, reply.url, reply.headers, content)
 

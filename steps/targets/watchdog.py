@@ -7,8 +7,11 @@ requests' adapter :class:`WatchedAdapter`), the circuit breaker shared by the pr
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.client import HTTPException, IncompleteRead, RemoteDisconnected
 from typing import Any
@@ -23,7 +26,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from steps.targets.errors import ProtocolError, TransportError
 from steps.targets.profile import Profile
 
-__all__ = ["WATCHING", "Watch", "WatchedAdapter", "failures", "fault", "forget_failures", "tally"]
+__all__ = ["WATCHING", "Watch", "WatchedAdapter", "failures", "fault", "forget_failures", "tally", "watched"]
 
 
 class Watch:
@@ -54,6 +57,66 @@ def _shut(sock: socket.socket | None) -> None:
 
 
 WATCHING = threading.local()
+
+
+class _Watchdog:
+    """One thread per process that fires each watch when its deadline passes: the exchanges of
+    every thread share it, so an exchange costs no thread of its own."""
+
+    def __init__(self) -> None:
+        self._due: list[tuple[float, int, Watch]] = []
+        self._live: set[int] = set()  # the tickets started and not yet stopped
+        self._order = itertools.count()
+        self._wake = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def start(self, watch: Watch, seconds: float) -> int:
+        with self._wake:
+            ticket = next(self._order)
+            heapq.heappush(self._due, (time.monotonic() + seconds, ticket, watch))
+            self._live.add(ticket)
+            if self._thread is None or not self._thread.is_alive():  # none yet, or lost to a fork
+                self._thread = threading.Thread(target=self._run, daemon=True, name="exchange-watchdog")
+                self._thread.start()
+            self._wake.notify()
+            return ticket
+
+    def stop(self, ticket: int) -> None:
+        with self._wake:
+            self._live.discard(ticket)
+
+    def _run(self) -> None:
+        with self._wake:
+            while True:
+                while self._due and self._due[0][1] not in self._live:
+                    heapq.heappop(self._due)
+                if not self._due:
+                    self._wake.wait()
+                    continue
+                deadline, ticket, watch = self._due[0]
+                left = deadline - time.monotonic()
+                if left > 0:
+                    self._wake.wait(left)
+                    continue
+                heapq.heappop(self._due)
+                self._live.discard(ticket)
+                watch.fire()
+
+
+_WATCHDOG = _Watchdog()
+
+
+@contextlib.contextmanager
+def watched(seconds: float) -> Iterator[Watch]:
+    """A watch for this thread's exchange, fired when ``seconds`` have passed unless it has ended."""
+    watch = Watch()
+    ticket = _WATCHDOG.start(watch, seconds)
+    WATCHING.watch = watch
+    try:
+        yield watch
+    finally:
+        WATCHING.watch = None
+        _WATCHDOG.stop(ticket)
 
 
 def _attach(sock: socket.socket | None) -> None:
