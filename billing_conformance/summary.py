@@ -69,6 +69,7 @@ def _rule_row(rule: Mapping[str, Any]) -> tuple[str, str, str, str]:
 def summary_lines(target: str | None, results: Results, shown: Collection[str] | None = None) -> list[str]:
     """The summary's lines; a line starting ``--- `` opens a sub-section. ``shown``: the IDs of the
     rules to give a line each (default: those that ran); the counts cover the whole catalog."""
+    target = target or results.get("target")
     label = str(results.get("label") or target or "")
     named = label if not target or target in label else f"{label} ({target})"
     out = [f"target: {named}"] if named else []
