@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from billing_conformance.folders import results_folder, target_label
+from reference_impl.server import RunningServer
 from schemas.contract import violations
 from tests.profile_support import profile_text
-from tests.servers import RunningServer
 from tests.suite_runner import run_cli
 
 

@@ -122,7 +122,7 @@ def test_the_summary_names_the_target_by_its_label(ran: tuple[list[str], dict[st
 
 
 def _results(outcomes: list[str], *, violations: int = 0) -> dict[str, Any]:
-    scenarios = [
+    scenarios: list[dict[str, Any]] = [
         {
             "id": f"f.feature::S{i}",
             "rule": "AB-ONE",
