@@ -45,6 +45,7 @@ __all__ = [
     "ScenarioEntry",
     "document_of",
     "example_suffix",
+    "filled_name",
     "load_catalog",
     "scenario_key",
 ]
@@ -61,6 +62,19 @@ def example_suffix(example: Mapping[str, str]) -> str:
     """How a scenario's name is told apart for one example of an outline: `` [key=value, ...]``
     (nothing for a plain scenario). Results, progress lines and ``--scenario`` all use it."""
     return f" [{', '.join(f'{k}={v}' for k, v in example.items())}]" if example else ""
+
+
+def filled_name(name: str, example: Mapping[str, str]) -> str:
+    """A scenario's name as a reader sees it: an outline's ``<placeholders>`` replaced by the
+    example's values, as Cucumber names its pickles (``A <status> bill run`` with status
+    ``completed`` is ``A completed bill run``). When the name has none of the example's
+    placeholders, the values follow it (:func:`example_suffix`), so that the rows stay apart."""
+    filled = name
+    for key, value in example.items():
+        filled = filled.replace(f"<{key}>", str(value))
+    if example and filled == name:
+        return f"{name}{example_suffix(example)}"
+    return filled
 
 
 def scenario_key(name: str) -> str:

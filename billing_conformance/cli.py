@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -30,7 +29,7 @@ from billing_conformance import FEATURES_DIR, __version__
 from billing_conformance.catalog import Catalog, load_catalog, scenario_key
 from billing_conformance.documentation import DOCS_FILES, docs_command
 from billing_conformance.exits import EXIT_INTERRUPTED, EXIT_REFUSED, TABLE, from_pytest
-from billing_conformance.folders import folder_problem
+from billing_conformance.folders import folder_problem, results_folder, target_label
 from billing_conformance.results import results_refusal
 from billing_conformance.serving import serve
 from billing_conformance.smoke import smoke_command
@@ -154,7 +153,15 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="DIR",
-        help="where to write the results folder (default: results/<target> in the current folder)",
+        help="where to write the results folder (default, in the current folder: results/<label> for a "
+        "--label, results/<profile>-<target> for a --profile, else results/<target>)",
+    )
+    run.add_argument(
+        "--label",
+        default=None,
+        metavar="NAME",
+        help="what the results, the page and the default results folder call the target "
+        "(default: the profile's name and the target, or the target)",
     )
     run.add_argument(
         "--traceback",
@@ -202,13 +209,6 @@ def _workers(text: str) -> int:
 
 def _smoke(args: argparse.Namespace) -> int:
     return smoke_command(args.target, args.profile, allow_production=args.allow_production)[0]
-
-
-def results_folder(target: str) -> Path:
-    """The default results folder of a target, in the current folder: ``results/inprocess``,
-    ``results/127.0.0.1-8080``..."""
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", target.split("://", 1)[-1]).strip("-")
-    return Path("results") / (slug or "target")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -264,7 +264,7 @@ def _run(args: argparse.Namespace) -> int:
         print(for_terminal(f"refused: {unknown}"), file=sys.stderr)
         return EXIT_REFUSED
     check_target_spec(args.target)
-    results = args.results or results_folder(args.target)
+    results = args.results or results_folder(args.target, args.profile, args.label)
     refusal = results_refusal(results)
     if refusal:
         print(refusal, file=sys.stderr)
@@ -305,6 +305,7 @@ def _run(args: argparse.Namespace) -> int:
                     "--progress=names",
                     *shown,
                     f"--results={results}",
+                    f"--label={target_label(args.target, args.profile, args.label)}",
                     *(f"-p{plugin}" for plugin in KIT_PLUGINS),
                     *extra,
                     *selection,

@@ -7,18 +7,56 @@ line and the pytest plugin refuse it before anything is run or written. :func:`w
 writes a file through a temporary file in its folder and moves it over the name, which
 replaces a symbolic link of that name instead of writing through it, so nothing outside the
 folder is ever touched.
+
+:func:`target_label` and :func:`results_folder` name a run's target by what it is: the
+``--label`` given to ``run``, else the profile's name beside the target, so that two runs of
+one URL with different profiles never share a folder.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["folder_problem", "write_whole"]
+__all__ = ["folder_problem", "results_folder", "target_label", "write_whole"]
+
+
+def _slug(text: str) -> str:
+    """``text`` as one safe folder name: letters, digits, ``.``, ``_`` and ``-`` (no leading dot)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.")
+
+
+def _target_slug(target: str) -> str:
+    return _slug(target.split("://", 1)[-1])
+
+
+def target_label(target: str, profile: str | Path | None = None, label: str | None = None) -> str:
+    """What the results call their target: the ``--label`` given, else the profile's name (its
+    file name without ``.toml``) and the target (``vendor-sandbox at https://billing.example``),
+    else the target as given (``inprocess``, ``http://127.0.0.1:8080``)."""
+    if label and label.strip():
+        return " ".join(label.split())
+    if profile:
+        return f"{Path(profile).stem} at {target}"
+    return target
+
+
+def results_folder(target: str, profile: str | Path | None = None, label: str | None = None) -> Path:
+    """The default results folder of a run, in the current folder: ``results/<label>`` for a
+    ``--label``, ``results/<profile>-<target>`` for a profile (``results/variant-127.0.0.1-18081``),
+    else ``results/<target>`` (``results/inprocess``, ``results/127.0.0.1-8080``)."""
+    if label and label.strip():
+        name = _slug(label)
+    elif profile:
+        name = "-".join(part for part in (_slug(Path(profile).stem), _target_slug(target)) if part)
+    else:
+        name = _target_slug(target)
+    return Path("results") / (name or "target")
 
 
 def folder_problem(folder: Path, names: Iterable[str] = ()) -> str | None:

@@ -45,9 +45,12 @@ class Progress:
         summary: _Records,
         scope: Callable[[], Scope] = lambda: Scope(state=RUNNING),
         clock: Callable[[], float] = time.monotonic,
+        profile: str | Path | None = None,
+        label: str | None = None,
     ) -> None:
         self.folder = folder
         self.target = target
+        self.profile, self.label = profile, label
         self.started = started
         self.summary = summary
         self.scope = scope
@@ -57,7 +60,15 @@ class Progress:
 
     def write(self) -> None:
         records = list(self.summary.records.values())
-        write_results(self.folder, records, target=self.target, started=self.started, scope=self.scope())
+        write_results(
+            self.folder,
+            records,
+            target=self.target,
+            started=self.started,
+            scope=self.scope(),
+            profile=self.profile,
+            label=self.label,
+        )
         self.written_at = self.clock()
 
     @pytest.hookimpl(trylast=True)  # after the summary has taken the report in

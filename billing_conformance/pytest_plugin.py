@@ -213,6 +213,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run only the scenario of this name (every example of an outline), or one example of it, "
         "named as the results name it: 'NAME [key=value, ...]' (repeatable)",
     )
+    parser.addoption("--label", default=None, metavar="NAME", help="what the results call the target")
     parser.addoption(
         "--progress",
         choices=("dots", "names"),
@@ -294,7 +295,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if folder:  # written now and as scenarios finish, marked incomplete until the run ends
         progress = Progress(
             Path(folder),
-            target=_target(config),
+            **_named(config),
             started=summary.started,
             summary=summary,
             scope=_running(config),
@@ -328,8 +329,9 @@ def _running(config: pytest.Config) -> Callable[[], Scope]:
     return scope
 
 
-def _target(config: pytest.Config) -> str:
-    return str(config.getoption("--target", default="inprocess"))
+def _named(config: pytest.Config) -> dict[str, Any]:  # the target, its profile and its label as given
+    named = {option: config.getoption(f"--{option}", default=None) for option in ("profile", "label")}
+    return {"target": str(config.getoption("--target", default="inprocess")), **named}
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -346,9 +348,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     root, _ = features_root(config.rootpath, sorted(summary.feature_files))
     catalog = load_catalog(root, None if root == FEATURES_DIR else sorted(summary.feature_files))
     records = list(summary.records.values())
-    target = _target(config)
     summary.results = build_results(
-        records, target=target, started=summary.started, catalog=catalog, scope=scope
+        records, **_named(config), started=summary.started, catalog=catalog, scope=scope
     )
     if summary.conformance_run:
         session.exitstatus = _exit_status(session.exitstatus, summary)
@@ -357,7 +358,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         write_results(
             Path(folder),
             records,
-            target=target,
+            **_named(config),
             started=summary.started,
             catalog=catalog,
             results=summary.results,
@@ -377,7 +378,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     stopping = config.stash.get(_STOPPING, None)
     said = stopping.ended_before_the_session() if stopping is not None else "stopped before it began"
     scope = Scope(state=INTERRUPTED, reason=said, selection=_selection(config), selected=summary.selected)
-    write_results(Path(folder), [], target=_target(config), started=summary.started, scope=scope)
+    write_results(Path(folder), [], **_named(config), started=summary.started, scope=scope)
     session = config.pluginmanager.get_plugin("session")
     if isinstance(session, pytest.Session) and session.exitstatus == pytest.ExitCode.INTERRUPTED:
         session.exitstatus = EXIT_INTERRUPTED  # pytest returns it once unconfigured

@@ -22,7 +22,7 @@ from pytest_bdd.parser import Scenario, Step
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from billing_conformance import FEATURES_DIR
-from billing_conformance.catalog import example_suffix
+from billing_conformance.catalog import example_suffix, filled_name
 from schemas.jsonio import dumps
 from steps.targets.secrets import TENANT_SHOWN, known_secrets, known_tenants, remember_tenant
 
@@ -208,6 +208,7 @@ class Recorder:
             "rule": rule,
             "feature": feature,
             "scenario": name,
+            "title": filled_name(name, example),
             "example": example,
             "outcome": outcome,
             "severity": severity,

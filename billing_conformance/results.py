@@ -33,7 +33,7 @@ from typing import Any
 
 from billing_conformance import FEATURES_DIR, __version__
 from billing_conformance.catalog import MUST, SHOULD, Catalog, document_of, load_catalog
-from billing_conformance.folders import folder_problem, write_whole
+from billing_conformance.folders import folder_problem, target_label, write_whole
 from billing_conformance.report import render_html, render_markdown
 from billing_conformance.report.cucumber import build_cucumber
 from billing_conformance.report.junit import build_junit
@@ -100,9 +100,13 @@ def build_results(
     started: datetime,
     catalog: Catalog | None = None,
     scope: Scope | None = None,
+    profile: str | Path | None = None,
+    label: str | None = None,
 ) -> dict[str, Any]:
     """The conformance results of ``records``. ``scope``: how the run ended and what it selected
-    (default: it finished); the catalog's size and what ran are counted here."""
+    (default: it finished); the catalog's size and what ran are counted here. ``profile`` and
+    ``label``: the target's profile and the ``--label`` given to ``run``, which name the target
+    (:func:`billing_conformance.folders.target_label`)."""
     catalog = catalog or load_catalog(FEATURES_DIR)
     by_rule: dict[str, list[dict[str, Any]]] = {}
     for record in sorted(records, key=lambda r: str(r["id"])):
@@ -132,6 +136,7 @@ def build_results(
     return {
         "kitVersion": __version__,
         "target": target,
+        "label": target_label(target, profile, label),
         "startedAt": started.isoformat(timespec="seconds"),
         "complete": scope.state == FINISHED,
         "summary": {
@@ -215,19 +220,30 @@ def write_results(
     catalog: Catalog | None = None,
     scope: Scope | None = None,
     results: dict[str, Any] | None = None,
+    profile: str | Path | None = None,
+    label: str | None = None,
 ) -> dict[str, Any]:
     """Write every file of the results folder; returns the conformance results.
 
     ``catalog``: the rules of the features that ran (default: the kit's ``features/``);
     ``scope``: how the run ended and what it selected (default: it finished); ``results``: the
-    results already built from the same records, if the caller has them. Each file is written
+    results already built from the same records, if the caller has them; ``profile`` and
+    ``label``: what names the target (:func:`build_results`). Each file is written
     whole and then moved into place, so a run stopped at any moment leaves every file either as
     it was or as it is now, never half written; a symbolic link in the folder named as one of
     them is replaced, never followed (:func:`billing_conformance.folders.write_whole`).
     """
     catalog = catalog or load_catalog(FEATURES_DIR)
     if results is None:
-        results = build_results(records, target=target, started=started, catalog=catalog, scope=scope)
+        results = build_results(
+            records,
+            target=target,
+            started=started,
+            catalog=catalog,
+            scope=scope,
+            profile=profile,
+            label=label,
+        )
     # That the results keep to schemas/conformance-results is proven by the tests, over real runs
     # in-process and over HTTP; it is not checked again on every run (a third of writing them).
     files = {

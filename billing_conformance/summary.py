@@ -1,6 +1,7 @@
 """The conformance summary that ends a run in the terminal, read from the run's results: one line
 per rule that was selected or ran, the counts with their denominators, the requests per scenario,
-the SHOULD warnings, the wire contract and the run's verdict as a headline."""
+the wire contract, a recap of every scenario that failed, errored or warned (SHOULD) with the
+command that runs it again, and the run's verdict as a headline."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from billing_conformance.catalog import SHOULD
 from billing_conformance.exits import EXIT_INTERRUPTED, EXIT_NOTHING_CHECKED
+from billing_conformance.terminal import first_words, title, verdict_word
 from billing_conformance.verdicts import (
     BROKEN,
     ERRORED,
@@ -67,7 +69,10 @@ def _rule_row(rule: Mapping[str, Any]) -> tuple[str, str, str, str]:
 def summary_lines(target: str | None, results: Results, shown: Collection[str] | None = None) -> list[str]:
     """The summary's lines; a line starting ``--- `` opens a sub-section. ``shown``: the IDs of the
     rules to give a line each (default: those that ran); the counts cover the whole catalog."""
-    out = [f"target: {target}"] if target else []
+    target = target or results.get("target")
+    label = str(results.get("label") or target or "")
+    named = label if not target or target in label else f"{label} ({target})"
+    out = [f"target: {named}"] if named else []
     rules = results["rules"]
     picked = [r for r in rules if r["scenarios"] or (shown is not None and r["id"] in shown)]
     rows = [_rule_row(rule) for rule in picked]
@@ -80,9 +85,9 @@ def summary_lines(target: str | None, results: Results, shown: Collection[str] |
         ]
     labels = Counter(_rule_row(rule)[0] for rule in rules)
     out.append(
-        f"{_plural(len(rules), 'rule')}: {labels['HOLDS']} hold, {labels['BROKEN']} broken, "
-        f"{labels['ERRORED']} errored, {labels['N/A']} not applicable, {labels['NOT RUN']} not run, "
-        f"{labels['WARN']} with warnings"
+        f"{_plural(len(rules), 'rule')}: {_plural(labels['HOLDS'], 'holds', 'hold')}, "
+        f"{labels['BROKEN']} broken, {labels['ERRORED']} errored, {labels['N/A']} not applicable, "
+        f"{labels['NOT RUN']} not run, {labels['WARN']} with warnings"
     )
     summary = results["summary"]
     scenarios, scope = summary["scenarios"], summary.get("scope") or {}
@@ -99,7 +104,7 @@ def summary_lines(target: str | None, results: Results, shown: Collection[str] |
             f"requests per scenario: median {requests['median']:g}, most {requests['max']} "
             f"({requests['total']} in all)"
         )
-    out += _warning_lines(results["warnings"]) + _contract_lines(results["wireContract"])
+    out += _contract_lines(results["wireContract"]) + _recap_lines(rules)
     verdict = summary["verdict"]
     out.append(f"verdict: {summary.get('headline', verdict)}")
     out.append(
@@ -110,22 +115,46 @@ def summary_lines(target: str | None, results: Results, shown: Collection[str] |
     return out
 
 
-def _warning_lines(found: list[dict[str, Any]]) -> list[str]:
+def _recap_lines(rules: list[dict[str, Any]]) -> list[str]:
+    """Every scenario that failed, then errored, then warned (a SHOULD scenario that failed): its
+    feature and name, the first line of its message, and the command that runs it again."""
+    order = ("FAILED", "ERRORED", "WARNING")
+    found = sorted(
+        (s for rule in rules for s in rule["scenarios"] if s["outcome"] in (FAILED, ERRORED)),
+        key=lambda s: (order.index(verdict_word(s)), str(s["id"])),
+    )
     if not found:
         return []
-    lines = ["--- warnings (SHOULD)"]
-    for warning in found:
-        first = str(warning["message"] or "").splitlines()[:1]
-        lines.append(f"WARN    {warning['rule']}  {warning['scenario']}" + (f": {first[0]}" if first else ""))
+    words = Counter(verdict_word(s) for s in found)
+    counts = ", ".join(
+        _plural(words[word], one, several)
+        for word, one, several in (
+            ("FAILED", "failed", "failed"),
+            ("ERRORED", "errored", "errored"),
+            ("WARNING", "warning (SHOULD)", "warnings (SHOULD)"),
+        )
+        if words[word]
+    )
+    lines = [f"--- recap: {counts}, each with the command that runs it again"]
+    for scenario in found:
+        word = "WARN" if verdict_word(scenario) == "WARNING" else verdict_word(scenario)
+        first = first_words(scenario.get("message")).splitlines()[:1]
+        lines.append(
+            f"{word:<8}{scenario['rule']}  {scenario['feature']}::{title(scenario)}"
+            + (f": {first[0]}" if first else "")
+        )
+        if scenario.get("rerun"):
+            lines.append(f"        again: {scenario['rerun']}")
     return lines
 
 
 def _contract_lines(contract: Mapping[str, Any]) -> list[str]:
     if contract["verdict"] == HOLDS:
         return ["wire contract: holds (no response broke Zuora's published shape)"]
-    lines = [f"wire contract: BROKEN ({len(contract['violations'])} violations; their scenarios are errored)"]
+    count = _plural(len(contract["violations"]), "violation")
+    lines = [f"wire contract: BROKEN ({count}; their scenarios are errored)"]
     for violation in contract["violations"]:
         where = f" at {violation['field']}" if violation["field"] else ""
-        count = len(violation["scenarios"])
-        lines.append(f"  {violation['operation']}{where}: {violation['message']} ({count} scenarios)")
+        scenarios = _plural(len(violation["scenarios"]), "scenario")
+        lines.append(f"  {violation['operation']}{where}: {violation['message']} ({scenarios})")
     return lines

@@ -24,11 +24,11 @@ from typing import Any
 
 import pytest
 
-from billing_conformance.catalog import SHOULD, example_suffix
+from billing_conformance.catalog import SHOULD, filled_name
 from billing_conformance.recording import RECORD_KEY
 from billing_conformance.verdicts import ERRORED, FAILED, NOT_APPLICABLE, PASSED
 
-__all__ = ["Live", "failure_lines", "first_words", "for_terminal", "scenario_line"]
+__all__ = ["Live", "failure_lines", "first_words", "for_terminal", "scenario_line", "title", "verdict_word"]
 
 _MARK = {PASSED: "✓", FAILED: "✗", ERRORED: "!", NOT_APPLICABLE: "-"}
 _WORD = {PASSED: "passed", FAILED: "FAILED", ERRORED: "ERRORED", NOT_APPLICABLE: "n/a"}
@@ -64,8 +64,16 @@ def for_terminal(text: object) -> str:
     return "".join(map(_shown, str(text)))
 
 
-def _title(record: Mapping[str, Any]) -> str:
-    return f"{record['scenario']}{example_suffix(record.get('example') or {})}"
+def title(record: Mapping[str, Any]) -> str:
+    """A scenario's name as a reader sees it, an outline's placeholders filled in with its example's
+    values (``A completed bill run``): the record's ``title``, or made from its name and example."""
+    return str(record.get("title") or filled_name(str(record["scenario"]), record.get("example") or {}))
+
+
+def verdict_word(record: Mapping[str, Any]) -> str:
+    """``passed``, ``FAILED``, ``ERRORED``, ``n/a`` or ``WARNING`` (a SHOULD scenario that failed)."""
+    state = _state(record)
+    return "WARNING" if state == "warning" else _WORD[state]
 
 
 def _state(record: Mapping[str, Any]) -> str:
@@ -86,8 +94,8 @@ def scenario_line(record: Mapping[str, Any], *, fancy: bool) -> tuple[str, dict[
         mark = "!" if state == "warning" else _MARK[state]
         head = f"{mark} "
     else:
-        head = f"{'WARNING' if state == 'warning' else _WORD[state]:<8}"
-    return for_terminal(f"{head}{record['rule']:<30} {_title(record)}"), _COLOUR[state]
+        head = f"{verdict_word(record):<8}"
+    return for_terminal(f"{head}{record['rule']:<30} {title(record)}"), _COLOUR[state]
 
 
 def first_words(message: str | None) -> str:
@@ -97,7 +105,11 @@ def first_words(message: str | None) -> str:
 
 def failure_lines(record: Mapping[str, Any]) -> list[str]:
     """How a failed or errored scenario failed: the step (with its place in the feature), the
-    message in the step's words, and the command that runs the scenario again."""
+    message in the step's words, and the command that runs the scenario again; why a scenario
+    was not applicable."""
+    if record["outcome"] == NOT_APPLICABLE:
+        reason = " ".join(str(record.get("message") or "no reason was given").split())
+        return [for_terminal(f"    {reason if reason.startswith('not applicable') else 'reason: ' + reason}")]
     if record["outcome"] not in (FAILED, ERRORED):
         return []
     lines: list[str] = []

@@ -134,8 +134,8 @@ def test_a_response_out_of_shape_errors_its_scenario_and_breaks_the_wire_contrac
     result.stdout.fnmatch_lines(
         [
             "HOLDS   AB-WIRE *",
-            "wire contract: BROKEN (1 violations; their scenarios are errored)",
-            "  get invoice at $.balance: '30' is not of type 'number' (1 scenarios)",
+            "wire contract: BROKEN (1 violation; their scenarios are errored)",
+            "  get invoice at $.balance: '30' is not of type 'number' (1 scenario)",
             "verdict: does not conform: *",
         ]
     )

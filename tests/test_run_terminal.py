@@ -35,10 +35,7 @@ def test_each_scenario_is_a_line_with_its_rule_and_name_not_a_dot(
     lines = failing_run.stdout.splitlines()
     assert "FAILED  BR-CANCEL-PAUSED               The schedule is paused" in lines
     assert "passed  BR-CANCEL-PAUSED               The schedule was paused and then resumed" in lines
-    assert any(
-        line.startswith("passed  BR-CANCEL-ONCE") and line.endswith("[repeat=daily, next date=2026-04-02]")
-        for line in lines
-    )
+    assert "passed  BR-CANCEL-ONCE                 Only the current occurrence of a daily schedule" in lines
     assert not any(set(line.strip()) <= {".", "F", "E", "s"} and line.strip() for line in lines)
     assert "\x1b[" not in failing_run.stdout  # not a terminal: no colour codes
 

@@ -13,7 +13,8 @@
   sum of its scenarios' durations), ``timestamp`` (the run's ``startedAt``) and properties
   ``statement``, ``severity`` and ``verdict``.
 * One ``<testcase>`` per scenario run (per example row of an outline): ``classname`` is
-  ``RULE-ID.feature/path``, ``name`` the scenario (with its example values), ``time`` its
+  ``RULE-ID.feature/path``, ``name`` the scenario (an outline's placeholders filled in with its
+  example's values, as cucumber.json names it), ``time`` its
   measured duration (0 in older results that have none), ``file`` and ``line`` where the
   scenario is written, and a ``severity`` property.
 
@@ -40,7 +41,7 @@ from collections import Counter
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from billing_conformance.catalog import SHOULD, Catalog
+from billing_conformance.catalog import SHOULD, Catalog, filled_name
 from billing_conformance.verdicts import INCOMPLETE
 
 __all__ = ["ARRANGING", "KINDS", "build_junit", "kind_of", "outcome_of"]
@@ -108,7 +109,9 @@ def _case(suite: ET.Element, rule: dict[str, Any], scenario: dict[str, Any], lin
         suite,
         "testcase",
         classname=f"{rule['id']}.{scenario['feature']}",
-        name=str(scenario["id"]).split("::", 1)[-1],
+        name=str(
+            scenario.get("title") or filled_name(str(scenario["scenario"]), scenario.get("example") or {})
+        ),
         time=_time(_seconds(scenario.get("duration"))),
         file=f"features/{scenario['feature']}",
         line=str(line),
