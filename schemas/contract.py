@@ -183,8 +183,17 @@ def _compiled(stem: str, anchor: str | None) -> jsonschema_rs.Validator:
     ]
     schema = {"$ref": schema_id(stem) + (f"#{anchor}" if anchor else "")}
     return jsonschema_rs.Draft202012Validator(
-        schema, registry=jsonschema_rs.Registry(resources), validate_formats=True
+        schema, registry=jsonschema_rs.Registry(resources), validate_formats=True, formats=_FORMATS
     )
+
+
+def _date(text: str) -> bool:
+    """jsonschema's reading of a date, not RFC 3339's (which has a year 0000)."""
+    return bool(Draft202012Validator.FORMAT_CHECKER.conforms(text, "date"))
+
+
+#: The formats the schemas use, each checked as jsonschema checks it.
+_FORMATS = {"date": _date}
 
 
 def surely_valid(stem: str, instance: object, anchor: str | None = None) -> bool:
