@@ -49,6 +49,10 @@ def _words(items: list[str]) -> str:
     return " ".join(_css(item) for item in items)
 
 
+def _pretty(body: object) -> str:
+    return json.dumps(body, indent=1)
+
+
 _BREAKS = re.compile(r"(://|[/.:_-])")
 
 
@@ -56,20 +60,23 @@ def _breakable(name: object) -> Markup:
     """A target's name that wraps at its separators (after ``://``, ``/``, ``.``, ``:``, ``-``,
     ``_``), never inside a word."""
     parts = _BREAKS.split(str(name))
-    return Markup("").join(Markup(html.escape(p)) + (Markup("<wbr>") if i % 2 else "") for i, p in enumerate(parts))
+    wbr = Markup("<wbr>")
+    return Markup("").join(Markup(html.escape(p)) + (wbr if i % 2 else "") for i, p in enumerate(parts))
 
 
 def _exchange_data(runs: Mapping[str, list[list[RunView]]]) -> Markup:
-    """The JSON block of every run's exchanges: each exchange once (``x``), and per run and
-    target (``runs[anchor][target index]``) the steps with the positions of their exchanges."""
+    """The JSON block of the exchanges of every folded run (an open run has its own drawn in
+    the page): each exchange once (``x``), and per run and target (``runs[anchor][target
+    index]``) the steps with the positions of their exchanges."""
     unique: dict[str, int] = {}
     by_run: dict[str, dict[str, list[list[Any]]]] = {}
     for entries in runs.values():
-        for run in (r for entry in entries for r in entry):
+        for run in (r for entry in entries for r in entry if not r.attention):
             for target in run.exchanges:
                 groups = []
                 for step, found in target.steps:
-                    refs = [unique.setdefault(json.dumps(e, separators=(",", ":")), len(unique)) for e in found]
+                    texts = [json.dumps(e, separators=(",", ":")) for e in found]
+                    refs = [unique.setdefault(t, len(unique)) for t in texts]
                     groups.append([step, refs])
                 by_run.setdefault(run.anchor, {})[str(target.index)] = groups
     text = "[" + ",".join(unique) + "]"
@@ -89,6 +96,7 @@ def _environment() -> Environment:
     )
     environment.filters["css"] = _css
     environment.filters["breakable"] = _breakable
+    environment.filters["pretty"] = _pretty
     environment.filters["words"] = _words
     environment.globals["icons"] = ICONS
     environment.globals["feature_anchor"] = feature_anchor

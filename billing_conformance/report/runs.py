@@ -20,7 +20,17 @@ from typing import Any
 
 from billing_conformance.report.model import FeatureBlock, Report, RuleRow, ScenarioRow
 
-__all__ = ["ICONS", "RunView", "StepResult", "StepView", "TargetExchanges", "entry_anchor", "entry_marks", "run_views", "slug"]
+__all__ = [
+    "ICONS",
+    "RunView",
+    "StepResult",
+    "StepView",
+    "TargetExchanges",
+    "entry_anchor",
+    "entry_marks",
+    "run_views",
+    "slug",
+]
 
 # Each status has a sign and a word, so it never rests on colour alone.
 ICONS = {
@@ -73,9 +83,9 @@ class StepView:
     @property
     def agreed(self) -> StepResult | None:
         """The one result to show when every target agrees (without message), else None."""
-        if len(self.results) > 1 and len({r.status for r in self.results}) == 1:
-            if not any(r.message for r in self.results):
-                return StepResult("every target", self.results[0].status)
+        agree = len(self.results) > 1 and len({r.status for r in self.results}) == 1
+        if agree and not any(r.message for r in self.results):
+            return StepResult("every target", self.results[0].status)
         return None
 
 
