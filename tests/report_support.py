@@ -75,7 +75,9 @@ def reviewed_targets(folder: Path) -> list[dict[str, Any]]:
     bill runs (their scenarios not applicable), every step's exchanges recorded."""
     return [
         run_results(folder / "reference", "inprocess"),
-        http_results(folder / "http", LeavesCreditMemosUncanceled, capabilities="scheduled_bill_runs = false\n"),
+        http_results(
+            folder / "http", LeavesCreditMemosUncanceled, capabilities="scheduled_bill_runs = false\n"
+        ),
     ]
 
 
