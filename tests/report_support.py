@@ -14,10 +14,11 @@ from typing import Any
 
 from billing_conformance import FEATURES_DIR, PROJECT_ROOT
 from reference_impl import Billing
+from tests.known_bad.bill_runs import LeavesCreditMemosUncanceled
 from tests.profile_support import profile_text
 from tests.servers import running_server
 
-__all__ = ["Element", "http_results", "parse_html", "run_results", "with_shared_feature"]
+__all__ = ["Element", "http_results", "parse_html", "reviewed_targets", "run_results", "with_shared_feature"]
 
 SHARED_FEATURE = """@shared
 Feature: Decisions that hold for every rule
@@ -54,14 +55,30 @@ def run_results(folder: Path, target: str, *extra: str) -> dict[str, Any]:
     return loaded
 
 
-def http_results(folder: Path, implementation: type[Billing], *extra: str) -> dict[str, Any]:
+def http_results(
+    folder: Path, implementation: type[Billing], *extra: str, capabilities: str = ""
+) -> dict[str, Any]:
     """Serve ``implementation`` over HTTP and run the suite (``extra``: e.g. ``--rule=...``) against
-    it: results whose scenarios carry the HTTP exchanges each step made."""
+    it: results whose scenarios carry the HTTP exchanges each step made. ``capabilities``: lines
+    for the profile's ``[capabilities]`` (``scheduled_bill_runs = false``: some not applicable)."""
     folder.mkdir(parents=True, exist_ok=True)
     with running_server(implementation) as server:
         profile = folder / "profile.toml"
-        profile.write_text(profile_text(server.url), encoding="utf-8")
+        text = profile_text(server.url).replace("[capabilities]\n", f"[capabilities]\n{capabilities}", 1)
+        profile.write_text(text, encoding="utf-8")
         return run_results(folder / "results", server.url, "--profile", str(profile), *extra)
+
+
+def reviewed_targets(folder: Path) -> list[dict[str, Any]]:
+    """Two targets as a reviewer compares them: the reference in-process, and over HTTP a
+    variant that leaves credit memos uncanceled (one rule broken) on a target without scheduled
+    bill runs (their scenarios not applicable), every step's exchanges recorded."""
+    return [
+        run_results(folder / "reference", "inprocess"),
+        http_results(
+            folder / "http", LeavesCreditMemosUncanceled, capabilities="scheduled_bill_runs = false\n"
+        ),
+    ]
 
 
 def with_shared_feature(folder: Path) -> Path:

@@ -6,13 +6,25 @@ Results written before severities existed (no ``must`` in their summary) are rea
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from billing_conformance.catalog import Catalog, Decision, FeatureEntry, RuleEntry, ScenarioEntry, document_of
 from billing_conformance.verdicts import rule_counts
 
-__all__ = ["FeatureBlock", "Report", "RuleRow", "ScenarioRow", "TargetSummary", "build_report"]
+__all__ = [
+    "CoverageDocument",
+    "FeatureBlock",
+    "Report",
+    "RuleRow",
+    "ScenarioRow",
+    "TargetSummary",
+    "TocDocument",
+    "build_report",
+    "feature_anchor",
+    "source_sections",
+]
 
 
 @dataclass(frozen=True)
@@ -122,6 +134,55 @@ class FeatureBlock:
     rules: list[RuleRow] = field(default_factory=list)
 
 
+def feature_anchor(path: str) -> str:
+    """A feature's anchor, from its file's path: ``feature-bill_runs-canceling``."""
+    stem = path.removesuffix(".feature")
+    return "feature-" + re.sub(r"[^A-Za-z0-9_]+", "-", stem).strip("-")
+
+
+_QUOTED = re.compile(r'^\s*"([^"]+)"\s*')
+_ASIDE = re.compile(r"\([^()]*\)")
+_JOINED = re.compile(r'^"[^"]+"(\s+and\s+"[^"]+")*')
+
+
+def source_sections(source: str) -> tuple[str, list[str]]:
+    """The document and its sections a ``Source:`` line names: ``"Cancel bill runs", "Cancel a
+    scheduled bill run", step 3`` is the document "Cancel bill runs", section "Cancel a scheduled
+    bill run". Only the first source (up to a ``;``) counts; asides in brackets are dropped, and
+    ``and`` joins sections. An unquoted line names its document up to its first comma."""
+    first = source.split(";", 1)[0].strip()
+    quoted = _QUOTED.match(first)
+    if quoted:
+        document, rest = quoted.group(1), first[quoted.end() :]
+    else:
+        document, _, rest = first.partition(",")
+    rest = _ASIDE.sub("", rest).strip().lstrip(",").strip()
+    joined = _JOINED.match(rest)
+    head = joined.group(0) if joined else rest.split(",", 1)[0]
+    sections = [part.strip().strip('"').strip() for part in re.split(r"\s+and\s+", head)]
+    return document.strip(), [s for s in sections if s] or ["(the document as a whole)"]
+
+
+@dataclass(frozen=True)
+class TocDocument:
+    """The table of contents' top level: a source document, its features, each with its rules."""
+
+    title: str
+    features: list[tuple[FeatureBlock, list[RuleRow]]]
+
+
+@dataclass(frozen=True)
+class CoverageDocument:
+    """A source document, section by section, with the rules each section yields."""
+
+    title: str
+    sections: list[tuple[str, list[RuleRow]]]
+
+    @property
+    def rules(self) -> int:
+        return len({row.rule.id for _, rows in self.sections for row in rows})
+
+
 @dataclass(frozen=True)
 class Report:
     targets: list[TargetSummary]
@@ -146,6 +207,27 @@ class Report:
     @property
     def tags(self) -> list[str]:
         return sorted({tag for row in self.rules for tag in row.tags})
+
+    @property
+    def toc(self) -> list[TocDocument]:
+        """Source document, then feature, then rule, in the order the catalog first names them."""
+        documents: dict[str, dict[str, tuple[FeatureBlock, list[RuleRow]]]] = {}
+        for block in self.features:
+            for row in block.rules:
+                title = source_sections(row.rule.source)[0]
+                features = documents.setdefault(title, {})
+                features.setdefault(block.entry.path, (block, []))[1].append(row)
+        return [TocDocument(title, list(features.values())) for title, features in documents.items()]
+
+    @property
+    def coverage(self) -> list[CoverageDocument]:
+        """Each source document's sections with the rules they yield (a rule may cite several)."""
+        documents: dict[str, dict[str, list[RuleRow]]] = {}
+        for row in self.rules:
+            title, sections = source_sections(row.rule.source)
+            for section in sections:
+                documents.setdefault(title, {}).setdefault(section, []).append(row)
+        return [CoverageDocument(t, list(sections.items())) for t, sections in documents.items()]
 
 
 def build_report(catalog: Catalog, results: list[dict[str, Any]]) -> Report:

@@ -5,6 +5,11 @@ A scenario record lists its steps (Background steps first) with ``firstExchange`
 ``exchanges``: step i made ``record["exchanges"][firstExchange : firstExchange + exchanges]``.
 Records written before steps carried those keys keep their evidence under the scenario.
 Without results the steps are the catalog's, an outline's placeholders filled from its example.
+
+A step's status is told in the scenario's terms: the step that stopped a not-applicable scenario
+is ``not applicable`` (never failed), the one of an errored scenario ``errored``, the one of a
+failed SHOULD scenario ``warning``. Each run has a stable anchor made of its rule's ID and its
+title (and an outline row's values), and is open on the page when it needs a reader's eye.
 """
 
 from __future__ import annotations
@@ -15,17 +20,39 @@ from typing import Any
 
 from billing_conformance.report.model import FeatureBlock, Report, RuleRow, ScenarioRow
 
-__all__ = ["ICONS", "RunView", "StepResult", "StepView", "run_views"]
+__all__ = [
+    "ICONS",
+    "RunView",
+    "StepResult",
+    "StepView",
+    "TargetExchanges",
+    "entry_anchor",
+    "entry_marks",
+    "run_views",
+    "slug",
+]
 
 # Each status has a sign and a word, so it never rests on colour alone.
 ICONS = {
     "passed": "\u2713",
+    "holds": "\u2713",
     "failed": "\u2717",
+    "broken": "\u2717",
+    "errored": "!",
+    "warning": "\u26a0",
+    "not applicable": "\u2013",
     "skipped": "\u21b7",
     "undefined": "?",
     "not run": "\u00b7",
 }
+#: The outcomes that open a run on the page.
+ATTENTION = {"failed", "errored"}
 _PLACEHOLDER = re.compile(r"<([^<>]+)>")
+
+
+def slug(text: str) -> str:
+    """Lower-case words joined by hyphens, for an anchor: ``A <status> bill run`` -> ``a-status-bill-run``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].rstrip("-") or "x"
 
 
 @dataclass(frozen=True)
@@ -53,6 +80,14 @@ class StepView:
     def failed(self) -> bool:
         return any(r.status == "failed" for r in self.results)
 
+    @property
+    def agreed(self) -> StepResult | None:
+        """The one result to show when every target agrees (without message), else None."""
+        agree = len(self.results) > 1 and len({r.status for r in self.results}) == 1
+        if agree and not any(r.message for r in self.results):
+            return StepResult("every target", self.results[0].status)
+        return None
+
 
 @dataclass(frozen=True)
 class TargetEvidence:
@@ -69,6 +104,19 @@ class TargetEvidence:
 
 
 @dataclass(frozen=True)
+class TargetExchanges:
+    """The HTTP exchanges one target made in one run, each with the step that made it."""
+
+    target: str
+    index: int  # the target's position on the page
+    steps: list[tuple[str, list[dict[str, Any]]]]  # (step, or "" for none, its exchanges)
+
+    @property
+    def count(self) -> int:
+        return sum(len(found) for _, found in self.steps)
+
+
+@dataclass(frozen=True)
 class RunView:
     anchor: str
     row: ScenarioRow
@@ -76,6 +124,35 @@ class RunView:
     evidence: list[TargetEvidence]
     text: str  # what the page's search looks in, lower case
     shown: list[str]  # the outcomes the outcome filter knows this run by
+    exchanges: list[TargetExchanges] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # the targets, in the page's order
+
+    @property
+    def attention(self) -> bool:
+        """Open as the page opens: it failed or errored on a target. A run that passed on one
+        target and was not applicable or not run on another stays folded: its line shows each
+        target's mark and the reason (:attr:`reasons`), since no target contradicts another."""
+        return bool(ATTENTION & set(self.row.outcomes))
+
+    @property
+    def reasons(self) -> list[tuple[str, str]]:
+        """(target, reason) for each target where the run was not applicable."""
+        return [
+            (name, str((r or {}).get("message") or "no reason given").removeprefix("not applicable: "))
+            for name, r, outcome in zip(self.names, self.row.results, self.row.outcomes, strict=True)
+            if outcome == "not applicable"
+        ]
+
+    @property
+    def marks(self) -> list[tuple[str, str]]:
+        """Per target: the outcome as the page colours it (``warning`` for a failed SHOULD) and
+        what its mark's title says (with a not-applicable scenario's reason)."""
+        marks = []
+        for result, outcome, warned in zip(self.row.results, self.row.outcomes, self.row.warned, strict=True):
+            shown = "warning" if warned else outcome
+            reason = (result or {}).get("message") if outcome == "not applicable" else None
+            marks.append((shown, f"{shown}: {reason}" if reason else shown))
+        return marks
 
     @property
     def background(self) -> list[StepView]:
@@ -117,9 +194,19 @@ def _claimed(record: dict[str, Any], step: dict[str, Any]) -> list[dict[str, Any
     return list(record.get("exchanges", [])[first : first + count])
 
 
-def _step_results(step: dict[str, Any], record: dict[str, Any], target: str) -> StepResult:
+def _status(step: dict[str, Any], record: dict[str, Any]) -> str:
     status = str(step.get("status", "not run"))
-    message = record.get("message") if status == "failed" else None
+    if status != "failed":
+        return status
+    outcome = record.get("outcome")
+    if outcome in ("not applicable", "errored"):
+        return str(outcome)
+    return "warning" if outcome == "failed" and record.get("severity") == "SHOULD" else status
+
+
+def _step_results(step: dict[str, Any], record: dict[str, Any], target: str) -> StepResult:
+    status = _status(step, record)
+    message = record.get("message") if step.get("status") == "failed" else None
     return StepResult(target, status, message, _claimed(record, step))
 
 
@@ -152,10 +239,37 @@ def _evidence(record: dict[str, Any], target: str) -> TargetEvidence:
     return TargetEvidence(target, record, loose, bool(record.get("message")) and not failed_step)
 
 
+def _exchanges(record: dict[str, Any], target: str, index: int) -> TargetExchanges:
+    steps = record.get("steps") or []
+    grouped = [(f"{s['keyword']} {s['text']}", _claimed(record, s)) for s in steps]
+    loose = _evidence(record, target).loose_exchanges
+    found = [(step, exchanges) for step, exchanges in grouped if exchanges]
+    return TargetExchanges(target, index, [*found, *([("", loose)] if loose else [])])
+
+
+def _anchor(rule: RuleRow, row: ScenarioRow, taken: set[str]) -> str:
+    base = f"{rule.rule.id}--{slug(row.entry.name)}"
+    if row.example:
+        base += "--" + slug("-".join(row.example.values()))
+    anchor, n = base, 1
+    while anchor in taken:
+        n += 1
+        anchor = f"{base}-{n}"
+    taken.add(anchor)
+    return anchor
+
+
+def entry_anchor(runs: list[RunView]) -> str:
+    """An outline's own anchor: its first row's, without the row."""
+    first = runs[0]
+    return f"{first.anchor.split('--')[0]}--{slug(first.row.entry.name)}"
+
+
 def run_views(report: Report, block: FeatureBlock, rule: RuleRow) -> list[list[RunView]]:
     """The runs of each of ``rule``'s scenarios (one per example row of an outline)."""
     names = [t.name for t in report.targets]
     entries: list[list[RunView]] = []
+    taken: set[str] = set()
     for row in rule.scenarios:
         if not entries or entries[-1][0].row.entry is not row.entry:
             entries.append([])
@@ -166,7 +280,27 @@ def run_views(report: Report, block: FeatureBlock, rule: RuleRow) -> list[list[R
             for r, name in zip(row.results, names, strict=True)
             if r and r["outcome"] != "passed"
         ]
-        anchor = f"run-{rule.rule.id}-{len(entries)}-{len(entries[-1]) + 1}"
+        exchanges = [
+            _exchanges(r, name, i)
+            for i, (r, name) in enumerate(zip(row.results, names, strict=True))
+            if r and r.get("exchanges")
+        ]
         shown = [*row.outcomes, *(["warning"] if any(row.warned) else [])]
-        entries[-1].append(RunView(anchor, row, steps, evidence, text.lower(), shown))
+        anchor = _anchor(rule, row, taken)
+        entries[-1].append(RunView(anchor, row, steps, evidence, text.lower(), shown, exchanges, names))
     return entries
+
+
+_WORST = ("failed", "errored", "warning", "passed", "not applicable", "not run")
+
+
+def entry_marks(runs: list[RunView]) -> list[tuple[str, str]]:
+    """Per target, an outline's mark: its worst row (a failed row before an errored one, a
+    passed one before a not-applicable one), titled with how many rows had each outcome."""
+    marks = []
+    for i in range(len(runs[0].marks)):
+        shown = [run.marks[i][0] for run in runs]
+        worst = min(shown, key=lambda outcome: _WORST.index(outcome) if outcome in _WORST else 0)
+        counts = ", ".join(f"{shown.count(o)} {o}" for o in _WORST if o in shown)
+        marks.append((worst, f"{worst} ({counts})"))
+    return marks
