@@ -133,7 +133,7 @@ def test_passed_runs_are_folded_and_failed_ones_open(reviewed: list[dict[str, An
     assert "open" in _rule(page, "BR-CANCEL-CREDIT-MEMOS").find("details", "scenario", open="").attrs
     folded = next(r for r in runs if r.attrs["data-outcomes"] == "passed passed")
     marks = folded.find("summary").find_all("span", "mark")
-    assert [m.attrs["title"] for m in marks] == [f"{t['target']}: passed" for t in reviewed]
+    assert [m.attrs["title"] for m in marks] == [f"{t.get('label') or t['target']}: passed" for t in reviewed]
 
 
 def test_a_step_shows_one_mark_when_every_target_agrees_and_one_per_target_where_they_differ(

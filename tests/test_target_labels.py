@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from billing_conformance import FEATURES_DIR
+from billing_conformance.catalog import load_catalog
 from billing_conformance.folders import results_folder, target_label
+from billing_conformance.report import render_html
 from reference_impl.server import RunningServer
 from schemas.contract import violations
 from tests.profile_support import profile_text
@@ -91,3 +94,13 @@ def test_two_runs_of_one_url_with_different_profiles_go_to_two_folders(
         assert violations("conformance-results", results) == []
         labels.append(results["label"])
     assert labels == [f"alpha at {reference_server.url}", f"beta at {reference_server.url}"]
+    # The page names each target by its label, so the two runs of one URL read apart.
+    folders = [
+        tmp_path / results_folder(reference_server.url, tmp_path / f"{n}.toml") for n in ("alpha", "beta")
+    ]
+    page = render_html(
+        load_catalog(FEATURES_DIR),
+        [json.loads((f / "conformance.json").read_text(encoding="utf-8")) for f in folders],
+    )
+    for label in labels:
+        assert f'title="{label}"' in page

@@ -94,7 +94,7 @@ def _targets(report: Report, labels: list[str]) -> list[str]:
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for t, label in zip(report.targets, labels, strict=True):
-        named = label if t.name in label else f"{label} ({t.name})"
+        named = label if t.target in label else f"{label} ({t.target})"
         run = ", ".join(
             part for part in (t.started_at, f"kit {t.kit_version}" if t.kit_version else "") if part
         )

@@ -29,13 +29,14 @@ __all__ = [
 
 @dataclass(frozen=True)
 class TargetSummary:
-    name: str
+    name: str  # what the page calls the target: its run's label (profile, or --label), else its target
     summary: dict[str, Any]
     warnings: list[dict[str, Any]] = field(default_factory=list)
     wire_contract: dict[str, Any] = field(default_factory=lambda: {"verdict": "holds", "violations": []})
     started_at: str = ""
     kit_version: str = ""
     complete: bool = True
+    target: str = ""  # the target itself (``inprocess``, a URL)
 
     @property
     def must(self) -> dict[str, Any]:
@@ -258,13 +259,14 @@ def build_report(catalog: Catalog, results: list[dict[str, Any]]) -> Report:
         by_feature.setdefault(rule.feature, FeatureBlock(feature)).rules.append(row)
     targets = [
         TargetSummary(
-            str(r["target"]),
+            str(r.get("label") or r["target"]),  # the run's label (its profile, or --label) names it
             dict(r["summary"]),
             list(r.get("warnings", [])),
             dict(r.get("wireContract", {"verdict": "holds", "violations": []})),
             str(r.get("startedAt", "")),
             str(r.get("kitVersion", "")),
             bool(r.get("complete", True)),
+            str(r["target"]),
         )
         for r in results
     ]
