@@ -59,6 +59,16 @@ def test_every_write_off_rule_is_catalogued_with_its_source() -> None:
         assert rule.scenarios, rule_id
 
 
+def test_each_rules_source_is_its_source_line_and_nothing_more() -> None:
+    """A ``Source:`` paragraph that runs on into the rule's prose would show the prose as part of
+    the source document's section (in the coverage view) and hide it from the description."""
+    for rule in load_catalog(FEATURES_DIR).rules:
+        lines = [
+            line.strip() for line in (FEATURES_DIR / rule.feature).read_text(encoding="utf-8").splitlines()
+        ]
+        assert f"Source: {rule.source}" in lines, rule.id
+
+
 def test_the_shipped_features_break_no_catalog_convention() -> None:
     """No rule without an ID, source or scenario; no scenario outside a rule; no duplicate names."""
     assert load_catalog(FEATURES_DIR).problems == ()

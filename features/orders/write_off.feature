@@ -209,9 +209,10 @@ Feature: Writing off the unpaid invoices of a canceled subscription
 
   @WO-FINANCE-INFORMATION
   Rule: Finance information given for the write-off is put on the write-off credit memo items only
-    Source: "Cancel subscriptions and write off all unpaid invoices", "... using the REST API" (the finance information of a write-off)
     The items of the final credit memo, which credit the unused service, are not booked to the
     accounts given for the write-off; they may carry the accounting codes of their own charges.
+
+    Source: "Cancel subscriptions and write off all unpaid invoices", "... using the REST API" (the finance information of a write-off)
 
     Example: A final credit memo and a write-off credit memo
       Given "Acme" has been issued an invoice of 30.00 USD on 2026-03-01
