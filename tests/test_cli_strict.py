@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 from billing_conformance.exits import EXIT_CONFORMS, EXIT_DOES_NOT_CONFORM, EXIT_WARNINGS
-from tests.known_bad import NeverRebillsCanceledCharges
+from tests.known_bad.bill_runs import NeverRebillsCanceledCharges
 from tests.suite_runner import run_cli
 
 #: A known-bad variant that breaks only a SHOULD rule.
