@@ -198,7 +198,7 @@ def _run(args: argparse.Namespace) -> int:
             )
         )
     if (results / "report.html").exists():
-        print(f"results: {results} (report.html, conformance.json, cucumber.json, junit.xml)")
+        print(f"results: {results} (report.html, conformance.json, cucumber.json, junit.xml, badge.json)")
     # The kit's plugin sets the status from the verdict once the session ended; before that
     # (arguments pytest refused, a failure while starting), pytest's own is mapped onto the table.
     return status if ended.status is not None else from_pytest(status)
