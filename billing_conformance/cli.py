@@ -15,36 +15,33 @@ Exit statuses: see ``billing_conformance.exits`` (``billing-conformance --help``
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
 
 from billing_conformance import FEATURES_DIR, __version__
+from billing_conformance.arguments import COMMANDS, HTTP_WORKERS, parser
 from billing_conformance.catalog import Catalog, load_catalog, scenario_key
 from billing_conformance.documentation import DOCS_FILES, docs_command
-from billing_conformance.exits import EXIT_INTERRUPTED, EXIT_REFUSED, TABLE, from_pytest
+from billing_conformance.ending import Ended
+from billing_conformance.exits import EXIT_INTERRUPTED, EXIT_OUTPUT_CLOSED, EXIT_REFUSED, from_pytest
 from billing_conformance.folders import folder_problem, results_folder, target_label
 from billing_conformance.results import results_refusal
 from billing_conformance.serving import serve
 from billing_conformance.smoke import smoke_command
 from billing_conformance.terminal import for_terminal
 from steps import PLUGINS
-from steps.targets import check_target_spec
+from steps.targets import check_target_spec, load_implementation
 from steps.targets.errors import TargetSpecError
 
 __all__ = ["main"]
 
-#: Default workers against an HTTP target whose scenarios cannot meet: a remote run waits on the
-#: network, not on this machine, and four requests in flight stay well inside what a sandbox
-#: tenant allows at once (Zuora counts concurrent requests per tenant).
-HTTP_WORKERS = 4
-MAX_WORKERS = 64
 #: The pytest plugins ``run`` loads (the step library and the kit's own among them): no other
 #: installed plugin is loaded automatically, and no conftest.py is needed where the kit is installed.
 KIT_PLUGINS = ("pytest_bdd.plugin", "xdist.plugin", *PLUGINS, "billing_conformance.pytest_plugin")
@@ -74,146 +71,13 @@ def _print_rules(catalog: Catalog, fmt: str) -> None:
         print(for_terminal(f"PROBLEM: {problem}"), file=sys.stderr)
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, with a usage mistake said in one line (and where to read more), exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="billing-conformance",
-        description=__doc__.splitlines()[0],
-        epilog=TABLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
-    rules = commands.add_parser("rules", help="print the rule catalog")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
-
-    serve = commands.add_parser("serve", help="serve the reference implementation over HTTP")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
-    serve.add_argument(
-        "--implementation",
-        default=None,
-        metavar="MODULE:CLASS",
-        help="a subclass of reference_impl.Billing to serve instead (a known-bad variant, say), "
-        "as MODULE:CLASS (looked for in the current folder first) or FILE.py:CLASS",
-    )
-    serve.add_argument(
-        "--token-env", default=None, metavar="VAR", help="require this bearer token (from VAR)"
-    )
-    serve.add_argument("--client-id-env", default=None, metavar="VAR", help="OAuth client id (from VAR)")
-    serve.add_argument(
-        "--client-secret-env", default=None, metavar="VAR", help="OAuth client secret (from VAR)"
-    )
-    serve.add_argument(
-        "--zuora-strict",
-        action="store_true",
-        help="answer with only the fields Zuora's published API has (schemas/zuora-response-fields.json)",
-    )
-
-    for name, text in (("smoke", "check the basics of an HTTP target"), ("run", "run the conformance suite")):
-        command = commands.add_parser(
-            name,
-            help=text,
-            description=text,
-            epilog=TABLE,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-        command.add_argument(
-            "--target",
-            default="inprocess" if name == "run" else None,
-            required=name == "smoke",
-            help="'inprocess', 'inprocess:MODULE:CLASS', or the base URL of an HTTP target",
-        )
-        command.add_argument("--profile", type=Path, default=None, help="TOML profile of an HTTP target")
-        command.add_argument(
-            "--allow-production",
-            action="store_true",
-            help="allow one of Zuora's production hosts (the suite cancels and writes off!)",
-        )
-    run = commands.choices["run"]
-    run.add_argument(
-        "--rule", action="append", default=[], metavar="ID", help="run only this rule (repeatable)"
-    )
-    run.add_argument(
-        "--scenario",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="run only this scenario (every example of an outline), or one example: 'NAME [key=value, ...]' "
-        "(repeatable)",
-    )
-    run.add_argument(
-        "--results",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="where to write the results folder (default, in the current folder: results/<label> for a "
-        "--label, results/<profile>-<target> for a --profile, else results/<target>)",
-    )
-    run.add_argument(
-        "--label",
-        default=None,
-        metavar="NAME",
-        help="what the results, the page and the default results folder call the target "
-        "(default: the profile's name and the target, or the target)",
-    )
-    run.add_argument(
-        "--traceback",
-        action="store_true",
-        help="show pytest's tracebacks of failures (the kit's and the framework's frames), for debugging",
-    )
-    run.add_argument(
-        "--workers",
-        type=_workers,
-        default=None,
-        metavar="N",
-        help="scenarios run in N parallel processes (pytest-xdist); 0 runs them one by one. Default: "
-        f"{HTTP_WORKERS} for an HTTP target that isolates scenarios (control API version 2) or has no "
-        "control API, else 0",
-    )
-    run.add_argument("pytest_args", nargs="*", help="further arguments for pytest (after --)")
-    docs = commands.add_parser("docs", help="render the living documentation")
-    docs.add_argument(
-        "--results",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="a results folder (repeatable: several targets side by side)",
-    )
-    docs.add_argument(
-        "--out",
-        type=Path,
-        default=Path("results") / "docs",
-        metavar="DIR",
-        help="where to write index.html and index.md",
-    )
-    return parser
-
-
-def _workers(text: str) -> int:
-    try:
-        count = int(text)
-    except ValueError:
-        count = -1
-    if not 0 <= count <= MAX_WORKERS:
-        raise argparse.ArgumentTypeError(f"a number of workers from 0 to {MAX_WORKERS}, not {text!r}")
-    return count
-
-
 def _smoke(args: argparse.Namespace) -> int:
     return smoke_command(args.target, args.profile, allow_production=args.allow_production)[0]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     given = list(sys.argv[1:] if argv is None else argv)
-    commands = ("rules", "serve", "smoke", "run", "docs")
+    commands = COMMANDS
     if given and given[0].startswith("-") and given[0] not in ("-h", "--help", "--version"):
         print(
             for_terminal(
@@ -223,15 +87,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    args = _parser().parse_args(given)
+    args = parser(__doc__.splitlines()[0]).parse_args(given)
     try:
         return _command(args)
+    except BrokenPipeError:  # the reader went away (| head): quietly, as a command ended by SIGPIPE
+        _stdout_to_nowhere()
+        return EXIT_OUTPUT_CLOSED
     except (TargetSpecError, OSError) as error:  # a mistake in what was asked for, said in one line
         print(for_terminal(f"refused: {error}"), file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:  # before the suite took the signals over, or after it gave them back
         print("interrupted: nothing more was run", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def _stdout_to_nowhere() -> None:
+    """Point standard output at the null device, so that the interpreter's last flush of what
+    was left unwritten finds no closed pipe to complain about ("Exception ignored ...")."""
+    try:
+        nowhere = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(nowhere, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor to replace: nothing will be flushed there
+        pass
 
 
 def _command(args: argparse.Namespace) -> int:
@@ -264,6 +141,7 @@ def _run(args: argparse.Namespace) -> int:
         print(for_terminal(f"refused: {unknown}"), file=sys.stderr)
         return EXIT_REFUSED
     check_target_spec(args.target)
+    _check_implementation(args.target)
     results = args.results or results_folder(args.target, args.profile, args.label)
     refusal = results_refusal(results)
     if refusal:
@@ -292,7 +170,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"scenarios run in {workers} parallel workers (--workers 0 runs them one by one)", flush=True)
     selection = [f"--rule={rule_id}" for rule_id in chosen] + [f"--scenario={name}" for name in args.scenario]
     shown = ["--tb=long", "-rfE"] if args.traceback else ["--tb=no", "-rN"]
-    ended = _Ended()
+    ended = Ended(strict=args.strict)
     with _only_the_kits_plugins():
         status = int(
             pytest.main(
@@ -320,22 +198,20 @@ def _run(args: argparse.Namespace) -> int:
             )
         )
     if (results / "report.html").exists():
-        print(f"results: {results} (report.html, conformance.json, cucumber.json, junit.xml)")
+        print(f"results: {results} (report.html, conformance.json, cucumber.json, junit.xml, badge.json)")
     # The kit's plugin sets the status from the verdict once the session ended; before that
     # (arguments pytest refused, a failure while starting), pytest's own is mapped onto the table.
     return status if ended.status is not None else from_pytest(status)
 
 
-class _Ended:
-    """A plugin of ``run`` that notes the exit status the session ended with, once the kit's
-    plugin has set it from the verdict."""
+def _check_implementation(spec: str) -> None:
+    """Refuse an in-process variant that is not a subclass of the reference's ``Billing``, in
+    one line, as ``serve`` does, before anything runs or is written."""
+    if spec.startswith("inprocess:"):
+        from reference_impl import Billing  # noqa: PLC0415 (only a variant needs it here)
 
-    def __init__(self) -> None:
-        self.status: int | None = None
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        self.status = int(session.exitstatus)
+        if not issubclass(load_implementation(spec.removeprefix("inprocess:")), Billing):
+            raise TargetSpecError(spec, "it is not a subclass of reference_impl.Billing")
 
 
 @contextmanager
@@ -359,8 +235,8 @@ def _rule_ids(asked: Sequence[str]) -> list[str] | str:
     unknown = [rule_id for rule_id in asked if rule_id.upper() not in known]
     if unknown:
         return (
-            f"no rule {', '.join(unknown)} in the catalog (billing-conformance rules lists them); "
-            "nothing was run"
+            f"no rule {', '.join(unknown)} in the catalog{_did_you_mean(unknown, known, str.upper)} "
+            "(billing-conformance rules lists them); nothing was run"
         )
     return [known[rule_id.upper()] for rule_id in asked]
 
@@ -370,7 +246,7 @@ def _unknown_scenarios(asked: Sequence[str]) -> str | None:
     a scenario's name, or one example of it as the results name it."""
     catalog = load_catalog(FEATURES_DIR)
     known = {
-        scenario_key(name)
+        scenario_key(name): name
         for rule in catalog.rules
         for entry in rule.scenarios
         for name in (entry.name, *(i.split("::", 1)[1] for i in entry.example_ids()))
@@ -379,9 +255,20 @@ def _unknown_scenarios(asked: Sequence[str]) -> str | None:
     if not unknown:
         return None
     return (
-        f"no scenario {', '.join(repr(n) for n in unknown)} in the catalog (billing-conformance rules "
-        "lists them); nothing was run"
+        f"no scenario {', '.join(repr(n) for n in unknown)} in the catalog"
+        f"{_did_you_mean(unknown, known, scenario_key)} (billing-conformance rules lists them); "
+        "nothing was run"
     )
+
+
+def _did_you_mean(unknown: Sequence[str], known: dict[str, str], key: Callable[[str], str]) -> str:
+    """``; did you mean BR-CANCEL-PAUSED?``: the known names closest to the ``unknown`` ones
+    (``known`` maps each name's ``key`` to the name), or nothing when none is close."""
+    matches = (difflib.get_close_matches(key(name), known, n=2, cutoff=0.75) for name in unknown)
+    close = dict.fromkeys(known[match] for found in matches for match in found)
+    if not close:
+        return ""
+    return f"; did you mean {' or '.join(repr(n) if ' ' in n else n for n in close)}?"
 
 
 def _names_workers(pytest_args: Sequence[str]) -> bool:

@@ -17,6 +17,8 @@ Severity (see :mod:`billing_conformance.verdicts`) is shown everywhere, apart fr
   or error (CI goes red only for what makes ``run`` exit 1): it is reported as
   ``<skipped message="warning: ...">``. An errored scenario whose response broke the wire
   contract stays an ``<error>`` whatever its severity, since the wire contract is MUST.
+* ``badge.json`` (:mod:`billing_conformance.badge`): the verdict and its denominator as a
+  shields.io endpoint badge (``schemas/shields-endpoint.schema.json``), for CI to publish.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from statistics import median
 from typing import Any
 
 from billing_conformance import FEATURES_DIR, __version__
+from billing_conformance.badge import BADGE_FILE, badge
 from billing_conformance.catalog import MUST, SHOULD, Catalog, document_of, load_catalog
 from billing_conformance.folders import folder_problem, target_label, write_whole
 from billing_conformance.report import render_html, render_markdown
@@ -62,7 +65,7 @@ __all__ = [
 ]
 
 #: The files of a results folder.
-RESULT_FILES = ("conformance.json", "cucumber.json", "junit.xml", "report.html", "report.md")
+RESULT_FILES = ("conformance.json", "cucumber.json", "junit.xml", "report.html", "report.md", BADGE_FILE)
 
 #: Fields whose values differ between two identical runs: when it started, and (in each
 #: scenario) how long it and each of its steps took. (A scenario's tenant is shown as
@@ -252,6 +255,7 @@ def write_results(
         "junit.xml": build_junit(results, catalog).decode("utf-8"),
         "report.html": render_html(catalog, [results]),
         "report.md": render_markdown(catalog, [results]),
+        BADGE_FILE: json.dumps(badge(results), indent=2) + "\n",
     }
     secrets = known_secrets()
     tenants = known_tenants()

@@ -2,7 +2,8 @@
 
 Reachable; authenticated; able to create an account and read it back; offering the control API
 when the profile says so (and then how scenarios are kept apart, decided here once for the run).
-Each check is reported in one line with what it found; the first failure stops the rest, since
+Each check is reported in one line with what it found (``ok``, or ``WARN`` for what passes but
+leaves scenarios not applicable, such as a catalog with no rate plan); the first failure stops the rest, since
 they build on each other. Whatever goes wrong inside a check, even a fault of the kit, is that
 check's failure, said in one line: the command never ends in a traceback. The tenants made for
 the checks (control API version 2) are deleted at the end, best effort.
@@ -42,6 +43,14 @@ class Check:
     name: str
     passed: bool
     detail: str
+    #: Passed, but with something that leaves scenarios not applicable: said, never a failure.
+    warning: bool = False
+
+
+class _Warned(str):
+    """What a check found that passes, but is worth a warning."""
+
+    __slots__ = ()
 
 
 def _reachable(target: HttpTarget) -> str:
@@ -50,7 +59,11 @@ def _reachable(target: HttpTarget) -> str:
     )
     with views.reading("list catalog"):
         products = views.Fields("list catalog", body).items("products")
-    return f"HTTP {status}, {len(products)} products in the catalog"
+        plans = sum(len(target._rate_plans(product)) for product in products)
+    said = f"HTTP {status}, {len(products)} products and {plans} rate plans in the catalog"
+    if plans:
+        return said
+    return _Warned(f"{said}: no scenario can subscribe an account, so most will be not applicable")
 
 
 def _control(target: HttpTarget) -> str:
@@ -108,7 +121,8 @@ def _checked(target: HttpTarget) -> list[Check]:
     results: list[Check] = []
     for name, check in CHECKS:
         try:
-            results.append(Check(name, True, _one_line(check(target))))
+            said = check(target)
+            results.append(Check(name, True, _one_line(said), warning=isinstance(said, _Warned)))
         except HarnessError as error:
             results.append(Check(name, False, _one_line(str(error))))
             break
@@ -142,7 +156,8 @@ def smoke_command(
     target = HttpTarget(profile)
     checks = smoke(target)
     for check in checks:
-        print(for_terminal(f"{'ok  ' if check.passed else 'FAIL'} {check.name}: {check.detail}"))
+        word = "FAIL" if not check.passed else "WARN" if check.warning else "ok  "
+        print(for_terminal(f"{word} {check.name}: {check.detail}"))
     if all(check.passed for check in checks):
         return 0, target
     print(

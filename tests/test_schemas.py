@@ -111,6 +111,7 @@ def test_the_expected_schemas_are_all_there() -> None:
         "get-order-response",
         "control-info-response",
         "conformance-results",
+        "shields-endpoint",  # badge.json of a results folder (billing_conformance.badge)
         "control-ok-response",
         "control-features",
         "control-features-response",
