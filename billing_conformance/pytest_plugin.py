@@ -112,11 +112,11 @@ def pytest_runtest_makereport(
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_report_teststatus(report: pytest.TestReport) -> Generator[None, Any, Any]:
+def pytest_report_teststatus(report: pytest.TestReport | pytest.CollectReport) -> Generator[None, Any, Any]:
     """pytest counts an errored scenario among the errors, not the failures (its last line says
     "44 errors", not "44 failed"): it broke no rule."""
     found = yield
-    if dict(report.user_properties).get(_OUTCOME_KEY) == ERRORED and found[0] == "failed":
+    if dict(getattr(report, "user_properties", ())).get(_OUTCOME_KEY) == ERRORED and found[0] == "failed":
         return "error", "E", "ERROR"
     return found
 

@@ -172,3 +172,15 @@ def test_only_a_steps_own_check_breaks_a_rule(pytester: pytest.Pytester) -> None
     kit = scenarios["The kit fails while checking"]
     assert kit["outcome"] == "errored"
     assert kit["message"] == "the kit could not carry the step out: KeyError: 'no such customer'"
+
+
+def test_a_module_that_cannot_be_collected_is_a_collection_error_not_a_crash_of_the_kit(
+    pytester: pytest.Pytester,
+) -> None:
+    """A collection report carries no user properties: the kit's status hook must take it as it is."""
+    pytester.makeconftest('pytest_plugins = ["billing_conformance.pytest_plugin"]\n')
+    pytester.makepyfile(test_broken="raise ImportError('a module that cannot be imported')\n")
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--results=results")
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    assert result.ret == pytest.ExitCode.INTERRUPTED  # pytest's own answer to a collection error
+    result.stdout.fnmatch_lines(["*ERROR collecting test_broken.py*"])
