@@ -48,6 +48,8 @@ KIT_PLUGINS = ("pytest_bdd.plugin", "xdist.plugin", *PLUGINS, "billing_conforman
 #: The kit's pytest settings (no ini file of the folder ``run`` runs in applies).
 PYTEST_INI = Path(__file__).resolve().parent / "pytest.ini"
 _NO_AUTOLOAD = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
+#: Where pytest's cache (``-- --lf``, ``--ff``, ``--sw``) lives: in the run's results folder.
+CACHE_FOLDER = ".pytest-cache"
 
 
 def _print_rules(catalog: Catalog, fmt: str) -> None:
@@ -183,6 +185,7 @@ def _run(args: argparse.Namespace) -> int:
                     "--progress=names",
                     *shown,
                     f"--results={results}",
+                    f"--override-ini=cache_dir={results.resolve() / CACHE_FOLDER}",
                     f"--label={target_label(args.target, args.profile, args.label)}",
                     *(f"-p{plugin}" for plugin in KIT_PLUGINS),
                     *extra,

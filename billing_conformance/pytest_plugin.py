@@ -27,7 +27,7 @@ import pytest
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from billing_conformance import FEATURES_DIR
-from billing_conformance.catalog import RULE_ID, SHOULD, SHOULD_TAG, load_catalog, scenario_key
+from billing_conformance.catalog import SHOULD, SHOULD_TAG, load_catalog, scenario_key
 from billing_conformance.exits import (
     EXIT_INTERRUPTED,
     EXIT_KIT_FAILED,
@@ -36,7 +36,7 @@ from billing_conformance.exits import (
     of_verdict,
 )
 from billing_conformance.judging import judged, rule_of, violation_of
-from billing_conformance.markers import register_markers
+from billing_conformance.markers import pytest_bdd_apply_tag, register_markers
 from billing_conformance.progress import Progress
 from billing_conformance.recording import RECORD_KEY, Recorder, features_root, scenario_title
 from billing_conformance.results import build_results, results_refusal, write_results
@@ -54,15 +54,6 @@ _STATEMENT_KEY, _RULE_SEVERITY_KEY = "conformance_statement", "conformance_rule_
 _FEATURE_KEY = "conformance_feature_file"
 _OUTCOME_KEY = "conformance_outcome"
 _SEVERITY_KEY = "conformance_severity"
-
-
-def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> object:
-    """A rule ID tag becomes ``@pytest.mark.rule(ID)``; other tags, markers with ``_`` for ``-``."""
-    if RULE_ID.match(tag):
-        pytest.mark.rule(tag)(function)
-    else:
-        getattr(pytest.mark, tag.replace("-", "_"))(function)
-    return True
 
 
 @pytest.hookimpl(wrapper=True)
