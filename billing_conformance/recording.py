@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import shlex
 import time
-from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import example_suffix, filled_name
 from schemas.jsonio import dumps
-from steps.targets.secrets import TENANT_SHOWN, known_secrets, known_tenants, remember_tenant
+from steps.targets.secrets import TENANT_SHOWN, known_secrets, known_tenants, redact, remember_tenant
 
 __all__ = [
     "RECORD_KEY",
@@ -45,44 +44,6 @@ _EXCHANGES_FROM = pytest.StashKey[int]()
 _TARGET = pytest.StashKey[object]()
 _STEP_STARTED = pytest.StashKey[tuple[float, int]]()
 MAX_MESSAGE = 2000
-
-
-def redact(value: object, secrets: list[str], tenants: Sequence[str] = ()) -> object:
-    """``value`` with every secret replaced by ``***`` and every tenant id in ``tenants`` by
-    ``{tenant}``, in strings at any depth, the keys of objects included (a target may echo a
-    credential as a key). Secrets go first, each list longest first as given.
-
-    Only the needles found somewhere in ``value`` are replaced string by string: a process meets
-    a tenant per scenario, and a record holds few of them."""
-    texts: list[str] = []
-    _strings(value, texts)
-    whole = "\0".join(texts)
-    found = [(s, "***") for s in secrets if s in whole] + [(t, TENANT_SHOWN) for t in tenants if t in whole]
-    return _replaced(value, found) if found else value
-
-
-def _strings(value: object, into: list[str]) -> None:
-    if isinstance(value, str):
-        into.append(value)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _strings(key, into)
-            _strings(item, into)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _strings(item, into)
-
-
-def _replaced(value: object, needles: list[tuple[str, str]]) -> object:
-    if isinstance(value, str):
-        for needle, shown in needles:
-            value = value.replace(needle, shown)
-        return value
-    if isinstance(value, dict):
-        return {_replaced(k, needles): _replaced(v, needles) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_replaced(v, needles) for v in value]
-    return value
 
 
 def _tenants_met(tenant: str | None, evidence: list[dict[str, Any]]) -> list[str]:

@@ -49,7 +49,7 @@ from billing_conformance.verdicts import (
     warnings,
     wire_contract,
 )
-from steps.targets.secrets import TENANT_SHOWN, known_secrets, known_tenants
+from steps.targets.secrets import TENANT_SHOWN, known_secrets, known_tenants, redact
 
 __all__ = [
     "RESULT_FILES",
@@ -247,6 +247,13 @@ def write_results(
             profile=profile,
             label=label,
         )
+    secrets = known_secrets()
+    tenants = known_tenants()
+    # The target and its label come from the command line, not from a record: redacted here, as
+    # each record was, since a page may break them across lines where scrub() could not see them.
+    redacted = redact(results, secrets, tenants)
+    assert isinstance(redacted, dict)
+    results = redacted
     # That the results keep to schemas/conformance-results is proven by the tests, over real runs
     # in-process and over HTTP; it is not checked again on every run (a third of writing them).
     files = {
@@ -257,8 +264,6 @@ def write_results(
         "report.md": render_markdown(catalog, [results]),
         BADGE_FILE: json.dumps(badge(results), indent=2) + "\n",
     }
-    secrets = known_secrets()
-    tenants = known_tenants()
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         write_whole(folder / name, scrub(text, secrets, tenants))

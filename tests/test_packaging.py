@@ -122,7 +122,7 @@ def test_rules_run_docs_and_serve_work_from_an_empty_folder(installed: Path, tmp
     # The evidence table came from the wheel: every rule links to its row of the copy beside the page.
     table = (tmp_path / "results" / "docs" / "zuora-evidence.md").read_text(encoding="utf-8")
     assert '<a id="br-cancel-invoices"></a>BR-CANCEL-INVOICES' in table
-    assert page.count('<p class="zuora-evidence"') == len(catalog["rules"])
+    assert page.count('<span class="zuora-evidence"') == len(catalog["rules"])
     assert 'href="zuora-evidence.md#br-cancel-invoices"' in page
 
     server = subprocess.Popen(

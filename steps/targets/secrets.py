@@ -12,13 +12,14 @@ notes each scenario's and shows it as :data:`TENANT_SHOWN`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 __all__ = [
     "MIN_SECRET",
     "TENANT_SHOWN",
     "known_secrets",
     "known_tenants",
+    "redact",
     "remember_secret",
     "remember_secret_variables",
     "remember_tenant",
@@ -62,3 +63,41 @@ def remember_tenant(tenant_id: str) -> None:
 def known_tenants() -> list[str]:
     """Every tenant id this process knows of, longest first."""
     return sorted(_TENANTS, key=lambda s: (-len(s), s))
+
+
+def redact(value: object, secrets: list[str], tenants: Sequence[str] = ()) -> object:
+    """``value`` with every secret replaced by ``***`` and every tenant id in ``tenants`` by
+    ``{tenant}``, in strings at any depth, the keys of objects included (a target may echo a
+    credential as a key). Secrets go first, each list longest first as given.
+
+    Only the needles found somewhere in ``value`` are replaced string by string: a process meets
+    a tenant per scenario, and a record holds few of them."""
+    texts: list[str] = []
+    _strings(value, texts)
+    whole = "\0".join(texts)
+    found = [(s, "***") for s in secrets if s in whole] + [(t, TENANT_SHOWN) for t in tenants if t in whole]
+    return _replaced(value, found) if found else value
+
+
+def _strings(value: object, into: list[str]) -> None:
+    if isinstance(value, str):
+        into.append(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _strings(key, into)
+            _strings(item, into)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _strings(item, into)
+
+
+def _replaced(value: object, needles: list[tuple[str, str]]) -> object:
+    if isinstance(value, str):
+        for needle, shown in needles:
+            value = value.replace(needle, shown)
+        return value
+    if isinstance(value, dict):
+        return {_replaced(k, needles): _replaced(v, needles) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_replaced(v, needles) for v in value]
+    return value
