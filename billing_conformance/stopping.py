@@ -26,7 +26,7 @@ import pytest
 from billing_conformance.exits import EXIT_INTERRUPTED
 from billing_conformance.verdicts import FINISHED, INTERRUPTED, STOPPED_EARLY
 
-__all__ = ["Stopping"]
+__all__ = ["Stopping", "has_a_line"]
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _SAID = {"SIGINT": "SIGINT (Ctrl-C)"}
@@ -74,7 +74,9 @@ class Stopping:
             return
         os._exit(EXIT_INTERRUPTED)
 
+    @pytest.hookimpl(tryfirst=True)  # before the terminal reporter draws the traceback
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        excinfo.traceback = excinfo.traceback.filter(has_a_line)
         message = str(excinfo.value)
         if not self.signals and message.startswith(_XDIST_STOPPED):
             self.early = message
@@ -98,3 +100,13 @@ class Stopping:
         if session.exitstatus == pytest.ExitCode.INTERRUPTED:
             return INTERRUPTED, "interrupted"
         return FINISHED, None
+
+
+def has_a_line(entry: object) -> bool:
+    """Whether a traceback entry knows its line. On CPython 3.11 an interrupt raised by a signal
+    handler can leave an entry without one (``tb_lineno`` None), and pytest's drawing of the
+    interrupt then fails with a TypeError, turning Ctrl-C into an internal error (exit 1, not 130)."""
+    try:
+        return isinstance(getattr(entry, "lineno", None), int)
+    except TypeError:
+        return False
