@@ -44,7 +44,13 @@ __all__ = ["main"]
 
 #: The pytest plugins ``run`` loads (the step library and the kit's own among them): no other
 #: installed plugin is loaded automatically, and no conftest.py is needed where the kit is installed.
-KIT_PLUGINS = ("pytest_bdd.plugin", "xdist.plugin", *PLUGINS, "billing_conformance.pytest_plugin")
+KIT_PLUGINS = (
+    "pytest_bdd.plugin",
+    "xdist.plugin",
+    *PLUGINS,
+    "billing_conformance.pytest_plugin",
+    "billing_conformance.live",
+)
 #: The kit's pytest settings (no ini file of the folder ``run`` runs in applies).
 PYTEST_INI = Path(__file__).resolve().parent / "pytest.ini"
 _NO_AUTOLOAD = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
