@@ -110,6 +110,11 @@ class Count:
         self.total = len(ids)
 
     @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_logstart(self) -> Generator[None, None, None]:
+        self.clear()  # pytest's own start of a line (the test file's path with ``-v``) goes first
+        return (yield)
+
+    @pytest.hookimpl(wrapper=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> Generator[None, None, None]:
         self.clear()  # what the other plugins write starts on a line of its own
         try:
