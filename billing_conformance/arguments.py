@@ -202,7 +202,18 @@ def _run_arguments(run: argparse.ArgumentParser) -> None:
         default=None,
         metavar="DIR",
         help="where to write the results folder (default, in the current folder: results/<label> for a "
-        "--label, results/<profile>-<target> for a --profile, else results/<target>)",
+        "--label, results/<profile>-<target> for a --profile, else results/<target>; a --rule, "
+        "--scenario, -k or -m selection adds --<selection> to the name, beside the full run)",
+    )
+    run.add_argument(
+        "--import-path",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="look for the module of --target inprocess:MODULE:CLASS in DIR too, after the current "
+        "folder (repeatable; the re-run "
+        "commands name the folder a checkout variant was imported from)",
     )
     run.add_argument(
         "--label",

@@ -31,7 +31,7 @@ from billing_conformance.catalog import Catalog, load_catalog, scenario_key
 from billing_conformance.documentation import DOCS_FILES, docs_command
 from billing_conformance.ending import Ended
 from billing_conformance.exits import EXIT_INTERRUPTED, EXIT_OUTPUT_CLOSED, EXIT_REFUSED, from_pytest
-from billing_conformance.folders import folder_problem, results_folder, target_label
+from billing_conformance.folders import folder_problem, results_folder, subset_folder, target_label
 from billing_conformance.results import results_refusal
 from billing_conformance.serving import serve
 from billing_conformance.smoke import smoke_command
@@ -148,9 +148,13 @@ def _run(args: argparse.Namespace) -> int:
     if unknown:
         print(for_terminal(f"refused: {unknown}"), file=sys.stderr)
         return EXIT_REFUSED
+    _import_from(args.import_path)
     check_target_spec(args.target)
     _check_implementation(args.target)
-    results = args.results or results_folder(args.target, args.profile, args.label)
+    results = args.results or subset_folder(
+        results_folder(args.target, args.profile, args.label),
+        [*chosen, *args.scenario, *_pytest_selection(args.pytest_args)],
+    )
     refusal = results_refusal(results)
     if refusal:
         print(refusal, file=sys.stderr)
@@ -211,6 +215,28 @@ def _run(args: argparse.Namespace) -> int:
     # The kit's plugin sets the status from the verdict once the session ended; before that
     # (arguments pytest refused, a failure while starting), pytest's own is mapped onto the table.
     return status if ended.status is not None else from_pytest(status)
+
+
+def _import_from(folders: Sequence[Path]) -> None:
+    """Look for modules in ``folders`` first, in this process and in its workers (PYTHONPATH)."""
+    if not folders:
+        return
+    absolute = [os.path.abspath(folder) for folder in folders]
+    sys.path[:0] = [folder for folder in absolute if folder not in sys.path]
+    before = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join([*absolute, *([before] if before else [])])
+
+
+def _pytest_selection(pytest_args: Sequence[str]) -> list[str]:
+    """The ``-k`` and ``-m`` expressions among pytest's own arguments (they name a subset run too)."""
+    found: list[str] = []
+    for index, word in enumerate(pytest_args):
+        for option in ("-k", "-m"):
+            if word == option and index + 1 < len(pytest_args):
+                found.append(f"{option[1]}-{pytest_args[index + 1]}")
+            elif word.startswith(option) and len(word) > 2:
+                found.append(f"{option[1]}-{word[2:].lstrip('=')}")
+    return found
 
 
 def _check_implementation(spec: str) -> None:

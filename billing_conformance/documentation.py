@@ -1,13 +1,20 @@
 """``billing-conformance docs``: the living documentation from the features and any number of
 results folders, side by side (``index.html`` and ``index.md``), with a copy of the evidence table
-(``zuora-evidence.md``, Zuora's word behind each rule) that each rule links to."""
+(``zuora-evidence.md``, Zuora's word behind each rule) that each rule links to.
+
+A ``--results`` folder holding ``conformance.json`` is taken as it is (a subset run too: it was
+asked for by name). A folder of results folders (``--results results``) gives the latest full run
+of each target in it (by label, else target; by ``startedAt``): a subset run, one that a
+``--rule``, ``--scenario``, ``-k``, ``-m`` or ``--deselect`` narrowed, never stands for its target."""
 
 from __future__ import annotations
 
 import json
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import Any, cast
 
 from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import load_catalog
@@ -18,7 +25,7 @@ from billing_conformance.report.evidence import EVIDENCE_FILE, EVIDENCE_NAME, re
 from billing_conformance.terminal import for_terminal
 from schemas.contract import violations
 
-__all__ = ["DOCS_FILES", "docs_command"]
+__all__ = ["DOCS_FILES", "docs_command", "latest_full_runs"]
 
 #: The files ``docs`` writes, each replacing what had its name (a symbolic link is not followed).
 DOCS_FILES = ("index.html", "index.md", EVIDENCE_NAME)
@@ -30,10 +37,17 @@ def docs_command(folders: Sequence[Path], out: Path) -> int:
     results = []
     for folder in folders:
         try:
-            found = json.loads((folder / "conformance.json").read_text(encoding="utf-8"))
+            found = _read(folder)
         except (OSError, ValueError) as error:
             print(for_terminal(f"cannot read results from {folder}: {error}"), file=sys.stderr)
             return EXIT_USAGE
+        if found is None:
+            try:
+                results += latest_full_runs(folder)
+            except (OSError, ValueError) as error:
+                print(for_terminal(f"cannot read results from {folder}: {error}"), file=sys.stderr)
+                return EXIT_USAGE
+            continue
         faults = violations("conformance-results", found)
         if faults:
             print(
@@ -44,7 +58,7 @@ def docs_command(folders: Sequence[Path], out: Path) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
-        results.append(found)
+        results.append(cast("dict[str, Any]", found))  # its schema was checked above
     table = EVIDENCE_FILE.read_text(encoding="utf-8")
     evidence = rows_by_key(read_evidence(table))
     out.mkdir(parents=True, exist_ok=True)
@@ -53,3 +67,31 @@ def docs_command(folders: Sequence[Path], out: Path) -> int:
     write_whole(out / EVIDENCE_NAME, table)
     print(f"wrote {out / 'index.html'}, {out / 'index.md'} and {out / EVIDENCE_NAME}")
     return 0
+
+
+def _read(folder: Path) -> object:
+    """The results in ``folder``; None for a folder without ``conformance.json`` (of folders, say)."""
+    if folder.is_dir() and not (folder / "conformance.json").exists():
+        return None
+    return json.loads((folder / "conformance.json").read_text(encoding="utf-8"))
+
+
+def latest_full_runs(parent: Path) -> list[dict[str, Any]]:
+    """The latest full run of each target among the results folders in ``parent``, in the order
+    of their folders' names: a subset run never stands for its target, nor a file that is not
+    this kit's results. Refuses (ValueError) a ``parent`` with no full run in it."""
+    latest: dict[str, tuple[datetime, str, dict[str, Any]]] = {}
+    for folder in sorted(p for p in parent.iterdir() if p.is_dir()):
+        try:
+            found = json.loads((folder / "conformance.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # not a results folder (the page's own folder, say)
+        if violations("conformance-results", found) or found["summary"]["scope"]["selection"]:
+            continue
+        name = str(found.get("label") or found["target"])
+        started = datetime.fromisoformat(found["startedAt"])
+        if name not in latest or started >= latest[name][0]:
+            latest[name] = (started, folder.name, found)
+    if not latest:
+        raise ValueError(f"no results folder of a full run in {parent}")
+    return [found for _, _, found in sorted(latest.values(), key=lambda kept: kept[1])]

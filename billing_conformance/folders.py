@@ -10,12 +10,15 @@ folder is ever touched.
 
 :func:`target_label` and :func:`results_folder` name a run's target by what it is: the
 ``--label`` given to ``run``, else the profile's name beside the target, so that two runs of
-one URL with different profiles never share a folder.
+one URL with different profiles never share a folder. A subset run (a ``--rule``, ``--scenario``,
+``-k`` or ``-m`` selection, a re-run among them) is named by its selection as well
+(:func:`subset_folder`): it writes beside the full run, never over it.
 """
 
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import stat
@@ -23,7 +26,20 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["folder_problem", "results_folder", "target_label", "write_whole"]
+__all__ = [
+    "SUBSET_MARK",
+    "folder_problem",
+    "results_folder",
+    "selection_slug",
+    "subset_folder",
+    "target_label",
+    "write_whole",
+]
+
+#: What separates the full run's folder name from a subset's selection: ``results/inprocess--BR-DELETE``.
+SUBSET_MARK = "--"
+#: The longest selection slug kept whole; a longer one is cut and ends with a hash of the whole.
+MAX_SLUG = 80
 
 
 def _slug(text: str) -> str:
@@ -57,6 +73,27 @@ def results_folder(target: str, profile: str | Path | None = None, label: str | 
     else:
         name = _target_slug(target)
     return Path("results") / (name or "target")
+
+
+def selection_slug(selection: Iterable[str]) -> str:
+    """The selection (rule IDs, scenario names, ``-k``/``-m`` expressions, in order) as one folder
+    name: ``BR-CANCEL-PAUSED--The-schedule-is-paused``; empty for no selection. One longer than
+    :data:`MAX_SLUG` is cut and ends with 8 hex digits of the whole selection's hash, so that two
+    selections never share a name."""
+    words = [_slug(word) for word in selection]
+    slug = SUBSET_MARK.join(word for word in words if word)
+    if len(slug) <= MAX_SLUG:
+        return slug
+    digest = hashlib.sha256("\0".join(selection).encode("utf-8")).hexdigest()[:8]
+    return f"{slug[: MAX_SLUG - 9].rstrip('-.')}-{digest}"
+
+
+def subset_folder(full: Path, selection: Iterable[str]) -> Path:
+    """Where a subset run of the full run written in ``full`` goes: beside it, its name followed by
+    ``--`` and the selection's slug (``results/inprocess--BR-DELETE``); ``full`` itself for no
+    selection."""
+    slug = selection_slug(selection)
+    return full.with_name(f"{full.name}{SUBSET_MARK}{slug}") if slug else full
 
 
 def folder_problem(folder: Path, names: Iterable[str] = ()) -> str | None:

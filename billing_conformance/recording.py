@@ -10,7 +10,10 @@ version 2 is open to whoever knows its id) are redacted before a record leaves t
 from __future__ import annotations
 
 import json
+import os
 import shlex
+import site
+import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -22,6 +25,7 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import example_suffix, filled_name
+from billing_conformance.folders import SUBSET_MARK, selection_slug, subset_folder, target_label
 from schemas.jsonio import dumps
 from steps.targets.secrets import TENANT_SHOWN, known_secrets, known_tenants, redact, remember_tenant
 
@@ -188,17 +192,66 @@ class Recorder:
 
 
 def rerun_command(config: pytest.Config, rule: str, scenario: str) -> str:
-    """The command that runs one scenario again against the same target, from any folder where
-    the kit is installed: ``billing-conformance run`` with the target, its profile as it was
-    given, the rule and the scenario (with its example values, for one example of an outline)."""
-    words = ["billing-conformance", "run", "--target", str(config.getoption("--target", default="inprocess"))]
+    """The command that runs one scenario again against the same target, from any folder and
+    without the console script on PATH: this interpreter (by its absolute path, so its
+    environment too) with ``-m billing_conformance run``, then
+
+    * ``--import-path DIR`` for a checkout variant (``inprocess:tests.known_bad:X``): the folder
+      its module was imported from, unless that is where Python finds installed packages;
+    * the target (a ``FILE.py:CLASS`` by its absolute path), the profile by its absolute path,
+      ``--allow-production`` if it was given, and ``--label`` if the run's label is not the one
+      the re-run would have by default;
+    * ``--results``: beside the run's folder (:func:`~billing_conformance.folders.subset_folder`),
+      never over it; a re-run of a re-run lands beside the full run too;
+    * the rule and the scenario (with its example values, for one example of an outline).
+    """
+    target = str(config.getoption("--target", default="inprocess"))
+    words = [os.path.abspath(sys.executable), "-m", "billing_conformance", "run"]
+    target, root = _portable_target(target)
+    words += ["--import-path", root] if root else []
+    words += ["--target", target]
     profile = config.getoption("--profile", default=None)
     if profile:
-        words += ["--profile", str(profile)]
+        words += ["--profile", os.path.abspath(profile)]
     if config.getoption("--allow-production", default=False):
         words.append("--allow-production")
+    label = config.getoption("--label", default=None)
+    if label and label != target_label(target, os.path.abspath(profile) if profile else None):
+        words += ["--label", str(label)]
+    results = config.getoption("--results", default=None)
+    if results:
+        words += ["--results", str(_rerun_folder(config, Path(os.path.abspath(results)), rule, scenario))]
     words += ["--rule", rule, "--scenario", scenario]
     return shlex.join(words)
+
+
+def _rerun_folder(config: pytest.Config, results: Path, rule: str, scenario: str) -> Path:
+    """Beside the full run written in ``results`` (or in the folder ``results`` is a subset of)."""
+    current = selection_slug(
+        [*(config.getoption("--rule", default=[]) or []), *(config.getoption("--scenario", default=[]) or [])]
+    )
+    if current and results.name.endswith(f"{SUBSET_MARK}{current}"):
+        results = results.with_name(results.name.removesuffix(f"{SUBSET_MARK}{current}"))
+    return subset_folder(results, [rule, scenario])
+
+
+def _portable_target(target: str) -> tuple[str, str | None]:
+    """``target`` as it reads from any folder (a variant's file by its absolute path), and the
+    folder its module must be imported from (None when Python finds it anyway)."""
+    if not target.startswith("inprocess:"):
+        return target, None
+    where, _, class_name = target.removeprefix("inprocess:").rpartition(":")
+    if where.endswith(".py") or "/" in where or os.sep in where:
+        return f"inprocess:{os.path.abspath(where)}:{class_name}", None
+    module = sys.modules.get(where)
+    found = getattr(module, "__file__", None)
+    if not where or not found:
+        return target, None
+    path = Path(os.path.abspath(found))
+    package = path.parent if path.name == "__init__.py" else path
+    root = package.parents[where.count(".")]
+    installed = {os.path.abspath(p) for p in (*site.getsitepackages(), site.getusersitepackages())}
+    return target, None if str(root) in installed else str(root)
 
 
 def scenario_title(item: pytest.Item) -> str | None:

@@ -101,7 +101,11 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "billing_conformance.summary",
         "billing_conformance.documentation",
     ),
-    ("billing_conformance.pytest_plugin", "billing_conformance.cli"),  # the entry points
+    (
+        "billing_conformance.pytest_plugin",
+        "billing_conformance.cli",
+        "billing_conformance.__main__",
+    ),  # the entry points
 )
 LAYERED = ("schemas", "reference_impl", "steps", "billing_conformance")
 

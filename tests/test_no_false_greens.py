@@ -151,7 +151,8 @@ def test_a_run_of_part_of_the_catalog_is_partial_never_conforms(
     assert re.search(r"; \d+ of 114 scenarios run \(", verdict), verdict
     assert said in verdict
     assert "verdict: conforms" not in done.stdout
-    folder = tmp_path / "results" / "inprocess"
+    (folder,) = (tmp_path / "results").iterdir()  # beside the full run's folder, named by the selection
+    assert folder.name.startswith("inprocess--")
     written = json.loads((folder / "conformance.json").read_text(encoding="utf-8"))
     assert written["summary"]["verdict"] == "partial"
     assert written["summary"]["headline"] == verdict.removeprefix("verdict: ")

@@ -11,7 +11,7 @@ import pytest
 
 from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import load_catalog
-from billing_conformance.folders import results_folder, target_label
+from billing_conformance.folders import results_folder, subset_folder, target_label
 from billing_conformance.report import render_html
 from reference_impl.server import RunningServer
 from schemas.contract import violations
@@ -57,9 +57,13 @@ def test_two_profiles_of_one_url_never_share_a_folder() -> None:
 def test_run_writes_the_label_the_version_and_the_date_in_its_folder(tmp_path: Path) -> None:
     done = run_cli(tmp_path, "run", "--rule", "BR-CANCEL-PAUSED", "--label", "baseline build")
     assert done.returncode == 0, done.stdout[-2000:]
-    assert "results: results/baseline-build (" in done.stdout
+    assert (
+        "results: results/baseline-build--BR-CANCEL-PAUSED (" in done.stdout
+    )  # a subset, beside the full run
     assert "target: baseline build (inprocess)" in done.stdout
-    results = json.loads((tmp_path / "results" / "baseline-build" / "conformance.json").read_text("utf-8"))
+    results = json.loads(
+        (tmp_path / "results" / "baseline-build--BR-CANCEL-PAUSED" / "conformance.json").read_text("utf-8")
+    )
     assert violations("conformance-results", results) == []
     assert (results["label"], results["target"], results["kitVersion"]) == (
         "baseline build",
@@ -67,7 +71,9 @@ def test_run_writes_the_label_the_version_and_the_date_in_its_folder(tmp_path: P
         "0.1.0",
     )
     assert results["startedAt"][:2] == "20"
-    assert "baseline build" in (tmp_path / "results" / "baseline-build" / "report.md").read_text("utf-8")
+    assert "baseline build" in (
+        tmp_path / "results" / "baseline-build--BR-CANCEL-PAUSED" / "report.md"
+    ).read_text("utf-8")
 
 
 def test_two_runs_of_one_url_with_different_profiles_go_to_two_folders(
@@ -88,7 +94,7 @@ def test_two_runs_of_one_url_with_different_profiles_go_to_two_folders(
             "BR-CANCEL-PAUSED",
         )
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-        folder = results_folder(reference_server.url, profile)
+        folder = subset_folder(results_folder(reference_server.url, profile), ["BR-CANCEL-PAUSED"])
         assert folder.name.startswith(f"{name}-127.0.0.1-")
         results = json.loads((tmp_path / folder / "conformance.json").read_text(encoding="utf-8"))
         assert violations("conformance-results", results) == []
@@ -96,7 +102,9 @@ def test_two_runs_of_one_url_with_different_profiles_go_to_two_folders(
     assert labels == [f"alpha at {reference_server.url}", f"beta at {reference_server.url}"]
     # The page names each target by its label, so the two runs of one URL read apart.
     folders = [
-        tmp_path / results_folder(reference_server.url, tmp_path / f"{n}.toml") for n in ("alpha", "beta")
+        tmp_path
+        / subset_folder(results_folder(reference_server.url, tmp_path / f"{n}.toml"), ["BR-CANCEL-PAUSED"])
+        for n in ("alpha", "beta")
     ]
     page = render_html(
         load_catalog(FEATURES_DIR),

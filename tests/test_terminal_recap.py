@@ -5,6 +5,7 @@ scenario with the command that runs it again, and counts in the singular where t
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -109,8 +110,13 @@ def test_the_recap_lists_every_failure_error_and_warning_with_its_rerun(
     agains = [line.strip() for line in recap if line.startswith(" ")]
     assert len(agains) == 3
     assert all(
-        line.startswith("again: billing-conformance run --target inprocess --rule AB-") for line in agains
-    )
+        re.match(
+            r"again: \S+ -m billing_conformance run --target inprocess --label .tiny build. "
+            r"--results \S+ --rule AB-",
+            line,
+        )
+        for line in agains
+    ), agains
     assert "--scenario 'A <status> bill run [status=posted, verdict=is broken]'" in agains[0]
     assert not [line for line in recap if "AB-MISSING" in line or "completed" in line]  # n/a and passed: no
 
