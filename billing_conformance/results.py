@@ -184,9 +184,13 @@ def requests_per_scenario(records: Iterable[Mapping[str, Any]]) -> dict[str, flo
     return {"median": median(counts), "max": max(counts), "total": sum(counts)}
 
 
-def stable(results: dict[str, Any]) -> dict[str, Any]:
+def stable(results: dict[str, Any], folder: str | Path | None = None) -> dict[str, Any]:
     """``results`` without the volatile fields (:data:`VOLATILE`, :data:`SCENARIO_VOLATILE`,
-    :data:`STEP_VOLATILE`), for comparing two runs."""
+    :data:`STEP_VOLATILE`), for comparing two runs; with ``folder``, the run's own results folder
+    (named by every re-run command) reads ``{results}``, so runs written to two folders compare."""
+    if folder is not None:
+        path = json.dumps(str(folder))[1:-1]
+        results = json.loads(json.dumps(results).replace(path, "{results}"))
     kept = {key: value for key, value in results.items() if key not in VOLATILE}
     kept["rules"] = [
         {

@@ -158,7 +158,7 @@ def test_parallel_and_serial_runs_against_one_target_agree(tmp_path: Path) -> No
         parallel, printed = _run(server.url, tmp_path / "parallel")
     assert "scenarios run in 4 parallel workers" in printed, printed[:2000]
     assert parallel["summary"]["verdict"] == "conforms"  # type: ignore[index]
-    assert stable(parallel) == stable(serial)
+    assert stable(parallel, tmp_path / "parallel") == stable(serial, tmp_path / "serial")
     assert violations("conformance-results", parallel) == []
     for derived in ("cucumber.json", "junit.xml", "report.md"):  # written from the merged records
         assert _text(tmp_path / "parallel" / derived) == _text(tmp_path / "serial" / derived), derived
