@@ -131,7 +131,7 @@ def _command(args: argparse.Namespace) -> int:
         if unusable:
             print(f"refused: --out {unusable}; nothing was written", file=sys.stderr)
             return EXIT_REFUSED
-        return docs_command(args.results, args.out)
+        return docs_command(args.results, args.out, args.features)
     return _run(args)
 
 

@@ -23,8 +23,8 @@ import pytest
 from pytest_bdd.parser import Scenario, Step
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
-from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import example_suffix, filled_name
+from billing_conformance.extension import feature_name
 from billing_conformance.folders import SUBSET_MARK, selection_slug, subset_folder, target_label
 from schemas.jsonio import dumps
 from steps.targets.secrets import TENANT_SHOWN, known_secrets, known_tenants, redact, remember_tenant
@@ -34,7 +34,6 @@ __all__ = [
     "Recorder",
     "failed_step",
     "failed_step_type",
-    "features_root",
     "redact",
     "rerun_command",
     "scenario_title",
@@ -151,7 +150,7 @@ class Recorder:
         feature = ""
         name = item.name
         if template is not None:
-            feature = features_root(item.config.rootpath, [Path(template.feature.filename)])[1][0]
+            feature = feature_name(item.config.rootpath, Path(template.feature.filename))
             name = template.name
         evidence: list[dict[str, Any]] = []
         secrets: list[str] = []
@@ -272,14 +271,6 @@ def _exchanges_sent(node: pytest.Item) -> int:
     """How many exchanges the scenario's target has made so far (0 in-process)."""
     target = node.stash.get(_TARGET, None)
     return len(getattr(getattr(target, "client", None), "exchanges", []))
-
-
-def features_root(rootpath: Path, files: list[Path]) -> tuple[Path, list[str]]:
-    """The folder the feature ``files`` are named relative to (``features/`` for the kit's own,
-    else pytest's root directory, for features written elsewhere) and their names."""
-    resolved = [f.resolve() for f in files]
-    root = FEATURES_DIR if all(f.is_relative_to(FEATURES_DIR) for f in resolved) else rootpath.resolve()
-    return root, [f.relative_to(root).as_posix() for f in resolved]
 
 
 def failed_step_type(item: pytest.Item) -> str | None:
