@@ -32,8 +32,8 @@ from billing_conformance.documentation import DOCS_FILES, docs_command
 from billing_conformance.ending import Ended
 from billing_conformance.exits import EXIT_INTERRUPTED, EXIT_OUTPUT_CLOSED, EXIT_REFUSED, from_pytest
 from billing_conformance.folders import folder_problem, results_folder, subset_folder, target_label
+from billing_conformance.kit import CACHE_FOLDER
 from billing_conformance.kit import KIT_PLUGINS as KIT
-from billing_conformance.plain import CACHE_FOLDER
 from billing_conformance.results import results_refusal
 from billing_conformance.serving import serve
 from billing_conformance.smoke import smoke_command

@@ -23,9 +23,12 @@ from pytest_bdd.scenario import make_python_name
 from billing_conformance.catalog import RULE_ID
 from steps import PLUGINS
 
-__all__ = ["KIT_PLUGINS", "names_of", "pytest_plugins", "scenarios"]
+__all__ = ["CACHE_FOLDER", "KIT_PLUGINS", "names_of", "pytest_plugins", "scenarios"]
 
-#: The kit's own pytest plugins, by module name.
+#: Where pytest's cache lives, inside the results folder (``run``, and plain pytest with ``--results``).
+CACHE_FOLDER = ".pytest-cache"
+#: The kit's own pytest plugins, by module name (none of them imported here: pytest imports each,
+#: so that its asserts are rewritten).
 KIT_PLUGINS = (*PLUGINS, "billing_conformance.pytest_plugin", "billing_conformance.plain")
 pytest_plugins = list(KIT_PLUGINS)
 

@@ -17,14 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from billing_conformance.kit import CACHE_FOLDER
 from billing_conformance.recording import RECORD_KEY
 from billing_conformance.terminal import failure_lines, scenario_line
 from billing_conformance.verdicts import ERRORED, FAILED
 
-__all__ = ["CACHE_FOLDER", "pytest_configure", "pytest_runtest_makereport", "told"]
-
-#: Where pytest's cache lives, inside the results folder.
-CACHE_FOLDER = ".pytest-cache"
+__all__ = ["pytest_configure", "pytest_runtest_makereport", "told"]
 
 
 @pytest.hookimpl(tryfirst=True)  # before the cache provider reads cache_dir
