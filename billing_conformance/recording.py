@@ -23,6 +23,7 @@ import pytest
 from pytest_bdd.parser import Scenario, Step
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
+from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import example_suffix, filled_name
 from billing_conformance.extension import feature_name
 from billing_conformance.folders import SUBSET_MARK, selection_slug, subset_folder, target_label
@@ -184,7 +185,9 @@ class Recorder:
             "requests": len(evidence),
             "exchanges": evidence,
             "contractViolation": violation,
-            "rerun": rerun_command(item.config, rule, f"{name}{example_suffix(example)}"),
+            "rerun": rerun_command(item.config, rule, f"{name}{example_suffix(example)}")
+            if template is None or Path(template.feature.filename).resolve().is_relative_to(FEATURES_DIR)
+            else pytest_rerun(item, rule, f"{name}{example_suffix(example)}"),
             "duration": round(duration, 6),
         }
         return redact(record, secrets, known_tenants())  # type: ignore[return-value]
@@ -221,6 +224,23 @@ def rerun_command(config: pytest.Config, rule: str, scenario: str) -> str:
     if results:
         words += ["--results", str(_rerun_folder(config, Path(os.path.abspath(results)), rule, scenario))]
     words += ["--rule", rule, "--scenario", scenario]
+    return shlex.join(words)
+
+
+def pytest_rerun(item: pytest.Item, rule: str, scenario: str) -> str:
+    """The command that runs a project's own scenario again (docs/extending.md), which ``run``
+    does not know: this interpreter with ``-m pytest``, the project's root directory, the test by
+    its file's absolute path and its name, then the target, profile and results as
+    :func:`rerun_command` gives them (``--import-path`` aside: a variant must be importable)."""
+    config = item.config
+    words = [os.path.abspath(sys.executable), "-m", "pytest", f"--rootdir={config.rootpath}"]
+    words += [f"{item.path}::{item.name}", "--target", _portable_target(str(config.getoption("--target")))[0]]
+    profile = config.getoption("--profile", default=None)
+    words += ["--profile", os.path.abspath(profile)] if profile else []
+    words += ["--allow-production"] if config.getoption("--allow-production", default=False) else []
+    results = config.getoption("--results", default=None)
+    if results:
+        words += ["--results", str(_rerun_folder(config, Path(os.path.abspath(results)), rule, scenario))]
     return shlex.join(words)
 
 

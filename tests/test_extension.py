@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -146,3 +147,10 @@ def test_a_projects_own_rule_is_judged_like_the_kits(installed: Path, tmp_path: 
         'step: Then the final credit memo of "Acme" amounts to 16.00 USD  (features/acme.feature:' in failures
     )
     assert "kwargs = " not in failures
+    # Its re-run command (pytest's, which knows the project's features) reproduces it from elsewhere.
+    again = shlex.split(failures.split("again: ", 1)[1].splitlines()[0])
+    assert again[1:3] == ["-m", "pytest"]
+    rerun = call(again, tmp_path)
+    assert rerun.returncode == 1, rerun.stdout[-3000:] + rerun.stderr[-3000:]
+    assert re.search(r"^BROKEN  ACME-HALF-OF-APRIL", rerun.stdout, re.MULTILINE)
+    assert "1 failed in" in rerun.stdout
