@@ -2,8 +2,9 @@
 
 The modules are registered as pytest plugins through :data:`PLUGINS`, by
 :mod:`billing_conformance.kit` (the checkout's ``conftest.py``, the kit's ``pytest11`` entry
-point and ``billing-conformance run`` all register that). Steps reach the system under test only through the ``target`` fixture, a
-:class:`steps.targets.Target`; they never import ``reference_impl``.
+point and ``billing-conformance run`` all register that). Steps reach the system under test only
+through the ``target`` fixture, a :class:`steps.targets.Target`; they never import
+``reference_impl``.
 """
 
 from __future__ import annotations
