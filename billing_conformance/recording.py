@@ -186,7 +186,7 @@ class Recorder:
             "exchanges": evidence,
             "contractViolation": violation,
             "rerun": rerun_command(item.config, rule, f"{name}{example_suffix(example)}")
-            if template is None or Path(template.feature.filename).resolve().is_relative_to(FEATURES_DIR)
+            if not _projects_own(item, template)
             else pytest_rerun(item, rule, f"{name}{example_suffix(example)}"),
             "duration": round(duration, 6),
         }
@@ -227,6 +227,15 @@ def rerun_command(config: pytest.Config, rule: str, scenario: str) -> str:
     return shlex.join(words)
 
 
+def _projects_own(item: pytest.Item, template: object) -> bool:
+    """Whether ``item`` is a scenario of a project that extends the kit (docs/extending.md): its
+    feature is not the kit's, and the session took the kit's plugins as a project does."""
+    filename = getattr(getattr(template, "feature", None), "filename", None)
+    if filename is None or Path(filename).resolve().is_relative_to(FEATURES_DIR):
+        return False
+    return item.config.pluginmanager.has_plugin("billing_conformance.kit")
+
+
 def pytest_rerun(item: pytest.Item, rule: str, scenario: str) -> str:
     """The command that runs a project's own scenario again (docs/extending.md), which ``run``
     does not know: this interpreter with ``-m pytest``, the project's root directory, the test by
@@ -234,7 +243,11 @@ def pytest_rerun(item: pytest.Item, rule: str, scenario: str) -> str:
     :func:`rerun_command` gives them (``--import-path`` aside: a variant must be importable)."""
     config = item.config
     words = [os.path.abspath(sys.executable), "-m", "pytest", f"--rootdir={config.rootpath}"]
-    words += [f"{item.path}::{item.name}", "--target", _portable_target(str(config.getoption("--target")))[0]]
+    words += [
+        f"{item.path}::{item.name}",
+        "--target",
+        _portable_target(str(config.getoption("--target", default="inprocess")))[0],
+    ]
     profile = config.getoption("--profile", default=None)
     words += ["--profile", os.path.abspath(profile)] if profile else []
     words += ["--allow-production"] if config.getoption("--allow-production", default=False) else []
