@@ -2,6 +2,4 @@
 
 from __future__ import annotations
 
-from steps import PLUGINS
-
-pytest_plugins = [*PLUGINS, "billing_conformance.pytest_plugin", "pytester"]
+pytest_plugins = ["billing_conformance.kit", "pytester"]

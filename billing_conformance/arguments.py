@@ -145,6 +145,14 @@ def parser(description: str = "the billing-rules conformance kit") -> argparse.A
         help="a results folder (repeatable: several targets side by side)",
     )
     docs.add_argument(
+        "--features",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a project's own feature files, shown beside the kit's rules (repeatable; docs/extending.md)",
+    )
+    docs.add_argument(
         "--out",
         type=Path,
         default=Path("results") / "docs",

@@ -32,7 +32,9 @@ from typing import Any
 from gherkin.parser import Parser
 
 __all__ = [
+    "KIT",
     "MUST",
+    "PROJECT",
     "RULE_ID",
     "SEVERITIES",
     "SHARED_TAG",
@@ -53,6 +55,9 @@ __all__ = [
 RULE_ID = re.compile(r"^[A-Z]{2,}(?:-[A-Z0-9]+)+$")
 _PARAGRAPH = re.compile(r"^(Source|Decision)(?:[ \t]*\(([^)\n]*)\))?:\s*", re.MULTILINE)
 MUST, SHOULD = "MUST", "SHOULD"
+#: Where a rule comes from: the kit's own features, or a project's that extends the kit
+#: (docs/extending.md): a project's rule has no row in the kit's evidence table.
+KIT, PROJECT = "kit", "project"
 SEVERITIES = (MUST, SHOULD)
 SHOULD_TAG = "should"
 SHARED_TAG = "shared"
@@ -135,6 +140,7 @@ class RuleEntry:
     description: str = ""
     background: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    origin: str = KIT
 
 
 @dataclass(frozen=True)

@@ -32,11 +32,12 @@ from billing_conformance.documentation import DOCS_FILES, docs_command
 from billing_conformance.ending import Ended
 from billing_conformance.exits import EXIT_INTERRUPTED, EXIT_OUTPUT_CLOSED, EXIT_REFUSED, from_pytest
 from billing_conformance.folders import folder_problem, results_folder, subset_folder, target_label
+from billing_conformance.kit import CACHE_FOLDER
+from billing_conformance.kit import KIT_PLUGINS as KIT
 from billing_conformance.results import results_refusal
 from billing_conformance.serving import serve
 from billing_conformance.smoke import smoke_command
 from billing_conformance.terminal import for_terminal
-from steps import PLUGINS
 from steps.targets import check_target_spec, load_implementation
 from steps.targets.errors import TargetSpecError
 
@@ -47,15 +48,12 @@ __all__ = ["main"]
 KIT_PLUGINS = (
     "pytest_bdd.plugin",
     "xdist.plugin",
-    *PLUGINS,
-    "billing_conformance.pytest_plugin",
+    *KIT,
     "billing_conformance.live",
 )
 #: The kit's pytest settings (no ini file of the folder ``run`` runs in applies).
 PYTEST_INI = Path(__file__).resolve().parent / "pytest.ini"
 _NO_AUTOLOAD = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
-#: Where pytest's cache (``-- --lf``, ``--ff``, ``--sw``) lives: in the run's results folder.
-CACHE_FOLDER = ".pytest-cache"
 
 
 def _print_rules(catalog: Catalog, fmt: str) -> None:
@@ -133,7 +131,7 @@ def _command(args: argparse.Namespace) -> int:
         if unusable:
             print(f"refused: --out {unusable}; nothing was written", file=sys.stderr)
             return EXIT_REFUSED
-        return docs_command(args.results, args.out)
+        return docs_command(args.results, args.out, args.features)
     return _run(args)
 
 

@@ -1,6 +1,7 @@
 """``billing-conformance docs``: the living documentation from the features and any number of
 results folders, side by side (``index.html`` and ``index.md``), with a copy of the evidence table
-(``zuora-evidence.md``, Zuora's word behind each rule) that each rule links to.
+(``zuora-evidence.md``, Zuora's word behind each rule) that each rule links to. ``--features DIR``
+adds a project's own rules (docs/extending.md), each shown as the project's own rule.
 
 A ``--results`` folder holding ``conformance.json`` is taken as it is (a subset run too: it was
 asked for by name). A folder of results folders (``--results results``) gives the latest full run
@@ -19,6 +20,7 @@ from typing import Any, cast
 from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import load_catalog
 from billing_conformance.exits import EXIT_USAGE
+from billing_conformance.extension import project_catalog, with_project
 from billing_conformance.folders import write_whole
 from billing_conformance.report import render_html, render_markdown
 from billing_conformance.report.evidence import EVIDENCE_FILE, EVIDENCE_NAME, read_evidence, rows_by_key
@@ -31,9 +33,9 @@ __all__ = ["DOCS_FILES", "docs_command", "latest_full_runs"]
 DOCS_FILES = ("index.html", "index.md", EVIDENCE_NAME)
 
 
-def docs_command(folders: Sequence[Path], out: Path) -> int:
-    """Render the page and the Markdown from the features and the results ``folders`` into ``out``."""
-    catalog = load_catalog(FEATURES_DIR)
+def docs_command(folders: Sequence[Path], out: Path, features: Sequence[Path] = ()) -> int:
+    """Render the page and the Markdown from the features (the kit's, and a project's own below
+    ``features``: docs/extending.md) and the results ``folders`` into ``out``."""
     results = []
     for folder in folders:
         try:
@@ -59,6 +61,16 @@ def docs_command(folders: Sequence[Path], out: Path) -> int:
             )
             return EXIT_USAGE
         results.append(cast("dict[str, Any]", found))  # its schema was checked above
+    unreadable = next((folder for folder in features if not folder.is_dir()), None)
+    if unreadable is not None:
+        print(
+            for_terminal(f"refused: --features {unreadable} is not a folder; nothing was written"),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    catalog = load_catalog(FEATURES_DIR)
+    if features:
+        catalog = with_project(catalog, project_catalog(features, results))
     table = EVIDENCE_FILE.read_text(encoding="utf-8")
     evidence = rows_by_key(read_evidence(table))
     out.mkdir(parents=True, exist_ok=True)

@@ -50,7 +50,20 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> object:
     if RULE_ID.match(tag):
         pytest.mark.rule(tag)(function)
         for name in rule_markers(tag):
+            _known(name, f"the scenarios of rule {tag}")
             getattr(pytest.mark, name)(function)
     else:
+        _known(tag.replace("-", "_"), "a tag of the features")
         getattr(pytest.mark, tag.replace("-", "_"))(function)
     return True
+
+
+def _known(name: str, meaning: str) -> None:
+    """Register marker ``name`` when it is not yet (a tag of a project's own features, which
+    :func:`register_markers` did not see), so that ``--strict-markers`` takes it."""
+    config: pytest.Config | None = getattr(pytest.mark, "_config", None)
+    if config is None:
+        return
+    registered = {line.split(":", 1)[0].split("(", 1)[0].strip() for line in config.getini("markers")}
+    if name not in registered:
+        config.addinivalue_line("markers", f"{name}: {meaning}")

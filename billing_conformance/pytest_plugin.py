@@ -26,8 +26,7 @@ from typing import Any
 import pytest
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
-from billing_conformance import FEATURES_DIR
-from billing_conformance.catalog import SHOULD, SHOULD_TAG, load_catalog, scenario_key
+from billing_conformance.catalog import SHOULD, SHOULD_TAG, scenario_key
 from billing_conformance.exits import (
     EXIT_INTERRUPTED,
     EXIT_KIT_FAILED,
@@ -35,10 +34,11 @@ from billing_conformance.exits import (
     EXIT_USAGE,
     of_verdict,
 )
+from billing_conformance.extension import session_catalog
 from billing_conformance.judging import judged, rule_of, violation_of
 from billing_conformance.markers import pytest_bdd_apply_tag, register_markers
 from billing_conformance.progress import Progress
-from billing_conformance.recording import RECORD_KEY, Recorder, features_root, scenario_title
+from billing_conformance.recording import RECORD_KEY, Recorder, scenario_title
 from billing_conformance.results import build_results, results_refusal, write_results
 from billing_conformance.stopping import Stopping
 from billing_conformance.summary import summary_lines
@@ -336,8 +336,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         config.stash[_STOPPING].ended(session) if _STOPPING in config.stash else ("finished", None)
     )
     scope = Scope(state=state, reason=reason, selection=_selection(config), selected=summary.selected)
-    root, _ = features_root(config.rootpath, sorted(summary.feature_files))
-    catalog = load_catalog(root, None if root == FEATURES_DIR else sorted(summary.feature_files))
+    catalog = session_catalog(config.rootpath, summary.feature_files)
     records = list(summary.records.values())
     summary.results = build_results(
         records, **_named(config), started=summary.started, catalog=catalog, scope=scope

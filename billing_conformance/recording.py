@@ -25,6 +25,7 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import example_suffix, filled_name
+from billing_conformance.extension import feature_name
 from billing_conformance.folders import SUBSET_MARK, selection_slug, subset_folder, target_label
 from schemas.jsonio import dumps
 from steps.targets.secrets import TENANT_SHOWN, known_secrets, known_tenants, redact, remember_tenant
@@ -34,7 +35,6 @@ __all__ = [
     "Recorder",
     "failed_step",
     "failed_step_type",
-    "features_root",
     "redact",
     "rerun_command",
     "scenario_title",
@@ -151,7 +151,7 @@ class Recorder:
         feature = ""
         name = item.name
         if template is not None:
-            feature = features_root(item.config.rootpath, [Path(template.feature.filename)])[1][0]
+            feature = feature_name(item.config.rootpath, Path(template.feature.filename))
             name = template.name
         evidence: list[dict[str, Any]] = []
         secrets: list[str] = []
@@ -185,7 +185,9 @@ class Recorder:
             "requests": len(evidence),
             "exchanges": evidence,
             "contractViolation": violation,
-            "rerun": rerun_command(item.config, rule, f"{name}{example_suffix(example)}"),
+            "rerun": rerun_command(item.config, rule, f"{name}{example_suffix(example)}")
+            if not _projects_own(item, template)
+            else pytest_rerun(item, rule, f"{name}{example_suffix(example)}"),
             "duration": round(duration, 6),
         }
         return redact(record, secrets, known_tenants())  # type: ignore[return-value]
@@ -222,6 +224,36 @@ def rerun_command(config: pytest.Config, rule: str, scenario: str) -> str:
     if results:
         words += ["--results", str(_rerun_folder(config, Path(os.path.abspath(results)), rule, scenario))]
     words += ["--rule", rule, "--scenario", scenario]
+    return shlex.join(words)
+
+
+def _projects_own(item: pytest.Item, template: object) -> bool:
+    """Whether ``item`` is a scenario of a project that extends the kit (docs/extending.md): its
+    feature is not the kit's, and the session took the kit's plugins as a project does."""
+    filename = getattr(getattr(template, "feature", None), "filename", None)
+    if filename is None or Path(filename).resolve().is_relative_to(FEATURES_DIR):
+        return False
+    return item.config.pluginmanager.has_plugin("billing_conformance.kit")
+
+
+def pytest_rerun(item: pytest.Item, rule: str, scenario: str) -> str:
+    """The command that runs a project's own scenario again (docs/extending.md), which ``run``
+    does not know: this interpreter with ``-m pytest``, the project's root directory, the test by
+    its file's absolute path and its name, then the target, profile and results as
+    :func:`rerun_command` gives them (``--import-path`` aside: a variant must be importable)."""
+    config = item.config
+    words = [os.path.abspath(sys.executable), "-m", "pytest", f"--rootdir={config.rootpath}"]
+    words += [
+        f"{item.path}::{item.name}",
+        "--target",
+        _portable_target(str(config.getoption("--target", default="inprocess")))[0],
+    ]
+    profile = config.getoption("--profile", default=None)
+    words += ["--profile", os.path.abspath(profile)] if profile else []
+    words += ["--allow-production"] if config.getoption("--allow-production", default=False) else []
+    results = config.getoption("--results", default=None)
+    if results:
+        words += ["--results", str(_rerun_folder(config, Path(os.path.abspath(results)), rule, scenario))]
     return shlex.join(words)
 
 
@@ -272,14 +304,6 @@ def _exchanges_sent(node: pytest.Item) -> int:
     """How many exchanges the scenario's target has made so far (0 in-process)."""
     target = node.stash.get(_TARGET, None)
     return len(getattr(getattr(target, "client", None), "exchanges", []))
-
-
-def features_root(rootpath: Path, files: list[Path]) -> tuple[Path, list[str]]:
-    """The folder the feature ``files`` are named relative to (``features/`` for the kit's own,
-    else pytest's root directory, for features written elsewhere) and their names."""
-    resolved = [f.resolve() for f in files]
-    root = FEATURES_DIR if all(f.is_relative_to(FEATURES_DIR) for f in resolved) else rootpath.resolve()
-    return root, [f.relative_to(root).as_posix() for f in resolved]
 
 
 def failed_step_type(item: pytest.Item) -> str | None:

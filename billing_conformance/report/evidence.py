@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from billing_conformance import PROJECT_ROOT
-from billing_conformance.catalog import MUST, SEVERITIES, Catalog
+from billing_conformance.catalog import KIT, MUST, SEVERITIES, Catalog
 
 __all__ = [
     "EVIDENCE_FILE",
@@ -114,11 +114,14 @@ def read_evidence(text: str) -> tuple[EvidenceRow, ...]:
 
 
 def catalog_keys(catalog: Catalog) -> dict[str, str]:
-    """Every key the table must have, with its severity: rules, their decisions, shared decisions."""
+    """Every key the table must have, with its severity: rules, their decisions, shared decisions
+    (the kit's own: a project's rule, docs/extending.md, has no row in the kit's table)."""
     keys: dict[str, str] = {}
     for n, decision in enumerate(catalog.shared_decisions, start=1):
         keys[f"{SHARED}/{n}"] = decision.severity
     for rule in catalog.rules:
+        if rule.origin != KIT:
+            continue
         keys[rule.id] = rule.severity
         for n, decision in enumerate(rule.decisions, start=1):
             keys[f"{rule.id}/{n}"] = decision.severity

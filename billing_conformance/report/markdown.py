@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from billing_conformance.catalog import Catalog, filled_name
+from billing_conformance.catalog import PROJECT, Catalog, filled_name
 from billing_conformance.report.evidence import EVIDENCE_NAME, EvidenceRow, anchor
 from billing_conformance.report.model import Report, RuleRow, ScenarioRow, build_report
 from billing_conformance.terminal import MESSAGE_LINES, first_words
@@ -191,6 +191,8 @@ def _rule(row: RuleRow, labels: list[str], evidence: EvidenceRow | None = None) 
     if evidence is not None:
         link = f"{EVIDENCE_NAME}#{anchor(evidence.key)}"
         lines += [f"Zuora's word: [{evidence.plain_verdict}]({link}) ({escape(evidence.support)})", ""]
+    elif row.rule.origin == PROJECT:
+        lines += ["The project's own rule.", ""]
     if row.rule.description:
         lines += [escape(row.rule.description), ""]
     lines += [f"Decision ({d.severity}): {escape(d.text)}" for d in row.rule.decisions]
