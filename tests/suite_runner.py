@@ -10,17 +10,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# The same for Hypothesis, which its pytest plugin imports at the end of every inline run: pytest
+# rewrites the asserts of a plugin's whole distribution, so without a bytecode cache
+# (PYTHONDONTWRITEBYTECODE) each re-import cost about a second of rewriting.
+import hypothesis  # noqa: F401
 import pytest
 
 # Imported here, before any inline run: pytester restores sys.modules after each run, and a
 # ``requests`` first imported inside one would be dropped and imported afresh by the next, whose
 # sessions then fail requests' own "is this a CookieJar" check against the old class.
 import requests  # noqa: F401
-
-# The same for Hypothesis, which its pytest plugin imports at the end of every inline run: pytest
-# rewrites the asserts of a plugin's whole distribution, so without a bytecode cache
-# (PYTHONDONTWRITEBYTECODE) each re-import cost about a second of rewriting.
-import hypothesis  # noqa: F401
 
 import steps.targets.http  # noqa: F401
 from billing_conformance import FEATURES_DIR, PROJECT_ROOT
