@@ -175,15 +175,23 @@ def jsonschema_violations(stem: str, instance: object, anchor: str | None = None
 
 
 @cache
+def _compiled_registry() -> jsonschema_rs.Registry:
+    """Every schema, registered once for all the compiled validators (built per validator, the
+    registry cost more than the validator itself)."""
+    return jsonschema_rs.Registry(
+        [
+            (schema["$id"], {k: v for k, v in schema.items() if k != "$schema"})
+            for schema in load_schemas().values()
+        ]
+    )
+
+
+@cache
 def _compiled(stem: str, anchor: str | None) -> jsonschema_rs.Validator:
     """The compiled twin of :func:`validator`: the same schemas, formats checked."""
-    resources = [
-        (schema["$id"], {k: v for k, v in schema.items() if k != "$schema"})
-        for schema in load_schemas().values()
-    ]
     schema = {"$ref": schema_id(stem) + (f"#{anchor}" if anchor else "")}
     return jsonschema_rs.Draft202012Validator(
-        schema, registry=jsonschema_rs.Registry(resources), validate_formats=True, formats=_FORMATS
+        schema, registry=_compiled_registry(), validate_formats=True, formats=_FORMATS
     )
 
 

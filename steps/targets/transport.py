@@ -76,6 +76,7 @@ from steps.targets.errors import (
 )
 from steps.targets.profile import Profile
 from steps.targets.secrets import remember_secret
+from steps.targets.sending import send
 from steps.targets.watchdog import Watch, WatchedAdapter, failures, fault, forget_failures, tally, watched
 
 __all__ = [
@@ -331,9 +332,7 @@ class HttpClient:
         with watched(allowed) as watch:
             try:
                 timeout = (min(profile.request_seconds, allowed), profile.request_seconds)
-                reply = self.session.request(
-                    method, url, stream=True, timeout=timeout, allow_redirects=False, **options
-                )
+                reply = send(self.session, method, url, timeout, **options)
                 try:
                     content = self._read(operation, reply, watch)
                 finally:
