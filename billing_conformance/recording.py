@@ -15,7 +15,7 @@ import shlex
 import site
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -164,7 +164,9 @@ class Recorder:
             for exchange in getattr(client, "exchanges", [])[item.stash.get(_EXCHANGES_FROM, 0) :]:
                 # Numbers stay numbers (Decimal as exact JSON text, read back as a JSON number):
                 # evidence shows what went over the wire, not a string standing in for it.
-                evidence.append(json.loads(dumps(asdict(exchange))))
+                evidence.append(
+                    json.loads(dumps({f.name: getattr(exchange, f.name) for f in fields(exchange)}))
+                )
             for met in _tenants_met(tenant, evidence):
                 remember_tenant(met)
         record = {

@@ -24,7 +24,7 @@ import pytest
 import uvicorn
 
 from reference_impl.server import create_app
-from reference_impl.server.runner import NoDelayH11Protocol, server_for
+from reference_impl.server.runner import NoDelayProtocol, server_for
 from tests.servers import running_server
 
 _PIDFD_GETFD = 438  # the same number on every Linux architecture but alpha
@@ -71,7 +71,7 @@ def test_each_accepted_connection_gets_nodelay_even_from_a_plain_listener() -> N
     assert _nodelay(plain) == 0
     port = plain.getsockname()[1]
     server = server_for(create_app())
-    assert server.config.http is NoDelayH11Protocol
+    assert server.config.http is NoDelayProtocol
     thread = threading.Thread(target=server.run, kwargs={"sockets": [plain]}, daemon=True)
     thread.start()
     try:

@@ -196,12 +196,13 @@ class HttpClient:
         an answer 404, 405 or 501 then raises :class:`ControlOperationMissingError`, whatever its
         body. ``contended`` hands a locking contention to a request sent once back to the caller,
         which reads it (:mod:`.categories`)."""
-        if request_schema is not None and body is not None and deliberate is None:
-            found = violations(request_schema, loads(dumps(body)))
+        encoded = None if body is None else dumps(body)
+        if request_schema is not None and encoded is not None and deliberate is None:
+            found = violations(request_schema, loads(encoded))
             if found:
                 raise ProtocolError(operation, f"the kit built an invalid request: {found[0]}", found[0].path)
         url = self.url_for(operation, path)
-        reply = self._send(operation, method, url, body, params, headers or {}, repeatable=repeatable)
+        reply = self._send(operation, method, url, encoded, params, headers or {}, repeatable=repeatable)
         if lacks is not None and reply.status in ABSENT:
             self._record(operation, method, url, body, reply, glimpse(reply), deliberate)
             where = urlsplit(reply.url or url).path
@@ -241,7 +242,7 @@ class HttpClient:
         operation: str,
         method: str,
         url: str,
-        body: object,
+        encoded: str | None,
         params: dict[str, Any] | None,
         own: Headers,
         *,
@@ -251,9 +252,9 @@ class HttpClient:
         credentials and a rate limit that never lifts are raised."""
         headers = {"Accept": "application/json", **self.headers, **own, **self._authorization()}
         data = None
-        if body is not None:
+        if encoded is not None:
             headers["Content-Type"] = "application/json"
-            data = dumps(body).encode()
+            data = encoded.encode()
         repeat = _repeatable(method, own, repeatable=repeatable)
         reply = self._attempts(
             operation, method, url, repeat=repeat, data=data, headers=headers, params=params

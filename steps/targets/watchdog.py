@@ -78,7 +78,8 @@ class _Watchdog:
             if self._thread is None or not self._thread.is_alive():  # none yet, or lost to a fork
                 self._thread = threading.Thread(target=self._run, daemon=True, name="exchange-watchdog")
                 self._thread.start()
-            self._wake.notify()
+            if self._due[0][1] == ticket:  # due before whatever the thread waits for: wake it
+                self._wake.notify()
             return ticket
 
     def stop(self, ticket: int) -> None:
