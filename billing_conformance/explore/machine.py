@@ -1,0 +1,280 @@
+"""Random but valid histories of business operations, driven through the Target protocol only.
+
+:class:`Histories` is a Hypothesis rule-based state machine over a :class:`~steps.histories.World`:
+each rule draws one operation among those the world's state allows (a customer to bill, a bill
+run to cancel, an invoice to pay, ...), applies it, and judges the step with the properties of
+:mod:`steps.properties`. A broken property raises :class:`Broken`, one subclass per rule, so that
+Hypothesis shrinks each rule's counterexample on its own and never trades one rule's failure for
+another's.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, ClassVar
+
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, rule
+
+from steps.histories import (
+    FEATURE_FIELDS,
+    OCCURRENCES,
+    PASSAGES,
+    POLICIES,
+    AddSubscription,
+    AdHocRun,
+    Advance,
+    CancelRun,
+    CancelSubscription,
+    DeleteRun,
+    HoldRun,
+    NewCustomer,
+    Op,
+    PauseRun,
+    Pay,
+    PendingRun,
+    PostCreditMemo,
+    PostInvoice,
+    PostRun,
+    ResumeRun,
+    Retry,
+    ScheduledRun,
+    SetFeature,
+    Transition,
+    World,
+)
+from steps.properties import Violation, check
+from steps.targets import Money, Target
+
+__all__ = ["START", "Broken", "Histories", "broken_class", "machine_for"]
+
+#: The day every history starts on.
+START = date(2026, 1, 1)
+PLANS = ("Basic Monthly", "Pro Monthly", "Setup Fee", "Goodwill Credit")
+CURRENCIES = ("USD", "EUR")
+
+
+class Broken(AssertionError):
+    """A step broke a rule: the violation, and the history up to and including that step."""
+
+    rule: ClassVar[str] = ""
+
+    def __init__(self, violation: Violation, history: list[Transition]) -> None:
+        super().__init__(f"{violation.rule}: {violation.message}")
+        self.violation = violation
+        self.history = history
+
+
+_BROKEN: dict[str, type[Broken]] = {}
+
+
+def broken_class(rule_id: str) -> type[Broken]:
+    """The exception of one rule (a class each: Hypothesis tells failures apart by their type)."""
+    if rule_id not in _BROKEN:
+        name = "Broken_" + rule_id.replace("-", "_")
+        _BROKEN[rule_id] = type(name, (Broken,), {"rule": rule_id})
+    return _BROKEN[rule_id]
+
+
+def _cents(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+class Histories(RuleBasedStateMachine):
+    """One history per run of the machine, on a target reset before it starts."""
+
+    target: ClassVar[Target]
+    only: ClassVar[set[str] | None] = None
+    #: called after every step (the explorer counts them)
+    counter: ClassVar[list[int]] = [0]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.target.reset()
+        self.world = World.start(self.target, START)
+
+    # applying and judging -------------------------------------------------------------------
+
+    def _do(self, op: Op) -> None:
+        step = self.world.apply(op)
+        self.counter[0] += 1
+        found = check(step, self.only)
+        if found:
+            raise broken_class(found[0].rule)(found[0], list(self.world.history))
+
+    @rule(data=st.data())
+    def step(self, data: st.DataObject) -> None:
+        """One operation, of a kind drawn (with weights) among those the history allows now."""
+        world = self.world
+        kinds: list[tuple[str, int]] = [("advance", 2), ("switch_feature", 1)]
+        if not world.runs and len(world.customers) < 3:
+            kinds.append(("new_customer", 4 if not world.customers else 2))
+        if world.customers and not world.runs:
+            kinds.append(("add_subscription", 1))
+        if world.customers:
+            kinds += [("bill_run", 4), ("scheduled_run", 2)]
+        if world.runs:
+            kinds.append(("act_on_run", 6))
+        if world.run_invoices:
+            kinds.append(("invoice_action", 4))
+        if world.run_memos:
+            kinds.append(("post_credit_memo", 1))
+        if world.subscriptions:
+            kinds.append(("cancel_subscription", 4))
+        if world.orders:
+            kinds.append(("retry_order", 1))
+        kinds.sort(key=lambda kind: -kind[1])
+        chosen = data.draw(st.sampled_from([name for name, weight in kinds for _ in range(weight)]))
+        getattr(self, chosen)(data)
+
+    def _day(self, data: st.DataObject, offsets: tuple[int, ...]) -> date:
+        return self.world.today + timedelta(days=data.draw(st.sampled_from(offsets)))
+
+    # customers and subscriptions (all taken out before the first bill run) ------------------
+
+    def new_customer(self, data: st.DataObject) -> None:
+        label = self.world.next_label("C")
+        currency = data.draw(st.sampled_from(CURRENCIES))
+        plan = data.draw(st.sampled_from(PLANS))
+        self._do(NewCustomer(label, currency, plan, self._day(data, (0, 10, 31))))
+
+    def add_subscription(self, data: st.DataObject) -> None:
+        customer = data.draw(st.sampled_from(sorted(self.world.customers)))
+        taken = {p for c, p in self.world.subscriptions if c == customer}
+        free = [p for p in PLANS if p not in taken]
+        if not free:
+            return
+        plan = data.draw(st.sampled_from(free))
+        first = min(s for (c, _), s in self.world.subscriptions.items() if c == customer)
+        start = data.draw(st.sampled_from((first, first + timedelta(days=20))))
+        self._do(AddSubscription(customer, plan, start))
+
+    # bill runs --------------------------------------------------------------------------------
+
+    def _account(self, data: st.DataObject) -> str | None:
+        return data.draw(st.sampled_from((None, *sorted(self.world.customers))))
+
+    def bill_run(self, data: st.DataObject) -> None:
+        kind = data.draw(st.sampled_from((AdHocRun, AdHocRun, PendingRun)))
+        day = self._day(data, (0, 15, 31, 45, 62))
+        self._do(kind(self.world.next_label("R"), self._account(data), day))
+
+    def scheduled_run(self, data: st.DataObject) -> None:
+        repeat = data.draw(st.sampled_from(("None", "Daily", "Weekly", "Monthly")))
+        start = self._day(data, (1, 2, 7))
+        end = data.draw(st.sampled_from((None, start + timedelta(days=7), start + timedelta(days=40))))
+        self._do(ScheduledRun(self.world.next_label("R"), repeat, start, end))
+
+    def _run(self, data: st.DataObject) -> str:
+        return data.draw(st.sampled_from(sorted(self.world.runs, key=lambda r: (len(r), r))))
+
+    def act_on_run(self, data: st.DataObject) -> None:
+        label = self._run(data)
+        action = data.draw(
+            st.sampled_from(("cancel", "cancel", "post", "cancel", "delete", "pause", "resume", "hold"))
+        )
+        if action == "cancel":
+            self._do(CancelRun(label, data.draw(st.sampled_from(tuple(OCCURRENCES.values())))))
+        elif action == "hold":
+            self._do(HoldRun(label, data.draw(st.sampled_from(tuple(PASSAGES)))))
+        else:
+            ops: dict[str, type[Op]] = {
+                "post": PostRun,
+                "delete": DeleteRun,
+                "pause": PauseRun,
+                "resume": ResumeRun,
+            }
+            self._do(ops[action](label))  # type: ignore[call-arg]
+
+    # documents and payments ----------------------------------------------------------------------
+
+    def _documents(self, memos: bool) -> list[tuple[str, str, Any]]:
+        """(customer, run, view) for every run that holds exactly one document of a customer."""
+        shot = self.world.history[-1].after if self.world.history else None
+        if shot is None:
+            return []
+        found: list[tuple[str, str, Any]] = []
+        listing = self.world.run_memos if memos else self.world.run_invoices
+        views = shot.memos if memos else shot.invoices
+        for run in sorted(listing):
+            for account_id, customer in sorted(shot.customer_of.items(), key=lambda kv: kv[1]):
+                mine = [
+                    views[n] for n in sorted(listing[run]) if n in views and views[n].account_id == account_id
+                ]
+                if len(mine) == 1:
+                    found.append((customer, run, mine[0]))
+        return found
+
+    def invoice_action(self, data: st.DataObject) -> None:
+        choices = self._documents(memos=False)
+        if not choices:
+            return
+        customer, run, invoice = data.draw(st.sampled_from(choices))
+        ways = {
+            "Draft": ("post", "post", "pay its amount"),
+            "Posted": ("pay half", "pay in full", "pay its amount"),
+        }.get(invoice.status, ("pay its amount", "post"))
+        how = data.draw(st.sampled_from(ways))
+        if how == "post":
+            self._do(PostInvoice(customer, run))
+            return
+        amount = {"pay in full": invoice.balance.amount, "pay half": _cents(invoice.balance.amount / 2)}.get(
+            how, invoice.amount.amount
+        )
+        if amount <= 0:
+            return
+        self._do(Pay(customer, run, Money(amount, invoice.amount.currency)))
+
+    def post_credit_memo(self, data: st.DataObject) -> None:
+        choices = self._documents(memos=True)
+        if choices:
+            customer, run, _ = data.draw(st.sampled_from(choices))
+            self._do(PostCreditMemo(customer, run))
+
+    # time and the tenant ------------------------------------------------------------------------
+
+    def advance(self, data: st.DataObject) -> None:
+        self._do(Advance(self._day(data, (1, 2, 7, 31))))
+
+    def switch_feature(self, data: st.DataObject) -> None:
+        feature = data.draw(st.sampled_from(tuple(FEATURE_FIELDS)))
+        enabled = not getattr(self.world.features, FEATURE_FIELDS[feature])
+        self._do(SetFeature(feature, enabled))
+
+    # orders -------------------------------------------------------------------------------------
+
+    def cancel_subscription(self, data: st.DataObject) -> None:
+        customer, plan = data.draw(st.sampled_from(sorted(self.world.subscriptions)))
+        start = self.world.subscriptions[(customer, plan)]
+        policy = data.draw(st.sampled_from(POLICIES))
+        effective = None
+        if policy == "SpecificDate":
+            effective = max(start, self.world.today) + timedelta(days=data.draw(st.sampled_from((0, 5, 20))))
+        label = self.world.next_label("O")
+        maybe = st.sampled_from
+        self._do(
+            CancelSubscription(
+                label,
+                customer,
+                plan,
+                policy=policy,
+                effective_date=effective,
+                final_invoice=data.draw(st.booleans()),
+                collect_payment=data.draw(maybe((False, False, False, False, True))),
+                write_off=data.draw(maybe((True, True, False))),
+                asynchronous=data.draw(maybe((False, False, False, False, False, True))),
+                finance_code=data.draw(maybe((None, "DR-1"))),
+                reason_code=data.draw(maybe((None, "Goodwill"))),
+                cancel_reason=data.draw(maybe((None, "Moved away"))),
+                idempotency_key=data.draw(maybe((None, f"key-{label}"))),
+            )
+        )
+
+    def retry_order(self, data: st.DataObject) -> None:
+        self._do(Retry(data.draw(st.sampled_from(sorted(self.world.orders)))))
+
+
+def machine_for(target: Target, only: set[str] | None, counter: list[int]) -> type[Histories]:
+    """A machine class bound to one target and one selection of rules, counting steps in ``counter``."""
+    return type("Histories", (Histories,), {"target": target, "only": only, "counter": counter})
