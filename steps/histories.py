@@ -159,6 +159,8 @@ class Transition:
     first_keys: Mapping[str, str | None] = field(default_factory=dict)
     #: the day each order was placed (Zuora keeps an idempotency key for 24 hours)
     first_days: Mapping[str, date] = field(default_factory=dict)
+    #: the schedules' occurrences this step made known: (its new label, the schedule's run)
+    revealed: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -272,6 +274,7 @@ class World:
         keys = {label: order.idempotency_key for label, order in self.orders.items()}
         outcome = op.run(self)
         after = self.snapshot()
+        seen = len(self.occurrences)
         self._discover_occurrences(after)
         if len(self.runs) != len(after.runs):
             after = self.snapshot()
@@ -299,6 +302,8 @@ class World:
             looked_up,
             answers,
             keys,
+            first_days=dict(self.order_days),
+            revealed=tuple(self.occurrences[seen:]),
         )
         self.history.append(step)
         return step

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from steps.histories import CancelRun, DeleteRun, Pay, PostRun, ResumeRun, Transition, add_months
 from steps.support import RULE_REFUSALS
 from steps.targets import BillRunView, CreditMemoView, InvoiceView, Refusal, Refused
+from steps.wording import describe
 
 __all__ = [
     "ORDER_REFUSALS",
@@ -156,7 +157,8 @@ def cancelable(step: Transition) -> Finding:
         return
     ok = _busy(outcome) if rule == "BR-IN-PASSING-STATUS" else _by_rule(outcome)
     if not ok:
-        yield Violation(rule, f"canceling the {status} bill run {label} was not refused by a rule: {outcome}")
+        said = describe(outcome)
+        yield Violation(rule, f"canceling the {status} bill run {label} was not refused by a rule: {said}")
     else:
         yield from unchanged(step, rule, f"canceling the {status} bill run {label}")
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from steps.histories import CancelSubscription, Retry, Transition, add_months
 from steps.properties import ORDER_REFUSALS, WRITE_OFF, Finding, Violation, prop, unchanged
 from steps.targets import BillRunView, InvoiceView, OrderView, Refusal, Refused
+from steps.wording import describe
 
 __all__: list[str] = []
 
@@ -51,7 +52,7 @@ def order_refused(step: Transition) -> Finding:
     if isinstance(outcome, Refused) and outcome.category is Refusal.LOCKED:
         return
     if not (isinstance(outcome, Refused) and outcome.category in ORDER_REFUSALS):
-        yield Violation(rule, f"order {op.order_label} was carried out: {outcome}")
+        yield Violation(rule, f"order {op.order_label} was carried out: {describe(outcome)}")
     else:
         yield from unchanged(step, rule, f"order {op.order_label}")
 
@@ -337,6 +338,7 @@ def retried(step: Transition) -> Finding:
     if isinstance(answer, Refused) and answer.category is Refusal.LOCKED:
         return
     if not isinstance(answer, OrderView) or answer.number != first.number:
-        yield Violation("WO-IDEMPOTENT-RETRY", f"the retry was answered {answer}, not order {first.number}")
+        said = describe(answer)
+        yield Violation("WO-IDEMPOTENT-RETRY", f"the retry was answered {said}, not order {first.number}")
     else:
         yield from unchanged(step, "WO-IDEMPOTENT-RETRY", "the retry")
