@@ -10,11 +10,12 @@ command, printed by :func:`rerun_command`, reproduces it from a shell.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shlex
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -85,7 +86,8 @@ def _no_autoload() -> Iterator[None]:
 def rerun(project: Path, target: str, results: Path) -> dict[str, str]:
     """Run the counterexamples against ``target``; return each rule's status as the results
     folder's conformance.json states it (``broken``, ``holds``, ``errored``, ...)."""
-    with _no_autoload():
+    said = io.StringIO()  # the session's own report is in the results folder
+    with _no_autoload(), redirect_stdout(said):
         pytest.main(_arguments(project, target, results))
     path = results / "conformance.json"
     if not path.exists():
