@@ -26,6 +26,7 @@ from steps.history_ops import (
     AdHocRun,
     Advance,
     CancelRun,
+    CloseAccount,
     DeleteRun,
     HoldRun,
     NewCustomer,
@@ -61,6 +62,7 @@ __all__ = [
     "Advance",
     "CancelRun",
     "CancelSubscription",
+    "CloseAccount",
     "DeleteRun",
     "HoldRun",
     "NewCustomer",
@@ -159,6 +161,9 @@ class Transition:
     first_keys: Mapping[str, str | None] = field(default_factory=dict)
     #: the day each order was placed (Zuora keeps an idempotency key for 24 hours)
     first_days: Mapping[str, date] = field(default_factory=dict)
+    first_orders: Mapping[str, CancelSubscription] = field(default_factory=dict)
+    #: the invoices that existed when each order was placed
+    order_invoices: Mapping[str, frozenset[str]] = field(default_factory=dict)
     #: the schedules' occurrences this step made known: (its new label, the schedule's run)
     revealed: tuple[tuple[str, str], ...] = ()
 
@@ -181,6 +186,7 @@ class World:
     orders: dict[str, CancelSubscription] = field(default_factory=dict)
     order_answers: dict[str, OrderView] = field(default_factory=dict)
     order_days: dict[str, date] = field(default_factory=dict)
+    order_invoices: dict[str, frozenset[str]] = field(default_factory=dict)
     canceled: set[tuple[str, str]] = field(default_factory=set)
     run_invoices: dict[str, frozenset[str]] = field(default_factory=dict)
     run_memos: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -272,6 +278,8 @@ class World:
         )
         answers = dict(self.order_answers)
         keys = {label: order.idempotency_key for label, order in self.orders.items()}
+        if isinstance(op, CancelSubscription):
+            self.order_invoices[op.order_label] = frozenset(before.invoices)
         outcome = op.run(self)
         after = self.snapshot()
         seen = len(self.occurrences)
@@ -303,6 +311,8 @@ class World:
             answers,
             keys,
             first_days=dict(self.order_days),
+            first_orders=dict(self.orders),
+            order_invoices=dict(self.order_invoices),
             revealed=tuple(self.occurrences[seen:]),
         )
         self.history.append(step)

@@ -27,6 +27,7 @@ __all__ = [
     "AddSubscription",
     "Advance",
     "CancelRun",
+    "CloseAccount",
     "DeleteRun",
     "HoldRun",
     "NewCustomer",
@@ -143,6 +144,16 @@ class AddSubscription(Op):
         if not isinstance(made, Refused):
             world.subscriptions[(self.customer, self.plan)] = self.start
         return made
+
+
+@dataclass(frozen=True)
+class CloseAccount(Op):
+    sentence = 'the account of "{customer}" gets closed'
+    kind = "close account"
+    customer: str
+
+    def run(self, world: World) -> object:
+        return world.target.close_account(self.customer)
 
 
 @dataclass(frozen=True)
@@ -349,6 +360,7 @@ class SetFeature(Op):
 BASE_OPERATIONS: tuple[type[Op], ...] = (
     NewCustomer,
     AddSubscription,
+    CloseAccount,
     AdHocRun,
     PendingRun,
     ScheduledRun,

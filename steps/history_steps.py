@@ -23,6 +23,7 @@ from steps.histories import (
     Advance,
     CancelRun,
     CancelSubscription,
+    CloseAccount,
     DeleteRun,
     HoldRun,
     NewCustomer,
@@ -93,6 +94,11 @@ def _(history: World, customer: str, currency: str, plan: str, start: date) -> N
 @step(_sentence(AddSubscription))
 def _(history: World, customer: str, plan: str, start: date) -> None:
     _apply(history, AddSubscription(customer, plan, start))
+
+
+@step(_sentence(CloseAccount))
+def _(history: World, customer: str) -> None:
+    _apply(history, CloseAccount(customer))
 
 
 @step(_sentence(AdHocRun))

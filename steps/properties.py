@@ -70,6 +70,7 @@ def rules_checked() -> list[str]:
 
 def check(step: Transition, only: set[str] | None = None) -> list[Violation]:
     """Every violation ``step`` shows, of the rules in ``only`` (all when None)."""
+    import steps.proration_properties  # noqa: PLC0415 - registers its properties here
     import steps.write_off_properties  # noqa: F401, PLC0415 - registers its properties here
 
     found = [v for judge in PROPERTIES.values() for v in judge(step)]

@@ -332,7 +332,9 @@ def retried(step: Transition) -> Finding:
         return
     first = step.first_answers.get(op.order_label)
     same_day = step.first_days.get(op.order_label) == step.today
-    if first is None or step.first_keys.get(op.order_label) is None or not same_day:
+    placed = step.first_orders.get(op.order_label)
+    synchronous = placed is not None and not placed.asynchronous  # only an order at once takes a key
+    if first is None or step.first_keys.get(op.order_label) is None or not same_day or not synchronous:
         return
     answer = step.outcome
     if isinstance(answer, Refused) and answer.category is Refusal.LOCKED:

@@ -10,9 +10,10 @@ another's.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
@@ -27,6 +28,7 @@ from steps.histories import (
     Advance,
     CancelRun,
     CancelSubscription,
+    CloseAccount,
     DeleteRun,
     HoldRun,
     NewCustomer,
@@ -48,6 +50,8 @@ from steps.properties import Violation, check
 from steps.targets import Money, Target
 
 __all__ = ["START", "Broken", "Histories", "broken_class", "machine_for"]
+
+T = TypeVar("T")
 
 #: The day every history starts on.
 START = date(2026, 1, 1)
@@ -75,6 +79,21 @@ def broken_class(rule_id: str) -> type[Broken]:
         name = "Broken_" + rule_id.replace("-", "_")
         _BROKEN[rule_id] = type(name, (Broken,), {"rule": rule_id})
     return _BROKEN[rule_id]
+
+
+_SAMPLERS: dict[tuple[object, ...], st.SearchStrategy[Any]] = {}
+
+
+def _pick(data: st.DataObject, options: Sequence[T]) -> T:
+    """One of ``options``, drawn (and shrunk towards the first); each sampler is built once."""
+    key = tuple(options)
+    sampler = _SAMPLERS.get(key)
+    if sampler is None:
+        if len(_SAMPLERS) > 4096:
+            _SAMPLERS.clear()
+        sampler = _SAMPLERS[key] = st.sampled_from(key)
+    picked: T = data.draw(sampler)
+    return picked
 
 
 def _cents(amount: Decimal) -> Decimal:
@@ -113,7 +132,7 @@ class Histories(RuleBasedStateMachine):
         if world.customers and not world.runs:
             kinds.append(("add_subscription", 1))
         if world.customers:
-            kinds += [("bill_run", 4), ("scheduled_run", 2)]
+            kinds += [("bill_run", 4), ("scheduled_run", 2), ("close_account", 1)]
         if world.runs:
             kinds.append(("act_on_run", 6))
         if world.run_invoices:
@@ -125,49 +144,52 @@ class Histories(RuleBasedStateMachine):
         if world.orders:
             kinds.append(("retry_order", 1))
         kinds.sort(key=lambda kind: -kind[1])
-        chosen = data.draw(st.sampled_from([name for name, weight in kinds for _ in range(weight)]))
+        chosen = _pick(data, ([name for name, weight in kinds for _ in range(weight)]))
         getattr(self, chosen)(data)
 
     def _day(self, data: st.DataObject, offsets: tuple[int, ...]) -> date:
-        return self.world.today + timedelta(days=data.draw(st.sampled_from(offsets)))
+        return self.world.today + timedelta(days=_pick(data, (offsets)))
 
     # customers and subscriptions (all taken out before the first bill run) ------------------
 
     def new_customer(self, data: st.DataObject) -> None:
         label = self.world.next_label("C")
-        currency = data.draw(st.sampled_from(CURRENCIES))
-        plan = data.draw(st.sampled_from(PLANS))
+        currency = _pick(data, (CURRENCIES))
+        plan = _pick(data, (PLANS))
         self._do(NewCustomer(label, currency, plan, self._day(data, (0, 10, 31))))
 
     def add_subscription(self, data: st.DataObject) -> None:
-        customer = data.draw(st.sampled_from(sorted(self.world.customers)))
+        customer = _pick(data, (sorted(self.world.customers)))
         taken = {p for c, p in self.world.subscriptions if c == customer}
         free = [p for p in PLANS if p not in taken]
         if not free:
             return
-        plan = data.draw(st.sampled_from(free))
+        plan = _pick(data, (free))
         first = min(s for (c, _), s in self.world.subscriptions.items() if c == customer)
-        start = data.draw(st.sampled_from((first, first + timedelta(days=20))))
+        start = _pick(data, ((first, first + timedelta(days=20))))
         self._do(AddSubscription(customer, plan, start))
 
     # bill runs --------------------------------------------------------------------------------
 
+    def close_account(self, data: st.DataObject) -> None:
+        self._do(CloseAccount(_pick(data, sorted(self.world.customers))))
+
     def _account(self, data: st.DataObject) -> str | None:
-        return data.draw(st.sampled_from((None, *sorted(self.world.customers))))
+        return _pick(data, ((None, *sorted(self.world.customers))))
 
     def bill_run(self, data: st.DataObject) -> None:
-        kind = data.draw(st.sampled_from((AdHocRun, AdHocRun, PendingRun)))
+        kind = _pick(data, ((AdHocRun, AdHocRun, PendingRun)))
         day = self._day(data, (0, 15, 31, 45, 62))
         self._do(kind(self.world.next_label("R"), self._account(data), day))
 
     def scheduled_run(self, data: st.DataObject) -> None:
-        repeat = data.draw(st.sampled_from(("None", "Daily", "Weekly", "Monthly")))
+        repeat = _pick(data, (("None", "Daily", "Weekly", "Monthly")))
         start = self._day(data, (1, 2, 7))
-        end = data.draw(st.sampled_from((None, start + timedelta(days=7), start + timedelta(days=40))))
+        end = _pick(data, ((None, start + timedelta(days=7), start + timedelta(days=40))))
         self._do(ScheduledRun(self.world.next_label("R"), repeat, start, end))
 
     def _run(self, data: st.DataObject) -> str:
-        return data.draw(st.sampled_from(sorted(self.world.runs, key=lambda r: (len(r), r))))
+        return _pick(data, (sorted(self.world.runs, key=lambda r: (len(r), r))))
 
     def act_on_run(self, data: st.DataObject) -> None:
         label = self._run(data)
@@ -175,9 +197,9 @@ class Histories(RuleBasedStateMachine):
             st.sampled_from(("cancel", "cancel", "post", "cancel", "delete", "pause", "resume", "hold"))
         )
         if action == "cancel":
-            self._do(CancelRun(label, data.draw(st.sampled_from(tuple(OCCURRENCES.values())))))
+            self._do(CancelRun(label, _pick(data, (tuple(OCCURRENCES.values())))))
         elif action == "hold":
-            self._do(HoldRun(label, data.draw(st.sampled_from(tuple(PASSAGES)))))
+            self._do(HoldRun(label, _pick(data, (tuple(PASSAGES)))))
         else:
             ops: dict[str, type[Op]] = {
                 "post": PostRun,
@@ -210,12 +232,12 @@ class Histories(RuleBasedStateMachine):
         choices = self._documents(memos=False)
         if not choices:
             return
-        customer, run, invoice = data.draw(st.sampled_from(choices))
+        customer, run, invoice = choices[_pick(data, range(len(choices)))]
         ways = {
             "Draft": ("post", "post", "pay its amount"),
             "Posted": ("pay half", "pay in full", "pay its amount"),
         }.get(invoice.status, ("pay its amount", "post"))
-        how = data.draw(st.sampled_from(ways))
+        how = _pick(data, (ways))
         if how == "post":
             self._do(PostInvoice(customer, run))
             return
@@ -229,7 +251,7 @@ class Histories(RuleBasedStateMachine):
     def post_credit_memo(self, data: st.DataObject) -> None:
         choices = self._documents(memos=True)
         if choices:
-            customer, run, _ = data.draw(st.sampled_from(choices))
+            customer, run, _ = choices[_pick(data, range(len(choices)))]
             self._do(PostCreditMemo(customer, run))
 
     # time and the tenant ------------------------------------------------------------------------
@@ -238,21 +260,20 @@ class Histories(RuleBasedStateMachine):
         self._do(Advance(self._day(data, (1, 2, 7, 31))))
 
     def switch_feature(self, data: st.DataObject) -> None:
-        feature = data.draw(st.sampled_from(tuple(FEATURE_FIELDS)))
+        feature = _pick(data, (tuple(FEATURE_FIELDS)))
         enabled = not getattr(self.world.features, FEATURE_FIELDS[feature])
         self._do(SetFeature(feature, enabled))
 
     # orders -------------------------------------------------------------------------------------
 
     def cancel_subscription(self, data: st.DataObject) -> None:
-        customer, plan = data.draw(st.sampled_from(sorted(self.world.subscriptions)))
+        customer, plan = _pick(data, (sorted(self.world.subscriptions)))
         start = self.world.subscriptions[(customer, plan)]
-        policy = data.draw(st.sampled_from(POLICIES))
+        policy = _pick(data, (POLICIES))
         effective = None
         if policy == "SpecificDate":
-            effective = max(start, self.world.today) + timedelta(days=data.draw(st.sampled_from((0, 5, 20))))
+            effective = max(start, self.world.today) + timedelta(days=_pick(data, ((0, 5, 20))))
         label = self.world.next_label("O")
-        maybe = st.sampled_from
         self._do(
             CancelSubscription(
                 label,
@@ -260,19 +281,19 @@ class Histories(RuleBasedStateMachine):
                 plan,
                 policy=policy,
                 effective_date=effective,
-                final_invoice=data.draw(st.booleans()),
-                collect_payment=data.draw(maybe((False, False, False, False, True))),
-                write_off=data.draw(maybe((True, True, False))),
-                asynchronous=data.draw(maybe((False, False, False, False, False, True))),
-                finance_code=data.draw(maybe((None, "DR-1"))),
-                reason_code=data.draw(maybe((None, "Goodwill"))),
-                cancel_reason=data.draw(maybe((None, "Moved away"))),
-                idempotency_key=data.draw(maybe((None, f"key-{label}"))),
+                final_invoice=_pick(data, (False, True)),
+                collect_payment=_pick(data, ((False, False, False, False, True))),
+                write_off=_pick(data, ((True, True, False))),
+                asynchronous=_pick(data, ((False, False, False, False, False, True))),
+                finance_code=_pick(data, ((None, "DR-1"))),
+                reason_code=_pick(data, ((None, "Goodwill"))),
+                cancel_reason=_pick(data, ((None, "Moved away"))),
+                idempotency_key=_pick(data, ((None, f"key-{label}"))),
             )
         )
 
     def retry_order(self, data: st.DataObject) -> None:
-        self._do(Retry(data.draw(st.sampled_from(sorted(self.world.orders)))))
+        self._do(Retry(_pick(data, (sorted(self.world.orders)))))
 
 
 def machine_for(target: Target, only: set[str] | None, counter: list[int]) -> type[Histories]:
