@@ -86,12 +86,13 @@ _SAMPLERS: dict[tuple[object, ...], st.SearchStrategy[Any]] = {}
 
 def _pick(data: st.DataObject, options: Sequence[T]) -> T:
     """One of ``options``, drawn (and shrunk towards the first); each sampler is built once."""
-    key = tuple(options)
+    values = tuple(options)
+    key = (*map(type, values), *values)  # (0, 1) and (False, True) are equal, but not alike
     sampler = _SAMPLERS.get(key)
     if sampler is None:
         if len(_SAMPLERS) > 4096:
             _SAMPLERS.clear()
-        sampler = _SAMPLERS[key] = st.sampled_from(key)
+        sampler = _SAMPLERS[key] = st.sampled_from(values)
     picked: T = data.draw(sampler)
     return picked
 
