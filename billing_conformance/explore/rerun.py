@@ -14,6 +14,7 @@ import io
 import json
 import os
 import shlex
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
@@ -86,6 +87,11 @@ def _no_autoload() -> Iterator[None]:
 def rerun(project: Path, target: str, results: Path) -> dict[str, str]:
     """Run the counterexamples against ``target``; return each rule's status as the results
     folder's conformance.json states it (``broken``, ``holds``, ``errored``, ...)."""
+    for name, module in list(sys.modules.items()):  # an earlier re-run's binding, in this process
+        if name.endswith("test_counterexamples") or str(getattr(module, "__file__", "")).endswith(
+            "test_counterexamples.py"
+        ):
+            del sys.modules[name]
     said = io.StringIO()  # the session's own report is in the results folder
     with _no_autoload(), redirect_stdout(said):
         pytest.main(_arguments(project, target, results))
