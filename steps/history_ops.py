@@ -11,12 +11,13 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, fields, replace
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import Any, ClassVar
 
 from steps.targets import Money, Refused, ScheduleSpec
 
-if TYPE_CHECKING:
-    from steps.histories import World
+#: The world an operation runs in (steps.histories.World, which imports this module: named here
+#: by what it is, not imported).
+World = Any
 
 __all__ = [
     "BASE_OPERATIONS",
@@ -219,7 +220,8 @@ class _OnRun(Op):
         return {"run": self.run_label}
 
     def run_id(self, world: World) -> str:
-        return world.runs[self.run_label]
+        found: str = world.runs[self.run_label]
+        return found
 
 
 @dataclass(frozen=True)

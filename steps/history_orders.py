@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Any
 
 from steps.history_ops import Op
 from steps.targets import CancellationOrder, OrderView
 
-if TYPE_CHECKING:
-    from steps.histories import World
+#: The world an operation runs in (steps.histories.World, which imports this module: named here
+#: by what it is, not imported).
+World = Any
 
 __all__ = ["ORDER_OPTIONS", "POLICIES", "CancelSubscription", "Retry"]
 

@@ -40,8 +40,8 @@ from steps.histories import (
     SetFeature,
     World,
 )
+from steps.judge import check
 from steps.parsing import TYPES, _Type
-from steps.properties import check
 from steps.targets import ArrangementError, Money, Refused, Target
 
 __all__: list[str] = []

@@ -19,14 +19,12 @@ from steps.support import RULE_REFUSALS
 from steps.targets import BillRunView, CreditMemoView, InvoiceView, Refusal, Refused
 from steps.wording import describe
 
-__all__ = [
+__all__ = [  # check and rules_checked: steps.judge, which gathers every property module
     "ORDER_REFUSALS",
     "PROPERTIES",
     "WRITE_OFF",
     "Violation",
-    "check",
     "prop",
-    "rules_checked",
     "unchanged",
 ]
 
@@ -62,19 +60,6 @@ def prop(*rules: str) -> Callable[[Callable[[Transition], Finding]], Callable[[T
         return check
 
     return register
-
-
-def rules_checked() -> list[str]:
-    return sorted({rule for check in PROPERTIES.values() for rule in check.rules})  # type: ignore[attr-defined]
-
-
-def check(step: Transition, only: set[str] | None = None) -> list[Violation]:
-    """Every violation ``step`` shows, of the rules in ``only`` (all when None)."""
-    import steps.proration_properties  # noqa: PLC0415 - registers its properties here
-    import steps.write_off_properties  # noqa: F401, PLC0415 - registers its properties here
-
-    found = [v for judge in PROPERTIES.values() for v in judge(step)]
-    return [v for v in found if only is None or v.rule in only]
 
 
 def _status(view: object) -> str | None:

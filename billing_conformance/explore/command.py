@@ -24,7 +24,7 @@ from billing_conformance.explore.rerun import FEATURE, rerun, rerun_command, wri
 from billing_conformance.explore.runner import Exploration, explore
 from billing_conformance.folders import target_label
 from billing_conformance.terminal import for_terminal
-from steps.properties import rules_checked
+from steps.judge import rules_checked
 from steps.targets import open_target
 
 __all__ = ["RESULTS_FILE", "add_arguments", "explore_command", "results_json"]

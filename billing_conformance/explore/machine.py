@@ -46,7 +46,8 @@ from steps.histories import (
     Transition,
     World,
 )
-from steps.properties import Violation, check
+from steps.judge import check
+from steps.properties import Violation
 from steps.targets import Money, Target
 
 __all__ = ["START", "Broken", "Histories", "broken_class", "machine_for"]

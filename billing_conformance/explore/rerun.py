@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from billing_conformance.kit import KIT_PLUGINS as KIT
+
 __all__ = ["PROJECT", "rerun", "rerun_command", "write_project"]
 
 #: The folder of the results the counterexamples are written to, and its parts.
@@ -35,6 +37,8 @@ from billing_conformance.kit import scenarios
 
 scenarios("features")
 '''
+#: The plugins ``billing-conformance run`` loads (billing_conformance.cli), and no others.
+KIT_PLUGINS = ("pytest_bdd.plugin", "xdist.plugin", *KIT, "billing_conformance.live")
 _INI = "[pytest]\naddopts = --strict-markers -p no:cacheprovider\n"
 
 
@@ -49,8 +53,6 @@ def write_project(folder: Path, feature: str) -> Path:
 
 
 def _arguments(project: Path, target: str, results: Path) -> list[str]:
-    from billing_conformance.cli import KIT_PLUGINS  # noqa: PLC0415 - the cli imports this module's users
-
     return [
         str(project),
         f"--rootdir={project}",
