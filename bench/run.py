@@ -13,7 +13,9 @@ Targets (on the 2-core machines this project runs on):
 * a remote target (``serve`` again, 50 ms added to every request by a loopback proxy,
   :mod:`latency`): the suite with eight workers at least 5x faster than serially, and the serial
   run within 1.3x the latency it cannot avoid (requests x 50 ms); requests per scenario printed
-  beside them.
+  beside them;
+* ``billing-conformance explore`` (:mod:`explore`): histories and steps per second in process and
+  over loopback against ``serve``, printed (no target).
 
 Run with ``make bench``; it prints one line per measure and exits 1 if a target is missed.
 Not part of ``make test``: timings belong here, not in unit tests.
@@ -27,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.explore import measure_explore  # noqa: E402
+from bench.explore import report as report_explore  # noqa: E402
 from bench.latency import measure_remote_runs  # noqa: E402
 from bench.loopback import measure as measure_loopback  # noqa: E402
 from bench.loopback import report as report_loopback  # noqa: E402
@@ -41,6 +45,7 @@ def main() -> int:
     print(f"{'ok  ' if cost <= 10.0 else 'SLOW'} scenario cost in-process: {cost:.2f} ms (target < 10 ms)")
     missed += _volume()
     missed += _remote()
+    print("\n".join(report_explore(measure_explore())))
     return 1 if missed else 0
 
 

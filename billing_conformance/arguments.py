@@ -13,6 +13,8 @@ from typing import NoReturn
 from billing_conformance import __version__
 from billing_conformance.exits import (
     EXIT_CONFORMS,
+    EXIT_DOES_NOT_CONFORM,
+    EXIT_INCONCLUSIVE,
     EXIT_OUTPUT_CLOSED,
     EXIT_SMOKE,
     EXIT_USAGE,
@@ -28,10 +30,19 @@ __all__ = ["COMMANDS", "HTTP_WORKERS", "MAX_WORKERS", "parser"]
 #: tenant allows at once (Zuora counts concurrent requests per tenant).
 HTTP_WORKERS = 4
 MAX_WORKERS = 64
-COMMANDS = ("rules", "serve", "smoke", "run", "docs")
+COMMANDS = ("rules", "serve", "smoke", "run", "explore", "docs")
 
 #: The exit statuses of each command but ``run`` (which has them all), in its own words.
 _EPILOGS = {
+    "explore": table(
+        (EXIT_CONFORMS, EXIT_DOES_NOT_CONFORM, EXIT_USAGE, EXIT_INCONCLUSIVE),
+        {
+            EXIT_CONFORMS: "no history broke a rule it judges",
+            EXIT_DOES_NOT_CONFORM: "a history broke a MUST rule (its counterexample is written)",
+            EXIT_USAGE: "usage error: a target, a rule or a budget that cannot be used",
+            EXIT_INCONCLUSIVE: "a fault of the harness or the target stopped the exploration",
+        },
+    ),
     "rules": table(
         (EXIT_CONFORMS, EXIT_USAGE, EXIT_OUTPUT_CLOSED),
         {
@@ -135,6 +146,9 @@ def parser(description: str = "the billing-rules conformance kit") -> argparse.A
             help="allow one of Zuora's production hosts (the suite cancels and writes off!)",
         )
     _run_arguments(commands.choices["run"])
+    from billing_conformance.explore.command import add_arguments  # noqa: PLC0415 - imports the steps
+
+    add_arguments(_command(commands, "explore", "explore random histories, the rules as properties"))
     docs = _command(commands, "docs", "render the living documentation")
     docs.add_argument(
         "--results",

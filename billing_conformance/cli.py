@@ -126,6 +126,10 @@ def _command(args: argparse.Namespace) -> int:
         return serve(args)
     if args.command == "smoke":
         return _smoke(args)
+    if args.command == "explore":
+        from billing_conformance.explore.command import explore_command  # noqa: PLC0415
+
+        return explore_command(args)
     if args.command == "docs":
         unusable = folder_problem(args.out, DOCS_FILES)
         if unusable:

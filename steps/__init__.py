@@ -22,6 +22,7 @@ PLUGINS = [
     "steps.write_offs",
     "steps.orders",
     "steps.order_results",
+    "steps.history_steps",
 ]
 
 __all__ = ["PLUGINS"]

@@ -8,7 +8,7 @@ import pytest
 
 from billing_conformance import FEATURES_DIR
 from billing_conformance.catalog import load_catalog
-from tests.known_bad import KNOWN_BAD, KnownBad
+from tests.known_bad import EXPLORE_ONLY, KNOWN_BAD, KnownBad
 from tests.suite_runner import run_suite
 
 CATALOG = load_catalog(FEATURES_DIR)
@@ -41,6 +41,16 @@ def test_the_suite_catches_each_known_bad_variant(pytester: pytest.Pytester, var
     assert result.messages, "a failure says why"
     for node, message in result.messages.items():  # in the feature's words, not Python's
         assert not REPRS.search(message), f"{node}: {message}"
+
+
+@pytest.mark.parametrize("variant", EXPLORE_ONLY, ids=lambda v: v.__name__)
+def test_explore_only_variants_hold_every_example(pytester: pytest.Pytester, variant: type[KnownBad]) -> None:
+    """A variant kept for ``explore`` (tests/test_explore.py catches it) holds every example: its
+    fault lies in a history no feature writes down."""
+    result = run_suite(pytester, f"inprocess:tests.known_bad:{variant.__name__}")
+    assert result.ret == 0
+    assert result.broken == set()
+    assert result.rules_with("errored") == set()
 
 
 def test_every_rule_has_a_known_bad_variant() -> None:

@@ -193,9 +193,14 @@ class WritesOffTheInvoiceAmount(KnownBad):
 
 
 class WritesOffOnlyOnSpecificDates(KnownBad):
-    """Drops the write-off when the cancellation follows a policy instead of a given date."""
+    """Drops the write-off when the cancellation follows a policy instead of a given date.
+
+    Explore also sees WO-FINAL-INVOICE-WRITTEN-OFF fall: a final invoice made by a cancellation
+    under a policy is left owing, a history no example of the features sets up.
+    """
 
     breaks = "WO-ANY-POLICY"
+    explore_also_breaks = frozenset({"WO-FINAL-INVOICE-WRITTEN-OFF"})
 
     def create_order(self, request: OrderRequest, *, idempotency_key: str | None = None) -> Order | Rejection:
         policies = {
