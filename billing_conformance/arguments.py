@@ -22,6 +22,7 @@ from billing_conformance.exits import (
     TABLE,
     table,
 )
+from billing_conformance.workers import MAX_WORKERS, worker_count
 
 __all__ = ["COMMANDS", "HTTP_WORKERS", "MAX_WORKERS", "parser"]
 
@@ -29,7 +30,6 @@ __all__ = ["COMMANDS", "HTTP_WORKERS", "MAX_WORKERS", "parser"]
 #: network, not on this machine, and four requests in flight stay well inside what a sandbox
 #: tenant allows at once (Zuora counts concurrent requests per tenant).
 HTTP_WORKERS = 4
-MAX_WORKERS = 64
 COMMANDS = ("rules", "serve", "smoke", "run", "explore", "docs")
 
 #: The exit statuses of each command but ``run`` (which has them all), in its own words.
@@ -95,16 +95,6 @@ class _Help(argparse.RawDescriptionHelpFormatter):
         ):
             text += " (default: %(default)s)"
         return text
-
-
-def _workers(text: str) -> int:
-    try:
-        count = int(text)
-    except ValueError:
-        count = -1
-    if not 0 <= count <= MAX_WORKERS:
-        raise argparse.ArgumentTypeError(f"a number of workers from 0 to {MAX_WORKERS}, not {text!r}")
-    return count
 
 
 def _command(commands: argparse._SubParsersAction[_Parser], name: str, text: str) -> _Parser:
@@ -251,7 +241,7 @@ def _run_arguments(run: argparse.ArgumentParser) -> None:
     )
     run.add_argument(
         "--workers",
-        type=_workers,
+        type=worker_count,
         default=None,
         metavar="N",
         help="scenarios run in N parallel processes (pytest-xdist); 0 runs them one by one. Default: "

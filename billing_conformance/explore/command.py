@@ -20,12 +20,14 @@ from billing_conformance import FEATURES_DIR, __version__
 from billing_conformance.catalog import load_catalog
 from billing_conformance.exits import EXIT_CONFORMS, EXIT_DOES_NOT_CONFORM, EXIT_INCONCLUSIVE, EXIT_USAGE
 from billing_conformance.explore.gherkin import feature_text
+from billing_conformance.explore.parallel import Plan, explore_in_parallel
 from billing_conformance.explore.rerun import FEATURE, rerun, rerun_command, write_project
 from billing_conformance.explore.runner import Exploration, explore
 from billing_conformance.folders import target_label
 from billing_conformance.terminal import for_terminal
+from billing_conformance.workers import worker_count
 from steps.judge import rules_checked
-from steps.targets import open_target
+from steps.targets import Target, open_target
 
 __all__ = ["RESULTS_FILE", "add_arguments", "explore_command", "results_json"]
 
@@ -64,6 +66,14 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
         "--rule", action="append", default=[], metavar="ID", help="judge only this rule (repeatable)"
     )
     command.add_argument(
+        "--workers",
+        type=worker_count,
+        default=0,
+        metavar="N",
+        help="play the rounds of histories in N parallel processes, each history on a tenant of its "
+        "own (an HTTP target with control API version 2, or in process); 0 plays them here",
+    )
+    command.add_argument(
         "--results",
         type=Path,
         default=None,
@@ -96,14 +106,15 @@ def explore_command(args: argparse.Namespace) -> int:
     )
     target = open_target(args.target, args.profile, allow_production=args.allow_production)
     started = datetime.now(UTC)
-    done = explore(
-        target,
-        seed=args.seed,
-        histories=args.histories,
-        budget=None if args.histories is not None else args.budget,
-        only=only,
-        max_steps=args.steps,
-    )
+    try:
+        done = _explore(target, args, only)
+    finally:
+        close = getattr(target, "close", None)
+        if callable(close):
+            close()  # every tenant it made is deleted, whatever happened
+    if isinstance(done, str):
+        print(for_terminal(f"refused: {done}"), file=sys.stderr)
+        return EXIT_USAGE
     results.mkdir(parents=True, exist_ok=True)
     confirmed: dict[str, dict[str, str]] = {}
     if done.findings:
@@ -118,6 +129,38 @@ def explore_command(args: argparse.Namespace) -> int:
     if done.findings:
         return EXIT_DOES_NOT_CONFORM
     return EXIT_INCONCLUSIVE if done.errored else EXIT_CONFORMS
+
+
+def _explore(target: Target, args: argparse.Namespace, only: set[str] | None) -> Exploration | str:
+    """The exploration, here or in ``--workers`` processes; a refusal's reason when workers
+    would meet on one shared tenant."""
+    budget = None if args.histories is not None else args.budget
+    if not args.workers:
+        return explore(
+            target, seed=args.seed, histories=args.histories, budget=budget, only=only, max_steps=args.steps
+        )
+    plan_as_wire = getattr(target, "plan_as_wire", None)
+    wire: dict[str, Any] | None = plan_as_wire() if callable(plan_as_wire) else None
+    if wire is not None and wire.get("isolation") != "tenants":
+        # Histories played at once must not meet: each needs a tenant of its own.
+        return (
+            "--workers needs a target whose histories cannot meet: in process, or over HTTP with "
+            "tenants of their own (control API version 2); explore it with --workers 0"
+        )
+    return explore_in_parallel(
+        Plan(
+            args.target,
+            args.profile,
+            args.allow_production,
+            args.seed,
+            args.histories,
+            budget,
+            frozenset(only) if only is not None else None,
+            args.steps,
+            args.workers,
+            wire,
+        )
+    )
 
 
 def results_json(
@@ -149,6 +192,7 @@ def results_json(
         "properties": sorted(rules_checked() if args.rule == [] else {r.upper() for r in args.rule}),
         "histories": done.histories,
         "steps": done.steps,
+        "workers": done.workers,
         "seconds": round(done.seconds, 3),
         "historiesPerSecond": round(done.histories / seconds, 1),
         "stepsPerSecond": round(done.steps / seconds, 1),
@@ -162,6 +206,7 @@ def _report(done: Exploration, data: dict[str, Any], results: Path) -> None:
     print(
         f"explored {done.histories} histories, {done.steps} steps in {done.seconds:.1f} s "
         f"({data['historiesPerSecond']} histories/s, {data['stepsPerSecond']} steps/s), seed {done.seed}"
+        + (f", {done.workers} workers" if done.workers > 1 else "")
     )
     for finding in data["findings"]:
         seen = ", ".join(f"{side}: {verdict}" for side, verdict in finding["rerun"].items())

@@ -117,6 +117,12 @@ class Histories(RuleBasedStateMachine):
         #: (run, action, status) already tried in this history: a repeat of one tells nothing new
         self.tried: set[tuple[str, str, str]] = set()
 
+    def teardown(self) -> None:
+        """The history's tenant is deleted once it ends (a target of tenants: control API version 2)."""
+        leave = getattr(self.target, "leave_tenant", None)
+        if callable(leave):
+            leave()
+
     # applying and judging -------------------------------------------------------------------
 
     def _do(self, op: Op) -> None:

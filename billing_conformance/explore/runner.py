@@ -1,14 +1,17 @@
 """Running the explorer: rounds of histories under Hypothesis until a rule breaks or the budget ends.
 
 A round is one Hypothesis run of :data:`ROUND` histories with its own seed (derived from the
-explore's seed), no example database, and every failure shrunk and reported on its own. The
-budget is checked between rounds, so ``--histories N`` makes a run deterministic for a seed and
-``--budget SECONDS`` bounds its time. The first round that breaks a rule ends the exploration.
+explore's seed and the round's number), no example database, and every failure shrunk and
+reported on its own. Round ``n`` holds the histories ``n * ROUND`` on, so ``--histories N`` names
+the same rounds, hence the same histories, for a seed, however many processes play them
+(:mod:`.parallel`). The budget is checked between rounds, so ``--budget SECONDS`` bounds the time.
+The first round (in number order) that breaks a rule or errors is the exploration's answer.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hypothesis import HealthCheck, Phase, Verbosity, settings
@@ -19,7 +22,7 @@ from billing_conformance.explore.machine import Broken, Histories, machine_for
 from steps.histories import Transition
 from steps.targets import HarnessError, Target
 
-__all__ = ["ROUND", "Exploration", "Finding", "explore"]
+__all__ = ["ROUND", "Exploration", "Finding", "Round", "combine", "explore", "play_rounds"]
 
 ROUND = 25
 
@@ -34,6 +37,22 @@ class Finding:
 
 
 @dataclass
+class Round:
+    """What one round of histories came to."""
+
+    index: int
+    histories: int = 0
+    steps: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    errored: str | None = None
+
+    @property
+    def ends(self) -> bool:
+        """Whether the exploration stops here: a rule broke, or the harness or the target failed."""
+        return bool(self.findings) or self.errored is not None
+
+
+@dataclass
 class Exploration:
     seed: int
     histories: int = 0
@@ -43,12 +62,83 @@ class Exploration:
     findings: list[Finding] = field(default_factory=list)
     #: a fault of the harness or the target (an exception, not a refusal): the exploration stopped
     errored: str | None = None
+    #: how many processes played the rounds (1: this one)
+    workers: int = 1
 
 
 def _flatten(error: BaseException) -> list[BaseException]:
     if isinstance(error, BaseExceptionGroup):
         return [leaf for inner in error.exceptions for leaf in _flatten(inner)]
     return [error]
+
+
+def round_size(index: int, histories: int | None) -> int:
+    """How many histories round ``index`` holds (0: past the ``histories`` asked for)."""
+    if histories is None:
+        return ROUND
+    return max(0, min(ROUND, histories - index * ROUND))
+
+
+def play_rounds(
+    target: Target,
+    *,
+    seed: int,
+    histories: int | None,
+    budget: float | None,
+    only: set[str] | None,
+    max_steps: int,
+    first: int = 0,
+    every: int = 1,
+    skip: Callable[[int], bool] | None = None,
+) -> list[Round]:
+    """Play rounds ``first``, ``first + every``, ... against ``target`` until one ends the
+    exploration, the histories asked for are all played, the budget is spent (one round at
+    least), or ``skip`` says an earlier round already ended it (another process found first)."""
+    started = time.perf_counter()
+    counts = {"histories": 0}
+    steps = [0]
+    machine = machine_for(target, only, steps)
+
+    def factory() -> Histories:
+        counts["histories"] += 1
+        return machine()
+
+    played: list[Round] = []
+    index = first
+    while True:
+        size = round_size(index, histories)
+        if size == 0 or (skip is not None and skip(index)):
+            break
+        if played and histories is None and budget is None:
+            break  # neither histories nor a budget: one round
+        if played and budget is not None and time.perf_counter() - started >= budget:
+            break
+        factory._hypothesis_internal_use_seed = seed * 100_003 + index  # type: ignore[attr-defined]
+        before, steps_before = counts["histories"], steps[0]
+        played_round = Round(index)
+        _round(factory, size, played_round, max_steps)
+        played_round.histories = size if not played_round.findings else counts["histories"] - before
+        played_round.steps = steps[0] - steps_before
+        played.append(played_round)
+        if played_round.ends:
+            break
+        index += every
+    return played
+
+
+def combine(seed: int, rounds: list[Round], seconds: float, workers: int = 1) -> Exploration:
+    """The exploration the rounds make: everything played is counted; the answer is the first
+    round, in number order, that ended it."""
+    done = Exploration(seed, seconds=seconds, workers=workers)
+    ordered = sorted(rounds, key=lambda played: played.index)
+    for played in ordered:
+        done.rounds += 1
+        done.histories += played.histories
+        done.steps += played.steps
+    answer = next((played for played in ordered if played.ends), None)
+    if answer is not None:
+        done.findings, done.errored = list(answer.findings), answer.errored
+    return done
 
 
 def explore(
@@ -60,40 +150,16 @@ def explore(
     only: set[str] | None = None,
     max_steps: int = 14,
 ) -> Exploration:
-    """Explore ``target`` until ``histories`` were tried or ``budget`` seconds passed (the first
-    of the two; one round at least), or a rule broke."""
-    done = Exploration(seed)
+    """Explore ``target`` in this process until ``histories`` were tried or ``budget`` seconds
+    passed (the first of the two; one round at least), or a rule broke."""
     started = time.perf_counter()
-    counts = {"histories": 0}
-    steps = [0]
-    machine = machine_for(target, only, steps)
-
-    def factory() -> Histories:
-        counts["histories"] += 1
-        return machine()
-
-    while True:
-        left = None if histories is None else histories - done.histories
-        if left is not None and left <= 0:
-            break
-        if budget is not None and done.rounds and time.perf_counter() - started >= budget:
-            break
-        if histories is None and budget is None and done.rounds:
-            break
-        size = ROUND if left is None else min(ROUND, left)
-        factory._hypothesis_internal_use_seed = seed * 100_003 + done.rounds  # type: ignore[attr-defined]
-        before = counts["histories"]
-        found = _round(factory, size, done, max_steps)
-        done.rounds += 1
-        done.histories += size if not found else counts["histories"] - before
-        if found or done.errored:
-            break
-    done.steps = steps[0]
-    done.seconds = time.perf_counter() - started
-    return done
+    rounds = play_rounds(
+        target, seed=seed, histories=histories, budget=budget, only=only, max_steps=max_steps
+    )
+    return combine(seed, rounds, time.perf_counter() - started)
 
 
-def _round(factory: object, size: int, done: Exploration, max_steps: int) -> bool:
+def _round(factory: object, size: int, played: Round, max_steps: int) -> None:
     chosen = settings(
         max_examples=size,
         stateful_step_count=max_steps,
@@ -111,12 +177,10 @@ def _round(factory: object, size: int, done: Exploration, max_steps: int) -> boo
     except (Broken, BaseExceptionGroup, HarnessError, Flaky) as error:
         for leaf in _flatten(error):
             if isinstance(leaf, Broken):
-                done.findings.append(
+                played.findings.append(
                     Finding(leaf.violation.rule, leaf.violation.message, tuple(leaf.history))
                 )
-            elif done.errored is None:
-                done.errored = f"{type(leaf).__name__}: {leaf}"
-        return bool(done.findings)
+            elif played.errored is None:
+                played.errored = f"{type(leaf).__name__}: {leaf}"
     except Exception as error:  # any other fault is the harness's: errored, not a crash
-        done.errored = f"{type(error).__name__}: {error}"
-    return False
+        played.errored = f"{type(error).__name__}: {error}"

@@ -1,0 +1,73 @@
+"""``explore --workers N``: the rounds of histories shared among N processes, each history on a
+tenant of its own; the same finding as one process gives, and no tenant left behind."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import requests
+
+from billing_conformance.cli import main
+from billing_conformance.explore.parallel import Plan, explore_in_parallel
+from billing_conformance.explore.runner import Exploration, explore
+from reference_impl.server import RunningServer
+from steps.targets import open_target
+from steps.targets.in_process import InProcessTarget
+from tests.known_bad.bill_runs import CancelsPostedRuns
+from tests.servers import running_server
+
+
+def _live(server: RunningServer) -> int:
+    """How many isolated tenants the server holds (its control API's info)."""
+    count = requests.get(f"{server.url}/conformance/v1", timeout=10).json()["liveTenants"]
+    assert isinstance(count, int)
+    return count
+
+
+def _steps(found: Exploration) -> list[tuple[str, list[str]]]:
+    return [(f.rule, [step.op.text() for step in f.history]) for f in found.findings]
+
+
+def test_two_workers_find_what_one_process_finds() -> None:
+    """The answer is the first round in number order that breaks a rule, whoever played it."""
+    spec = f"inprocess:tests.known_bad:{CancelsPostedRuns.__name__}"
+    plan = Plan(spec, None, False, seed=1, histories=300, budget=None, only=None, max_steps=14, workers=2)
+    parallel = explore_in_parallel(plan)
+    alone = explore(InProcessTarget(CancelsPostedRuns, "CancelsPostedRuns"), seed=1, histories=300)
+    assert parallel.workers == 2
+    assert parallel.errored is None
+    assert _steps(parallel) == _steps(alone) != []
+
+
+def test_nothing_broken_in_two_workers_over_http_and_no_tenant_left(tmp_path: Path) -> None:
+    with running_server() as server:
+        results = tmp_path / "explore"
+        argv = ["explore", "--target", server.url, "--histories", "50", "--seed", "3"]
+        assert main([*argv, "--workers", "2", "--results", str(results)]) == 0
+        data = json.loads((results / "explore.json").read_text(encoding="utf-8"))
+        assert (data["workers"], data["histories"], data["findings"]) == (2, 50, [])
+        assert data["steps"] > data["histories"]
+        assert _live(server) == 0
+        assert main([*argv, "--histories", "10", "--results", str(tmp_path / "serial")]) == 0
+        assert _live(server) == 0
+
+
+def test_workers_are_refused_where_histories_would_share_one_tenant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with running_server(isolated_tenants=False) as server:
+        argv = ["explore", "--target", server.url, "--histories", "5", "--workers", "2"]
+        assert main([*argv, "--results", str(tmp_path)]) == 2
+    assert "--workers needs a target whose histories cannot meet" in capsys.readouterr().err
+    assert not (tmp_path / "explore.json").exists()
+
+
+def test_each_history_deletes_its_tenant_as_it_ends() -> None:
+    """Not only at the end of the exploration: a long one never piles tenants up on the target."""
+    with running_server() as server:
+        target = open_target(server.url)
+        found = explore(target, seed=2, histories=5)
+        assert (found.errored, found.histories) == (None, 5)
+        assert _live(server) == 0
