@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from billing_conformance.catalog import Catalog
 from billing_conformance.report.evidence import EVIDENCE_NAME, EvidenceRow, anchor
+from billing_conformance.report.explorations import exploration_views
 from billing_conformance.report.model import build_report, feature_anchor
 from billing_conformance.report.runs import ICONS, RunView, entry_anchor, entry_marks, run_views
 
@@ -106,11 +107,15 @@ def _environment() -> Environment:
 
 
 def render_html(
-    catalog: Catalog, results: list[dict[str, Any]], evidence: Mapping[str, EvidenceRow] | None = None
+    catalog: Catalog,
+    results: list[dict[str, Any]],
+    evidence: Mapping[str, EvidenceRow] | None = None,
+    explorations: Sequence[dict[str, Any]] = (),
 ) -> str:
     """The whole page for ``results`` (several targets side by side; none: documentation only).
     With ``evidence`` (the evidence table's rows by key), each rule shows its row's verdict and
-    links to the row in a copy of the table beside the page (:data:`EVIDENCE_NAME`)."""
+    links to the row in a copy of the table beside the page (:data:`EVIDENCE_NAME`). Each of
+    ``explorations`` (``explore.json``) gets its headline and counterexamples under the summary."""
     report = build_report(catalog, results)
     runs = {row.rule.id: run_views(report, block, row) for block in report.features for row in block.rules}
     links = {key: f"{EVIDENCE_NAME}#{anchor(key)}" for key in evidence or {}}
@@ -123,4 +128,5 @@ def render_html(
         zuora_rows=evidence or {},
         zuora_links=links,
         exchange_data=_exchange_data(runs),
+        explorations=exploration_views(explorations),
     )

@@ -9,11 +9,12 @@ vanish as an unknown tag), steps and messages are in code, and every target is n
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from billing_conformance.catalog import PROJECT, Catalog, filled_name
 from billing_conformance.report.evidence import EVIDENCE_NAME, EvidenceRow, anchor
+from billing_conformance.report.explorations import ExplorationView, exploration_views
 from billing_conformance.report.model import Report, RuleRow, ScenarioRow, build_report
 from billing_conformance.terminal import MESSAGE_LINES, first_words
 
@@ -144,10 +145,14 @@ def _matrix(report: Report, labels: list[str]) -> list[str]:
 
 
 def render_markdown(
-    catalog: Catalog, results: list[dict[str, Any]], evidence: Mapping[str, EvidenceRow] | None = None
+    catalog: Catalog,
+    results: list[dict[str, Any]],
+    evidence: Mapping[str, EvidenceRow] | None = None,
+    explorations: Sequence[dict[str, Any]] = (),
 ) -> str:
     """The report as Markdown; with ``evidence``, each rule links to its row of the evidence table
-    (a copy beside this file) and says its verdict."""
+    (a copy beside this file) and says its verdict; each of ``explorations`` (``explore.json``)
+    gets its headline and counterexamples after the matrix."""
     report = build_report(catalog, results)
     labels = _labels(report, results)
     evidence = evidence or {}
@@ -158,6 +163,7 @@ def render_markdown(
         lines += ["Documentation only: no results were given.", ""]
     lines += [f"> **Catalog problem:** {escape(problem)}" for problem in report.problems]
     lines += ["", *_matrix(report, labels)] if report.problems else _matrix(report, labels)
+    lines += _explorations(exploration_views(explorations))
     if report.shared_decisions:
         lines += ["## Decisions for every rule", ""]
         lines += [f"- {escape(d)}" for d in report.shared_decisions]
@@ -173,6 +179,36 @@ def render_markdown(
         for row in block.rules:
             lines += _rule(row, labels, evidence.get(row.rule.id))
     return "\n".join(lines) + "\n"
+
+
+def _explorations(views: list[ExplorationView]) -> list[str]:
+    """Each exploration: its headline, then each counterexample as the history that broke it."""
+    if not views:
+        return []
+    lines = [
+        "## Explored histories",
+        "",
+        "Random histories of business operations, the MUST rules judged after every step "
+        '(`billing-conformance explore`); "nothing broke" speaks only of the histories tried.',
+        "",
+    ]
+    for view in views:
+        lines += [
+            f"### {escape(view.target)} ({view.verdict}, {escape(view.started)})",
+            "",
+            escape(view.headline),
+            "",
+        ]
+        for finding in view.findings:
+            rerun = ", ".join(f"{side} {verdict}" for side, verdict in finding.rerun) or "not run"
+            said = escape(first_words(finding.message))
+            lines += [
+                f"- [{finding.rule}](#{anchor(finding.rule)}): {said} (re-run: {rerun})",
+                "",
+                *_fenced(list(finding.steps), "gherkin", "  "),
+                "",
+            ]
+    return lines
 
 
 def _rule(row: RuleRow, labels: list[str], evidence: EvidenceRow | None = None) -> list[str]:
