@@ -52,10 +52,19 @@ def _declared(variant: type[KnownBad]) -> set[str]:
     return {variant.breaks, *variant.also_breaks}
 
 
-def _found(variant: type[KnownBad]) -> set[str]:
+def _found(variant: type[KnownBad], rerun_in: Path | None = None) -> set[str]:
+    """The rules explore finds broken; with ``rerun_in``, each counterexample is also written out
+    and re-run through the kit's plugins, where it must be broken on the variant and hold on the
+    reference."""
     found = explore(InProcessTarget(variant, variant.__name__), seed=SEED, histories=HISTORIES)
     assert found.errored is None, found.errored
-    return {finding.rule for finding in found.findings}
+    rules = {finding.rule for finding in found.findings}
+    if rerun_in is not None and rules:
+        spec = f"inprocess:tests.known_bad:{variant.__name__}"
+        project = write_project(rerun_in, feature_text(found.findings, spec, SEED, {}))
+        assert rerun(project, spec, rerun_in / "target") == dict.fromkeys(rules, "broken")
+        assert rerun(project, "inprocess", rerun_in / "reference") == dict.fromkeys(rules, "holds")
+    return rules
 
 
 def _caught(variant: type[KnownBad]) -> set[str]:
@@ -78,11 +87,12 @@ def test_nothing_breaks_on_the_reference() -> None:
     ],
     ids=lambda v: v.__name__,
 )
-def test_explore_catches_a_known_bad_variant(variant: type[KnownBad]) -> None:
+def test_explore_catches_a_known_bad_variant(variant: type[KnownBad], tmp_path: Path) -> None:
     """Explore names a rule the variant declares, and blames no rule the variant does not break
     (``explore_also_breaks``: rules only a history beyond the examples shows broken). The SHOULD-only
-    variants break no rule explore judges (it judges MUST rules only)."""
-    found = _found(variant)
+    variants break no rule explore judges (it judges MUST rules only). Each counterexample, written
+    as Gherkin, fails through the kit's machinery on the variant and holds on the reference."""
+    found = _found(variant, tmp_path)
     assert found <= _declared(variant) | variant.explore_also_breaks, f"collateral blame: {sorted(found)}"
     assert found & _declared(variant), "no declared rule was found broken"
 
