@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from reference_impl.server import RunningServer
-from steps.targets import CancellationOrder
+from steps.targets import CancellationOrder, HarnessError, Target
 from steps.targets.http import HttpTarget
+from steps.targets.in_process import InProcessTarget
 from steps.targets.profile import Profile
 
 
@@ -63,3 +64,15 @@ def test_an_ordinary_order_is_checked_and_not_marked(target: HttpTarget) -> None
     """Every other order is checked against its request schema and carries no mark."""
     _cancel(target, negative=False)
     assert [e.deliberate for e in target.client.exchanges] == [None] * len(target.client.exchanges)
+
+
+@pytest.mark.parametrize("over_http", [False, True], ids=["in process", "over HTTP"])
+def test_the_waiting_occurrence_of_an_unknown_run_cannot_be_observed_on_either_side(
+    reference_server: RunningServer, over_http: bool
+) -> None:
+    """The same fault, the same verdict: nothing can be said of what waits after a run the target
+    does not know (errored), never "nothing waits", in process as over HTTP (where it is a 404)."""
+    found: Target = HttpTarget(Profile.for_loopback(reference_server.url)) if over_http else InProcessTarget()
+    found.reset()
+    with pytest.raises(HarnessError):
+        found.pending_occurrence("8a8a0003000000000000000000009999")

@@ -26,6 +26,7 @@ from reference_impl import (
 )
 from reference_impl.wire import api
 from steps.targets import views
+from steps.targets.errors import CannotObserveError
 from steps.targets.guard import every_operation_guarded
 from steps.targets.payloads import PAYMENT_METHOD_TYPE, cancellation_payload, subscription_payload
 from steps.targets.protocol import (
@@ -304,7 +305,10 @@ class InProcessTarget:
 
     def pending_occurrence(self, bill_run_id: str) -> BillRunView | None:
         run = self._billing.bill_run(bill_run_id)
-        if isinstance(run, Rejection) or run.series is None:
+        if isinstance(run, Rejection):
+            # As over HTTP, where the look-up answers 404: nothing can be said of what waits.
+            raise CannotObserveError("the schedule's waiting occurrence", run.message)
+        if run.series is None:
             return None
         waiting = self._billing.pending_occurrence(run.series)
         return None if waiting is None else _bill_run(waiting)
