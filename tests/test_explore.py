@@ -146,6 +146,8 @@ def test_the_command_writes_schema_valid_results(
     schema = json.loads((SCHEMAS_DIR / "explore-results.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, schema, format_checker=jsonschema.FormatChecker())
     assert data["seed"] == SEED
+    # bounded by histories, not by time: the seconds are not claimed as a bound
+    assert data["budget"] == {"seconds": None, "histories": 300, "stepsPerHistory": 14}
     rules = {f["rule"] for f in data["findings"]}
     assert "BR-VIEW-CANCELED" in rules
     for finding in data["findings"]:

@@ -188,7 +188,12 @@ def results_json(
         "target": args.target,
         "startedAt": started.isoformat(timespec="seconds"),
         "seed": done.seed,
-        "budget": {"seconds": args.budget, "histories": args.histories, "stepsPerHistory": args.steps},
+        # --histories bounds the exploration instead of the time (the seconds then bound nothing).
+        "budget": {
+            "seconds": None if args.histories is not None else args.budget,
+            "histories": args.histories,
+            "stepsPerHistory": args.steps,
+        },
         "properties": sorted(rules_checked() if args.rule == [] else {r.upper() for r in args.rule}),
         "histories": done.histories,
         "steps": done.steps,
