@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from steps.histories import CancelSubscription, Retry, Transition, add_months
 from steps.properties import ORDER_REFUSALS, WRITE_OFF, Finding, Violation, prop, unchanged
-from steps.targets import BillRunView, InvoiceView, OrderView, Refusal, Refused
+from steps.targets import BillRunView, InvoiceView, Money, OrderView, Refusal, Refused
 from steps.wording import describe
 
 __all__: list[str] = []
@@ -157,6 +157,13 @@ def written_off(step: Transition) -> Finding:  # noqa: PLR0912 - one branch per 
         for n, m in step.after.memos.items()
         if n not in step.before.memos and n not in memos and m.account_id == customer_id
     ]
+    # Which invoice a new final credit memo is applied to is the implementer's choice: an invoice
+    # this write-off must leave alone may still go down by what those memos credit, never more.
+    credited = sum((m.amount.amount for m in finals), Decimal(0))
+
+    def untouched(was: Money, now: Money) -> bool:
+        return now.amount <= was.amount and was.amount - now.amount <= credited
+
     for number, was in step.before.invoices.items():
         now = step.after.invoices.get(number)
         if now is None:
@@ -184,12 +191,12 @@ def written_off(step: Transition) -> Finding:  # noqa: PLR0912 - one branch per 
         bills = _bills(step, was, op.customer, op.plan)
         if bills == "only" and now.balance.amount != 0:
             yield Violation(cleared, f"the unpaid invoice {number} still has a balance of {now.balance}")
-        elif bills == "not" and now.balance != was.balance:
+        elif bills == "not" and not untouched(was.balance, now.balance):
             yield Violation(
                 "WO-ONLY-THIS-SUBSCRIPTION", f"invoice {number} of another subscription went to {now.balance}"
             )
         elif bills == "shared" and not step.features.invoice_item_settlement:
-            if now.balance != was.balance:
+            if not untouched(was.balance, now.balance):
                 yield Violation("WO-FAILURE-REPORTED", f"the shared invoice {number} went to {now.balance}")
             for w in answer.write_offs or ():
                 if w.invoice_number == number and (w.status != "Failed" or not w.failed_reason):
