@@ -23,7 +23,7 @@ from billing_conformance.explore.gherkin import feature_text
 from billing_conformance.explore.parallel import Plan, explore_in_parallel
 from billing_conformance.explore.rerun import FEATURE, rerun, rerun_command, write_project
 from billing_conformance.explore.runner import Exploration, explore
-from billing_conformance.folders import target_label
+from billing_conformance.folders import folder_problem, results_folder, write_whole
 from billing_conformance.terminal import for_terminal
 from billing_conformance.workers import worker_count
 from steps.judge import rules_checked
@@ -101,9 +101,11 @@ def explore_command(args: argparse.Namespace) -> int:
     if (args.histories is not None and args.histories < 1) or args.steps < 1 or args.budget <= 0:
         print("refused: --histories, --steps and --budget must be positive", file=sys.stderr)
         return EXIT_USAGE
-    results: Path = (
-        args.results or Path("results") / f"explore-{target_label(args.target, args.profile, None)}"
-    )
+    results: Path = args.results or _default_folder(args.target, args.profile)
+    unusable = folder_problem(results, (RESULTS_FILE,))
+    if unusable is not None:
+        print(for_terminal(f"refused: --results {unusable}; nothing was explored"), file=sys.stderr)
+        return EXIT_USAGE
     target = open_target(args.target, args.profile, allow_production=args.allow_production)
     started = datetime.now(UTC)
     try:
@@ -124,11 +126,17 @@ def explore_command(args: argparse.Namespace) -> int:
         if args.target != REFERENCE:
             confirmed["reference"] = rerun(project, REFERENCE, results / "rerun-reference")
     data = results_json(done, args, started, confirmed, results)
-    (results / RESULTS_FILE).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    write_whole(results / RESULTS_FILE, json.dumps(data, indent=2) + "\n")
     _report(done, data, results)
     if done.findings:
         return EXIT_DOES_NOT_CONFORM
     return EXIT_INCONCLUSIVE if done.errored else EXIT_CONFORMS
+
+
+def _default_folder(target: str, profile: Path | None) -> Path:
+    """``results/explore-<target>``, named as ``run``'s folders are (``explore-127.0.0.1-8080``)."""
+    folder = results_folder(target, profile)
+    return folder.with_name(f"explore-{folder.name}")
 
 
 def _explore(target: Target, args: argparse.Namespace, only: set[str] | None) -> Exploration | str:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from billing_conformance.folders import write_whole
 from billing_conformance.kit import KIT_PLUGINS as KIT
 
 __all__ = ["PROJECT", "rerun", "rerun_command", "write_project"]
@@ -43,12 +44,17 @@ _INI = "[pytest]\naddopts = --strict-markers -p no:cacheprovider\n"
 
 
 def write_project(folder: Path, feature: str) -> Path:
-    """Write the counterexamples' project below ``folder``; return the project's folder."""
+    """Write the counterexamples' project below ``folder``; return the project's folder. Each
+    file replaces what had its name, and a symbolic link in the way is replaced by a folder of
+    the kit's own: nothing is written through a link to somewhere outside ``folder``."""
     project = folder / PROJECT
-    (project / "features").mkdir(parents=True, exist_ok=True)
-    (project / "features" / FEATURE).write_text(feature + "\n", encoding="utf-8")
-    (project / "test_counterexamples.py").write_text(_TEST_MODULE, encoding="utf-8")
-    (project / "pytest.ini").write_text(_INI, encoding="utf-8")
+    for part in (project, project / "features"):
+        if part.is_symlink():
+            part.unlink()
+        part.mkdir(parents=True, exist_ok=True)
+    write_whole(project / "features" / FEATURE, feature + "\n")
+    write_whole(project / "test_counterexamples.py", _TEST_MODULE)
+    write_whole(project / "pytest.ini", _INI)
     return project
 
 

@@ -1,5 +1,7 @@
-"""``explore --workers N``: the rounds of histories shared among N processes, each history on a
-tenant of its own; the same finding as one process gives, and no tenant left behind."""
+"""The explore command's edges: ``--workers N`` shares the rounds of histories among N
+processes, each history on a tenant of its own, with the same finding as one process gives and
+no tenant left behind; its results folder is checked before anything is explored, named as
+``run``'s folders are, and never written through a symbolic link."""
 
 from __future__ import annotations
 
@@ -71,3 +73,46 @@ def test_each_history_deletes_its_tenant_as_it_ends() -> None:
         found = explore(target, seed=2, histories=5)
         assert (found.errored, found.histories) == (None, 5)
         assert _live(server) == 0
+
+
+def test_an_unusable_results_folder_is_refused_before_anything_is_explored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    taken = tmp_path / "a-file"
+    taken.write_text("not a folder", encoding="utf-8")
+    assert main(["explore", "--histories", "1", "--results", str(taken)]) == 2
+    said = capsys.readouterr()
+    assert "refused: --results" in said.err
+    assert "explored" not in said.out
+    assert taken.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_no_result_file_is_written_through_a_symbolic_link(tmp_path: Path) -> None:
+    """explore.json and the counterexamples replace what has their name; the file a link points
+    to, outside the results folder, is left as it was."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "precious.json").write_text("keep", encoding="utf-8")
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "explore.json").symlink_to(outside / "precious.json")
+    (results / "counterexamples").symlink_to(outside, target_is_directory=True)
+    spec = f"inprocess:tests.known_bad:{CancelsPostedRuns.__name__}"
+    assert (
+        main(["explore", "--target", spec, "--histories", "300", "--seed", "1", "--results", str(results)])
+        == 1
+    )
+    assert (outside / "precious.json").read_text(encoding="utf-8") == "keep"
+    assert sorted(p.name for p in outside.iterdir()) == ["precious.json"]
+    assert not (results / "explore.json").is_symlink()
+    assert (results / "counterexamples" / "features" / "explore.feature").is_file()
+
+
+def test_the_default_folder_of_an_http_target_is_named_as_runs_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with running_server() as server:
+        assert main(["explore", "--target", server.url, "--histories", "2"]) == 0
+    port = server.url.rsplit(":", 1)[1]
+    assert [p.name for p in (tmp_path / "results").iterdir()] == [f"explore-127.0.0.1-{port}"]
