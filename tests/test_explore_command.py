@@ -13,6 +13,7 @@ import requests
 
 from billing_conformance.cli import main
 from billing_conformance.explore.parallel import Plan, explore_in_parallel
+from billing_conformance.explore.rerun import rerun_command
 from billing_conformance.explore.runner import Exploration, explore
 from reference_impl.server import RunningServer
 from steps.targets import open_target
@@ -116,3 +117,14 @@ def test_the_default_folder_of_an_http_target_is_named_as_runs_are(
         assert main(["explore", "--target", server.url, "--histories", "2"]) == 0
     port = server.url.rsplit(":", 1)[1]
     assert [p.name for p in (tmp_path / "results").iterdir()] == [f"explore-127.0.0.1-{port}"]
+
+
+def test_the_rerun_on_the_target_takes_its_profile_and_permission_as_run_does() -> None:
+    """A counterexample re-run against an HTTP target sees the same configuration the exploration
+    saw: its profile (credentials, capabilities) and, if given, --allow-production."""
+    said = rerun_command(
+        Path("ce"), "https://billing.example", Path("out"), Path("vendor.toml"), allow_production=True
+    )
+    assert "--profile=vendor.toml" in said
+    assert "--allow-production" in said
+    assert "--profile" not in rerun_command(Path("ce"), "inprocess", Path("out"))

@@ -122,7 +122,13 @@ def explore_command(args: argparse.Namespace) -> int:
     if done.findings:
         statements = {rule.id: rule.statement for rule in load_catalog(FEATURES_DIR).rules}
         project = write_project(results, feature_text(done.findings, args.target, args.seed, statements))
-        confirmed["target"] = rerun(project, args.target, results / "rerun-target")
+        confirmed["target"] = rerun(
+            project,
+            args.target,
+            results / "rerun-target",
+            args.profile,
+            allow_production=args.allow_production,
+        )
         if args.target != REFERENCE:
             confirmed["reference"] = rerun(project, REFERENCE, results / "rerun-reference")
     data = results_json(done, args, started, confirmed, results)
@@ -211,7 +217,17 @@ def results_json(
         "stepsPerSecond": round(done.steps / seconds, 1),
         "findings": findings,
         "errored": done.errored,
-        "rerunCommand": rerun_command(project, args.target, results / "rerun-target") if findings else None,
+        "rerunCommand": (
+            rerun_command(
+                project,
+                args.target,
+                results / "rerun-target",
+                args.profile,
+                allow_production=args.allow_production,
+            )
+            if findings
+            else None
+        ),
     }
 
 

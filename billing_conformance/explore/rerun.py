@@ -58,7 +58,10 @@ def write_project(folder: Path, feature: str) -> Path:
     return project
 
 
-def _arguments(project: Path, target: str, results: Path) -> list[str]:
+def _arguments(
+    project: Path, target: str, results: Path, profile: Path | None, allow_production: bool
+) -> list[str]:
+    """pytest's arguments, with the target's profile and permission as ``run`` hands them on."""
     return [
         str(project),
         f"--rootdir={project}",
@@ -70,12 +73,16 @@ def _arguments(project: Path, target: str, results: Path) -> list[str]:
         "-rN",
         f"--results={results}",
         *(f"-p{plugin}" for plugin in KIT_PLUGINS),
+        *([f"--profile={profile}"] if profile is not None else []),
+        *(["--allow-production"] if allow_production else []),
     ]
 
 
-def rerun_command(project: Path, target: str, results: Path) -> str:
+def rerun_command(
+    project: Path, target: str, results: Path, profile: Path | None = None, *, allow_production: bool = False
+) -> str:
     """The shell command that re-runs the counterexamples as :func:`rerun` does."""
-    words = ["python", "-m", "pytest", *_arguments(project, target, results)]
+    words = ["python", "-m", "pytest", *_arguments(project, target, results, profile, allow_production)]
     return "PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 " + " ".join(shlex.quote(w) for w in words)
 
 
@@ -92,7 +99,9 @@ def _no_autoload() -> Iterator[None]:
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = before
 
 
-def rerun(project: Path, target: str, results: Path) -> dict[str, str]:
+def rerun(
+    project: Path, target: str, results: Path, profile: Path | None = None, *, allow_production: bool = False
+) -> dict[str, str]:
     """Run the counterexamples against ``target``; return each rule's status as the results
     folder's conformance.json states it (``broken``, ``holds``, ``errored``, ...)."""
     for name, module in list(sys.modules.items()):  # an earlier re-run's binding, in this process
@@ -102,7 +111,7 @@ def rerun(project: Path, target: str, results: Path) -> dict[str, str]:
             del sys.modules[name]
     said = io.StringIO()  # the session's own report is in the results folder
     with _no_autoload(), redirect_stdout(said):
-        pytest.main(_arguments(project, target, results))
+        pytest.main(_arguments(project, target, results, profile, allow_production))
     path = results / "conformance.json"
     if not path.exists():
         return {}
