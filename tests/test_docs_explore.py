@@ -94,3 +94,17 @@ def test_a_file_that_is_not_an_exploration_is_refused_and_nothing_written(
     assert main(["docs", "--results", str(_folder(tmp_path, "explore", wrong)), "--out", str(out)]) == 2
     assert "is not an exploration of this kit" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_markdown_shows_what_a_target_wrote_as_code_never_as_markdown(tmp_path: Path) -> None:
+    hostile = _example("a-posted-run-canceled")
+    hostile["findings"][0]["message"] = "refused\n\n## Injected\n![](http://evil.example/t.png)"
+    errored = _example("errored-without-a-history-limit")
+    errored["errored"] = "TargetFailedError: boom\n# Also injected"
+    out = tmp_path / "docs"
+    folders = [str(_folder(tmp_path, "a", hostile)), str(_folder(tmp_path, "b", errored))]
+    assert main(["docs", "--results", folders[0], "--results", folders[1], "--out", str(out)]) == 0
+    lines = (out / "index.md").read_text(encoding="utf-8").splitlines()
+    assert not [line for line in lines if line.startswith(("## Injected", "# Also injected", "!["))]
+    assert any("`refused ## Injected ![](http://evil.example/t.png)`" in line for line in lines)
+    assert "Errored: `TargetFailedError: boom # Also injected`" in lines

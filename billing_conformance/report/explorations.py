@@ -56,7 +56,7 @@ class ExplorationView:
             broken = sorted({finding.rule for finding in self.findings})
             return f"{tried}: {len(broken)} of {self.rules} rules broken ({', '.join(broken)})"
         if self.errored:
-            return f"{tried}: errored, nothing judged of the rest ({self.errored})"
+            return f"{tried}: errored, nothing judged of the rest"
         return f"{tried}: nothing broke in the histories tried"
 
 

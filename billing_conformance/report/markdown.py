@@ -193,15 +193,18 @@ def _explorations(views: list[ExplorationView]) -> list[str]:
         "",
     ]
     for view in views:
+        # What a target or its exploration wrote is shown as code, on one line: never as Markdown.
         lines += [
-            f"### {escape(view.target)} ({view.verdict}, {escape(view.started)})",
+            f"### {_code(view.target)} ({view.verdict}, {_code(view.started)})",
             "",
             escape(view.headline),
             "",
         ]
+        if view.errored:
+            lines += [f"Errored: {_code(view.errored)}", ""]
         for finding in view.findings:
             rerun = ", ".join(f"{side} {verdict}" for side, verdict in finding.rerun) or "not run"
-            said = escape(first_words(finding.message))
+            said = _code(first_words(finding.message))
             lines += [
                 f"- [{finding.rule}](#{anchor(finding.rule)}): {said} (re-run: {rerun})",
                 "",
