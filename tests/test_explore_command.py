@@ -10,13 +10,16 @@ from pathlib import Path
 
 import pytest
 import requests
+from hypothesis.errors import FlakyFailure
 
 from billing_conformance.cli import main
+from billing_conformance.explore.machine import broken_class
 from billing_conformance.explore.parallel import Plan, explore_in_parallel
 from billing_conformance.explore.rerun import rerun_command
-from billing_conformance.explore.runner import Exploration, explore
+from billing_conformance.explore.runner import Exploration, Round, explore, take
 from reference_impl.server import RunningServer
-from steps.targets import open_target
+from steps.properties import Violation
+from steps.targets import TargetFailedError, open_target
 from steps.targets.in_process import InProcessTarget
 from tests.known_bad.bill_runs import CancelsPostedRuns
 from tests.servers import running_server
@@ -128,3 +131,46 @@ def test_the_rerun_on_the_target_takes_its_profile_and_permission_as_run_does() 
     assert "--profile=vendor.toml" in said
     assert "--allow-production" in said
     assert "--profile" not in rerun_command(Path("ce"), "inprocess", Path("out"))
+
+
+def test_a_failure_hypothesis_could_not_reproduce_errors_the_round_and_is_no_finding() -> None:
+    """Seen once, not again when the same history was played: errored, never a broken rule."""
+    violation = Violation("BR-CANCEL-POSTED-RUN", "canceled once")
+    flaky = FlakyFailure("Inconsistent results", [broken_class(violation.rule)(violation, [])])
+    played = Round(0)
+    take(flaky, played)
+    assert played.findings == []
+    assert played.errored is not None
+    assert "broke BR-CANCEL-POSTED-RUN once and not when played again" in played.errored
+    take(broken_class(violation.rule)(violation, []), played)  # a plain failure is a finding
+    assert [f.rule for f in played.findings] == ["BR-CANCEL-POSTED-RUN"]
+
+
+class _FailsOnTheThirdHistory(InProcessTarget):
+    resets = 0
+
+    def reset(self) -> None:
+        _FailsOnTheThirdHistory.resets += 1
+        if _FailsOnTheThirdHistory.resets == 3:
+            raise TargetFailedError("create tenant", "HTTP 503")
+        super().reset()
+
+
+def test_an_errored_round_counts_the_histories_it_played_not_its_size() -> None:
+    found = explore(_FailsOnTheThirdHistory(), seed=1, histories=100)
+    assert found.errored is not None
+    assert "HTTP 503" in found.errored
+    assert found.findings == []
+    assert found.histories == 3  # two played whole, the third stopped: not the round's 25
+
+
+def test_workers_against_a_target_that_cannot_say_how_histories_are_kept_apart_is_errored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its fault, not a usage mistake: exit 4 with the reason, never the refusal of exit 2."""
+    with running_server() as server:
+        gone = server.url
+    argv = ["explore", "--target", gone, "--workers", "2", "--histories", "1", "--results", str(tmp_path)]
+    assert main(argv) == 4
+    said = capsys.readouterr().out
+    assert "ERRORED  the control API's plan could not be decided" in said

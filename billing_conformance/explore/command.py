@@ -155,6 +155,9 @@ def _explore(target: Target, args: argparse.Namespace, only: set[str] | None) ->
         )
     plan_as_wire = getattr(target, "plan_as_wire", None)
     wire: dict[str, Any] | None = plan_as_wire() if callable(plan_as_wire) else None
+    if wire is not None and "error" in wire:
+        # The target could not say how histories are kept apart: its fault, not a usage mistake.
+        return Exploration(args.seed, errored=f"the control API's plan could not be decided: {wire['error']}")
     if wire is not None and wire.get("isolation") != "tenants":
         # Histories played at once must not meet: each needs a tenant of its own.
         return (

@@ -67,9 +67,39 @@ class Exploration:
 
 
 def _flatten(error: BaseException) -> list[BaseException]:
-    if isinstance(error, BaseExceptionGroup):
+    """The failures ``error`` holds; a flaky one (Hypothesis's group of a failure it could not
+    reproduce) stays whole: what it saw is no finding."""
+    if isinstance(error, BaseExceptionGroup) and not isinstance(error, Flaky):
         return [leaf for inner in error.exceptions for leaf in _flatten(inner)]
     return [error]
+
+
+def take(error: BaseException, played: Round) -> None:
+    """What a round's failure says: each rule broken is a finding; a fault of the harness or the
+    target, or a failure Hypothesis could not reproduce, errors the round."""
+    for leaf in _flatten(error):
+        if isinstance(leaf, Flaky) and played.errored is None:
+            played.errored = _flaky(leaf)
+        elif isinstance(leaf, Broken):
+            played.findings.append(Finding(leaf.violation.rule, leaf.violation.message, tuple(leaf.history)))
+        elif played.errored is None:
+            played.errored = f"{type(leaf).__name__}: {leaf}"
+
+
+def _flaky(error: BaseException) -> str:
+    """Seen once, not again on the same history: nothing the target does can be stated, so the
+    round is errored, never a rule broken. The fault behind it is named when Hypothesis kept it
+    (a failing target, say, that answered the second time)."""
+    inner = list(error.exceptions) if isinstance(error, BaseExceptionGroup) else []
+    seen = sorted({leaf.violation.rule for leaf in inner if isinstance(leaf, Broken)})
+    if seen:
+        return (
+            f"a history broke {', '.join(seen)} once and not when played again (the target, or the "
+            f"harness, answered differently): {type(error).__name__}"
+        )
+    cause = next((leaf for leaf in [*inner, error.__cause__, error.__context__] if leaf is not None), None)
+    behind = f"; first: {type(cause).__name__}: {cause}" if cause is not None else ""
+    return f"a history went differently when played again ({type(error).__name__}){behind}"
 
 
 def round_size(index: int, histories: int | None) -> int:
@@ -117,7 +147,8 @@ def play_rounds(
         before, steps_before = counts["histories"], steps[0]
         played_round = Round(index)
         _round(factory, size, played_round, max_steps)
-        played_round.histories = size if not played_round.findings else counts["histories"] - before
+        # A round that ended early counts what it played (shrinking included), not its size.
+        played_round.histories = counts["histories"] - before if played_round.ends else size
         played_round.steps = steps[0] - steps_before
         played.append(played_round)
         if played_round.ends:
@@ -175,12 +206,6 @@ def _round(factory: object, size: int, played: Round, max_steps: int) -> None:
     try:
         run_state_machine_as_test(factory, settings=chosen)  # type: ignore[arg-type]
     except (Broken, BaseExceptionGroup, HarnessError, Flaky) as error:
-        for leaf in _flatten(error):
-            if isinstance(leaf, Broken):
-                played.findings.append(
-                    Finding(leaf.violation.rule, leaf.violation.message, tuple(leaf.history))
-                )
-            elif played.errored is None:
-                played.errored = f"{type(leaf).__name__}: {leaf}"
+        take(error, played)
     except Exception as error:  # any other fault is the harness's: errored, not a crash
         played.errored = f"{type(error).__name__}: {error}"
