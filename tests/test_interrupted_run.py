@@ -21,6 +21,7 @@ from junitparser import JUnitXml
 from billing_conformance import FEATURES_DIR, PROJECT_ROOT
 from billing_conformance.exits import EXIT_INTERRUPTED
 from schemas.contract import violations
+from tests.processes import interruptible
 
 _PYTEST = (
     sys.executable,
@@ -59,6 +60,7 @@ def test_a_run_killed_while_a_target_hangs_leaves_results_marked_incomplete(tmp_
             cwd=PROJECT_ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
+            preexec_fn=interruptible,  # noqa: PLW1509 - it only resets one signal in the child
         )
         try:
             deadline = time.monotonic() + 30
@@ -122,6 +124,7 @@ def _stop_a_run(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=interruptible,  # noqa: PLW1509 - it only resets one signal in the child
     )
     assert run.stdout is not None
     seen: list[str] = []

@@ -32,6 +32,7 @@ from steps.targets.http_tenants import CLOSE_SECONDS, TENANTS_PATH
 from steps.targets.profile import Profile
 from tests.failing_billing import CancelingFails
 from tests.fault_proxy import Fault, Reply, Seen, fault_proxy
+from tests.processes import interruptible
 from tests.servers import running_server
 from tests.slow_billing import SlowBilling
 
@@ -169,6 +170,7 @@ def _interrupt(
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        preexec_fn=interruptible,  # noqa: PLW1509 - it only resets one signal in the child
     )
     assert run.stdout is not None
     seen: list[str] = []
