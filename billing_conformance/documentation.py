@@ -122,15 +122,23 @@ def _exploration(folder: Path) -> dict[str, Any] | str:
 def latest_explorations(parent: Path) -> list[dict[str, Any]]:
     """The latest exploration of each target among the folders in ``parent`` (by ``startedAt``),
     in the order of their folders' names; a file that is not this kit's exploration is passed by."""
-    latest: dict[str, tuple[datetime, str, dict[str, Any]]] = {}
+    kept: list[tuple[str, str, dict[str, Any]]] = []
     for folder in sorted(p for p in parent.iterdir() if p.is_dir() and (p / EXPLORE_FILE).is_file()):
         found = _exploration(folder)
-        if isinstance(found, str):
-            continue
-        started = datetime.fromisoformat(found["startedAt"])
-        if found["target"] not in latest or started >= latest[found["target"]][0]:
-            latest[found["target"]] = (started, folder.name, found)
-    return [found for _, _, found in sorted(latest.values(), key=lambda kept: kept[1])]
+        if not isinstance(found, str):
+            kept.append((str(found["target"]), folder.name, found))
+    return _latest(kept)
+
+
+def _latest(found: list[tuple[str, str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Of (name, folder, results) in folder order, the latest of each name by ``startedAt``, in
+    the order of their folders' names."""
+    latest: dict[str, tuple[datetime, str, dict[str, Any]]] = {}
+    for name, folder, data in found:
+        started = datetime.fromisoformat(data["startedAt"])
+        if name not in latest or started >= latest[name][0]:
+            latest[name] = (started, folder, data)
+    return [data for _, _, data in sorted(latest.values(), key=lambda kept: kept[1])]
 
 
 def latest_full_runs(parent: Path, *, allow_none: bool = False) -> list[dict[str, Any]]:
@@ -138,7 +146,7 @@ def latest_full_runs(parent: Path, *, allow_none: bool = False) -> list[dict[str
     of their folders' names: a subset run never stands for its target, nor a file that is not
     this kit's results. Refuses (ValueError) a ``parent`` with no full run in it, unless
     ``allow_none`` (it holds explorations)."""
-    latest: dict[str, tuple[datetime, str, dict[str, Any]]] = {}
+    kept: list[tuple[str, str, dict[str, Any]]] = []
     for folder in sorted(p for p in parent.iterdir() if p.is_dir()):
         try:
             found = json.loads((folder / "conformance.json").read_text(encoding="utf-8"))
@@ -146,10 +154,7 @@ def latest_full_runs(parent: Path, *, allow_none: bool = False) -> list[dict[str
             continue  # not a results folder (the page's own folder, say)
         if violations("conformance-results", found) or found["summary"]["scope"]["selection"]:
             continue
-        name = str(found.get("label") or found["target"])
-        started = datetime.fromisoformat(found["startedAt"])
-        if name not in latest or started >= latest[name][0]:
-            latest[name] = (started, folder.name, found)
-    if not latest and not allow_none:
+        kept.append((str(found.get("label") or found["target"]), folder.name, found))
+    if not kept and not allow_none:
         raise ValueError(f"no results folder of a full run in {parent}")
-    return [found for _, _, found in sorted(latest.values(), key=lambda kept: kept[1])]
+    return _latest(kept)

@@ -22,7 +22,7 @@ from billing_conformance.exits import EXIT_CONFORMS, EXIT_DOES_NOT_CONFORM, EXIT
 from billing_conformance.explore.gherkin import feature_text
 from billing_conformance.explore.parallel import Plan, explore_in_parallel
 from billing_conformance.explore.rerun import FEATURE, rerun, rerun_command, write_project
-from billing_conformance.explore.runner import Exploration, explore
+from billing_conformance.explore.runner import Exploration, close_target, explore
 from billing_conformance.folders import folder_problem, results_folder, write_whole
 from billing_conformance.terminal import for_terminal
 from billing_conformance.workers import worker_count
@@ -111,9 +111,7 @@ def explore_command(args: argparse.Namespace) -> int:
     try:
         done = _explore(target, args, only)
     finally:
-        close = getattr(target, "close", None)
-        if callable(close):
-            close()  # every tenant it made is deleted, whatever happened
+        close_target(target)  # every tenant it made is deleted, whatever happened
     if isinstance(done, str):
         print(for_terminal(f"refused: {done}"), file=sys.stderr)
         return EXIT_USAGE

@@ -18,7 +18,7 @@ from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from typing import Any
 
-from billing_conformance.explore.runner import Exploration, Round, combine, play_rounds
+from billing_conformance.explore.runner import Exploration, Round, close_target, combine, play_rounds
 from steps.targets import open_target
 
 __all__ = ["Plan", "explore_in_parallel"]
@@ -72,9 +72,7 @@ def _play(plan: Plan, worker: int) -> list[Round]:
             skip=_skip,
         )
     finally:
-        close = getattr(target, "close", None)
-        if callable(close):
-            close()
+        close_target(target)
     ended = [played_round.index for played_round in played if played_round.ends]
     if ended and _first_end is not None:
         with _first_end.get_lock():

@@ -22,7 +22,7 @@ from billing_conformance.explore.machine import Broken, Histories, machine_for
 from steps.histories import Transition
 from steps.targets import HarnessError, Target
 
-__all__ = ["ROUND", "Exploration", "Finding", "Round", "combine", "explore", "play_rounds"]
+__all__ = ["ROUND", "Exploration", "Finding", "Round", "close_target", "combine", "explore", "play_rounds"]
 
 ROUND = 25
 
@@ -100,6 +100,13 @@ def _flaky(error: BaseException) -> str:
     cause = next((leaf for leaf in [*inner, error.__cause__, error.__context__] if leaf is not None), None)
     behind = f"; first: {type(cause).__name__}: {cause}" if cause is not None else ""
     return f"a history went differently when played again ({type(error).__name__}){behind}"
+
+
+def close_target(target: object) -> None:
+    """Delete every tenant the target made and still holds (an HTTP target; others have none)."""
+    close = getattr(target, "close", None)
+    if callable(close):
+        close()
 
 
 def round_size(index: int, histories: int | None) -> int:
