@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,6 +52,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.get_closest_marker("proof_run") is None,
         )
     )
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection loaded (zuora_sdk's thousands of models among it) lives until the process
+    ends: it is frozen out of the garbage collector's sight. Else every full collection walks it,
+    about half a second each in a test process, and pytest makes one or two at the end of every
+    session it runs inside a test (explore's re-runs: seconds a test)."""
+    del session
+    gc.freeze()
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,8 @@ for a socket made with ``proto=IPPROTO_TCP``, which ``socket.create_server`` doe
 
 HTTP is parsed by httptools (the parser uvicorn picks when it is installed, and Node's), not by
 the pure-Python h11: on loopback the server's share of a request is mostly parsing and framing.
+The two pieces of an answer are handed to the socket together (:class:`OneWrite`): one send
+instead of two, and the client wakes once for the whole answer.
 """
 
 from __future__ import annotations
@@ -19,22 +21,51 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-__all__ = ["NoDelayProtocol", "RunningServer", "listen", "serve_in_background", "server_for"]
+__all__ = ["NoDelayProtocol", "OneWrite", "RunningServer", "listen", "serve_in_background", "server_for"]
+
+
+class OneWrite:
+    """A connection's transport whose writes of one turn of the event loop reach the socket as
+    one write, at the start of the next turn (an answer's head and body are written in the same
+    turn). Closing sends what is held first; everything else is the transport's own."""
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self._transport = transport
+        self._held: list[bytes] = []
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if not self._held:
+            asyncio.get_running_loop().call_soon(self._flush)
+        self._held.append(bytes(data))
+
+    def _flush(self) -> None:
+        held, self._held = b"".join(self._held), []
+        if held and not self._transport.is_closing():
+            self._transport.write(held)
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:  # noqa: ANN401 - the transport's own
+        return getattr(self._transport, name)
 
 
 class NoDelayProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol, with TCP_NODELAY set on each connection it is handed."""
+    """uvicorn's httptools protocol, with TCP_NODELAY set on each connection it is handed and
+    each answer written at once (:class:`OneWrite`)."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         connection = transport.get_extra_info("socket")
         if connection is not None and connection.family in (socket.AF_INET, socket.AF_INET6):
             connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        super().connection_made(transport)
+        super().connection_made(OneWrite(transport))  # type: ignore[arg-type]
 
 
 def listen(host: str = "127.0.0.1", port: int = 0) -> socket.socket:

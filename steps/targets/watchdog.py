@@ -128,7 +128,10 @@ def _attach(sock: socket.socket | None) -> None:
 
 class _WatchedHTTPConnection(HTTPConnection):
     """A connection that hands its socket to the thread's watch, when it connects and when it is
-    used again (kept alive). The TLS connection below inherits both from it."""
+    used again (kept alive), and sends a request's head and body in one piece (urllib3 sends them
+    apart: two sends, and the server woken twice). The TLS connection below inherits it all."""
+
+    _held: list[bytes] | None = None
 
     def connect(self) -> None:
         super().connect()
@@ -136,7 +139,23 @@ class _WatchedHTTPConnection(HTTPConnection):
 
     def request(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - urllib3's arguments
         _attach(self.sock)  # a kept-alive connection, already connected
-        super().request(*args, **kwargs)
+        self._held = []
+        try:
+            super().request(*args, **kwargs)
+        finally:
+            held, self._held = self._held, None
+        if held:
+            super().send(b"".join(held))
+
+    def send(self, data: Any) -> None:  # noqa: ANN401 - http.client's argument
+        if self._held is not None:
+            if isinstance(data, bytes | bytearray):
+                self._held.append(bytes(data))
+                return
+            held, self._held = self._held, []  # a stream: what is held goes first
+            if held:
+                super().send(b"".join(held))
+        super().send(data)
 
 
 class _WatchedHTTPSConnection(_WatchedHTTPConnection, HTTPSConnection):
