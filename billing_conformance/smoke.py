@@ -23,6 +23,7 @@ from steps.targets import views
 from steps.targets.errors import HarnessError, TargetSpecError
 from steps.targets.http import HttpTarget
 from steps.targets.http_base import CONTROL_OPERATIONS, Isolation
+from steps.targets.http_catalog import rate_plans
 from steps.targets.paths import path
 from steps.targets.profile import load_profile
 
@@ -59,7 +60,7 @@ def _reachable(target: HttpTarget) -> str:
     )
     with views.reading("list catalog"):
         products = views.Fields("list catalog", body).items("products")
-        plans = sum(len(target._rate_plans(product)) for product in products)
+        plans = sum(len(rate_plans(target.client, target._pages, product)) for product in products)
     said = f"HTTP {status}, {len(products)} products and {plans} rate plans in the catalog"
     if plans:
         return said

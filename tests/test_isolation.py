@@ -18,10 +18,11 @@ import pytest
 from billing_conformance import FEATURES_DIR, PROJECT_ROOT
 from reference_impl.server import RunningServer
 from reference_impl.wire.control_api import OPERATIONS
+from steps.targets.control_plan import TENANT_SETTINGS, ControlPlan, Isolation
 from steps.targets.errors import ControlOperationMissingError, TargetFailedError, UndecidedIsolationError
 from steps.targets.http import HttpTarget
-from steps.targets.http_base import ControlPlan, Isolation
 from steps.targets.profile import Profile
+from steps.targets.protocol import TenantFeatures
 from tests.fault_proxy import Fault, envelope, fault_proxy, first_per_client, html, reply
 from tests.servers import running_server
 from tests.transport_support import Sleeps
@@ -45,7 +46,9 @@ def test_the_plan_comes_from_the_info_and_one_tenant_made_and_deleted(
     info lists; learning it made one tenant and deleted it again, and nothing else."""
     with fault_proxy(reference_server.url) as proxy:
         plan = _target(proxy.url).control_plan()
-    assert plan == ControlPlan(Isolation.TENANTS, frozenset(OPERATIONS), "1")
+    assert plan == ControlPlan(
+        Isolation.TENANTS, frozenset({*OPERATIONS, TENANT_SETTINGS}), "1", TenantFeatures()
+    )
     assert [(s.method, s.path) for s in proxy.seen][:2] == [("GET", INFO), ("POST", TENANTS)]
     assert [s.method for s in proxy.seen[2:]] == ["DELETE"]
 
@@ -96,13 +99,22 @@ def test_a_plan_that_cannot_be_learnt_errors_every_scenario_without_asking_again
 _DECIDED = ControlPlan(Isolation.TENANTS, frozenset(OPERATIONS), "1").as_wire()
 
 
+def _enter(target: HttpTarget) -> None:
+    """A scenario's start (reset), then its first step that reaches the target."""
+    target.reset()
+    target.create_account("A")
+
+
 def test_a_target_handed_the_plan_asks_nothing_to_decide(reference_server: RunningServer) -> None:
-    """A worker's target takes the controller's plan: its first reset makes a tenant at once."""
+    """A worker's target takes the controller's plan: a scenario's tenant is made as the scenario
+    first reaches the target, and nothing is asked to decide the plan."""
     with fault_proxy(reference_server.url) as proxy:
         target = _target(proxy.url)
         target.adopt_plan(_DECIDED)
         target.reset()
-    assert [(s.method, s.path) for s in proxy.seen] == [("POST", TENANTS)]
+        assert proxy.seen == []  # nothing made before the scenario needs it
+        target.create_account("A")
+    assert [(s.method, s.path) for s in proxy.seen] == [("POST", TENANTS), ("POST", "/v1/accounts")]
     assert target.tenant is not None
 
 
@@ -114,7 +126,7 @@ def test_a_tenant_creation_that_fails_once_is_retried(
     with fault_proxy(reference_server.url, fault) as proxy:
         target = _target(proxy.url)
         target.adopt_plan(_DECIDED)
-        target.reset()
+        _enter(target)
     assert target.tenant is not None
     assert fault.served == 1
     assert proxy.count("POST", RESET) == 0
@@ -147,9 +159,14 @@ def test_a_tenant_creation_that_keeps_failing_errors_the_scenario_and_never_rese
         target.adopt_plan(_DECIDED)
         for _ in range(2):
             with pytest.raises(error) as raised:
-                target.reset()
+                _enter(target)
         assert said in str(raised.value)
         assert proxy.count("POST", RESET) == 0
+        # still no tenant: the scenario's next step tries again, and never reaches the default one
+        with pytest.raises(error):
+            target.create_account("A")
+        assert target.tenant is None
+        assert [s.path for s in proxy.seen if s.path != TENANTS] == []
         assert target.parallel_safe is True
 
 

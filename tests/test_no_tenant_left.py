@@ -222,6 +222,7 @@ def test_a_dead_target_does_not_hold_up_the_end_of_a_run() -> None:
     with running_server() as server:
         target = HttpTarget(Profile.for_loopback(server.url))
         target.reset()
+        target.create_account("A")  # the scenario reaches the target: its tenant is made
         assert target.made_tenants.alive == (target.tenant,)
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))

@@ -123,6 +123,7 @@ def test_the_expected_schemas_are_all_there() -> None:
         "control-clock-response",
         "control-pending-occurrence-response",
         "control-close-account-response",
+        "control-tenant-request",
         "control-tenant-response",
         "control-bill-run-queue-request",
         "control-bill-run-hold-request",

@@ -100,11 +100,15 @@ def test_the_kit_falls_back_to_a_global_reset_on_a_version_1_target() -> None:
 
 
 def test_every_scenario_gets_a_tenant_of_its_own(reference_server: RunningServer) -> None:
-    """Each reset leaves the previous scenario's tenant and addresses a new one."""
+    """Each reset leaves the previous scenario's tenant; the next scenario addresses a new one
+    once it reaches the target."""
     target = HttpTarget(Profile.for_loopback(reference_server.url))
     target.reset()
+    target.create_account("A")
     first = target.tenant
     target.reset()
+    assert (target.tenant, target.client.headers) == (None, {})
+    target.create_account("A")
     assert first is not None
     assert target.tenant not in (None, first)
     assert target.client.headers == {TENANT_HEADER: target.tenant}

@@ -32,6 +32,7 @@ from reference_impl.server.strict import query_refusal, strip
 from reference_impl.server.tenants import TENANT_HEADER, TenantRegistry
 from reference_impl.wire.api import Reply, checked, refusal
 from reference_impl.wire.codec import dumps
+from reference_impl.wire.control_api import invalid_request
 from schemas.contract import clip
 
 __all__ = ["MAX_BODY", "AuthSettings", "create_app"]
@@ -242,6 +243,13 @@ def _mount_tenants(app: FastAPI, tenants: TenantRegistry, auth: AuthSettings) ->
     async def create_tenant(request: Request) -> Response:
         if not auth.allows(request.headers.get("authorization")):
             return _unauthorized()
+        try:
+            asked = await _read_body(request)
+        except _BadBody as error:
+            return _fault(error.status, Category.INVALID_VALUE, error.message)
+        invalid = invalid_request("control-tenant-request", asked)
+        if invalid is not None:
+            return _json(invalid)  # nothing made
         tenant_id = tenants.create()
         if tenant_id is None:
             message = f"{tenants.limit} tenants are alive; delete one or wait until one expires."
@@ -254,6 +262,11 @@ def _mount_tenants(app: FastAPI, tenants: TenantRegistry, auth: AuthSettings) ->
         }
         made = tenants.find(tenant_id)
         if made is not None:
+            if isinstance(asked, dict) and "now" in asked:
+                made.put_clock({"now": asked["now"]})
+            if isinstance(asked, dict) and "features" in asked:
+                made.put_features(asked["features"])  # a switch the tenant refuses stays as it is
+            body["now"] = made.clock.now().isoformat(timespec="seconds")
             features = made.billing.features
             body["features"] = {
                 "invoiceSettlement": features.invoice_settlement,

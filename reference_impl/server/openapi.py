@@ -274,14 +274,22 @@ def _tenant_operations(components: dict[str, Any]) -> dict[str, Any]:
                 "summary": "Create an isolated tenant",
                 "operationId": "post /conformance/v2/tenants",
                 "tags": ["control"],
+                "requestBody": {
+                    "required": False,
+                    "content": {
+                        "application/json": {"schema": {"$ref": _COMPONENTS + "control-tenant-request"}}
+                    },
+                },
                 "responses": {
                     "201": _linked(
                         _json("Created", {"$ref": _COMPONENTS + "control-tenant-response"}),
                         "post /conformance/v2/tenants",
                         201,
                     ),
+                    "400": _json("Refused: the body is not a valid tenant request (nothing is made)", error),
                     "401": unauthorized,
                     "409": _json("Refused: as many tenants are alive as the server keeps", error),
+                    **{str(status): _json(why, error) for status, why in _BODY_STATUSES.items()},
                 },
             }
         },

@@ -22,7 +22,7 @@ from reference_impl.wire.api import Reply, checked, refusal
 from reference_impl.wire.billing_api import run_account_id
 from schemas.contract import violations
 
-__all__ = ["CONTROL_VERSION", "OPERATIONS", "ReferenceTenant"]
+__all__ = ["CONTROL_VERSION", "OPERATIONS", "ReferenceTenant", "invalid_request"]
 
 CONTROL_VERSION = "1"
 OPERATIONS = (
@@ -41,7 +41,8 @@ OPERATIONS = (
 _START = datetime(2000, 1, 1)
 
 
-def _invalid(stem: str, body: object) -> Reply | None:
+def invalid_request(stem: str, body: object) -> Reply | None:
+    """The 400 envelope naming what makes ``body`` break schema ``stem``, or None when it is valid."""
     found = violations(stem, body)
     if not found:
         return None
@@ -66,7 +67,8 @@ class ReferenceTenant:
 
     def info(self) -> Reply:
         body: dict[str, object] = {"success": True, "version": CONTROL_VERSION}
-        body["operations"] = list(OPERATIONS)
+        # A server of isolated tenants makes each with the clock and features asked for (version 2).
+        body["operations"] = [*OPERATIONS, *(["tenant-settings"] if self.census is not None else [])]
         if self.census is not None:
             body["liveTenants"] = self.census()
         return Reply(200, checked("control-info-response", body))
@@ -96,7 +98,7 @@ class ReferenceTenant:
         return self._features_body()
 
     def put_features(self, body: object) -> Reply:
-        invalid = _invalid("control-features", body)
+        invalid = invalid_request("control-features", body)
         if invalid is not None:
             return invalid
         assert isinstance(body, dict)
@@ -122,7 +124,7 @@ class ReferenceTenant:
         return self._clock_body()
 
     def put_clock(self, body: object) -> Reply:
-        invalid = _invalid("control-clock-request", body)
+        invalid = invalid_request("control-clock-request", body)
         if invalid is not None:
             return invalid
         assert isinstance(body, dict)
@@ -130,7 +132,7 @@ class ReferenceTenant:
         return self._clock_body()
 
     def advance_clock(self, body: object) -> Reply:
-        invalid = _invalid("control-clock-advance-request", body)
+        invalid = invalid_request("control-clock-advance-request", body)
         if invalid is not None:
             return invalid
         assert isinstance(body, dict)
@@ -161,7 +163,7 @@ class ReferenceTenant:
         return self._bill_run(self.billing.resume_bill_run(key))
 
     def hold_new_bill_runs(self, body: object) -> Reply:
-        invalid = _invalid("control-bill-run-queue-request", body)
+        invalid = invalid_request("control-bill-run-queue-request", body)
         if invalid is not None:
             return invalid
         assert isinstance(body, dict)
@@ -169,7 +171,7 @@ class ReferenceTenant:
         return Reply(200, checked("control-ok-response", {"success": True}))
 
     def hold(self, key: str, body: object) -> Reply:
-        invalid = _invalid("control-bill-run-hold-request", body)
+        invalid = invalid_request("control-bill-run-hold-request", body)
         if invalid is not None:
             return invalid
         assert isinstance(body, dict)

@@ -11,21 +11,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
+from typing import Any
 
 from schemas.contract import violations
 from schemas.jsonio import dumps, loads
 from steps.targets import views
+from steps.targets.control_plan import FEATURE_NAMES, TENANT_SETTINGS, feature_changes, features_of
 from steps.targets.errors import NotApplicableError, ProtocolError
-from steps.targets.http_base import (
-    CONTROL_PREFIX,
-    FEATURE_FIELDS,
-    FEATURE_NAMES,
-    Account,
-    Isolation,
-    features_of,
-    refused,
-)
+from steps.targets.http_base import CONTROL_PREFIX, Account, Isolation, refused
 from steps.targets.http_billing import BillingOverHttp
+from steps.targets.http_catalog import rate_plan_ids
 from steps.targets.paths import path
 from steps.targets.payloads import cancellation_payload, subscription_payload
 from steps.targets.protocol import (
@@ -65,7 +60,10 @@ class HttpTarget(BillingOverHttp):
         if isolation is Isolation.TENANTS:
             self._plans = None  # each tenant has its own catalog
             self.leave_tenant()
-            self._enter_tenant()
+            # Made when the scenario first reaches the target, with the clock and features the
+            # scenario set before that when the target can (``tenant-settings``): fewer requests.
+            self._tenant_due = True
+            self.client.before = self._enter_due_tenant
             return
         status, body = self._control(
             "reset",
@@ -78,19 +76,47 @@ class HttpTarget(BillingOverHttp):
         )
         self._arranged("reset", status, body)
 
-    def _enter_tenant(self) -> None:
-        """Create the scenario's own tenant (transient answers retried, see :mod:`.transport`)."""
-        status, body = self._create_tenant()
-        self._arranged("create tenant", status, body)
-        found = views.Fields("create tenant", body)
-        self.tenant = found.text("tenantId")  # known before anything else is read: it is deleted
-        self.client.headers[found.text("header")] = self.tenant
-        if isinstance(body.get("features"), dict):
-            self._known_features = features_of("create tenant", body["features"])
+    def _enter_due_tenant(self) -> None:
+        """Create the scenario's own tenant if it is due (transient answers retried, see
+        :mod:`.transport`), with the clock and features the scenario set if the target offers
+        that (``tenant-settings``); what its answer does not show is set afterwards, as without
+        it. A creation that fails leaves it due: nothing of the scenario reaches another tenant."""
+        if not self._tenant_due or self._entering:
+            return
+        moment, wanted, self._entering = self._clock_due, self._features_due, True
+        try:
+            plan = self.control_plan()
+            asked: dict[str, Any] = {}
+            if TENANT_SETTINGS in plan.operations:
+                if moment is not None:
+                    asked["now"] = moment.isoformat(timespec="seconds")
+                if wanted is not None and plan.fresh is not None and feature_changes(plan.fresh, wanted):
+                    asked["features"] = feature_changes(plan.fresh, wanted)
+            status, body = self._create_tenant(asked)
+            self._arranged("create tenant", status, body)
+            found = views.Fields("create tenant", body)
+            self.tenant = found.text("tenantId")  # known before anything else is read: it is deleted
+            self.client.headers[found.text("header")] = self.tenant
+            self._tenant_due, self._clock_due, self._features_due = False, None, None
+            if isinstance(body.get("features"), dict):
+                self._known_features = features_of("create tenant", body["features"])
+            if moment is not None and not ("now" in asked and _shows(body.get("now"), moment)):
+                self._put_clock(moment)
+            if wanted is not None and self._known_features != wanted:
+                self.set_features(wanted)
+        finally:
+            self._entering = False
+
+    def _features_later(self) -> bool:
+        """Whether the due tenant is to be made with the features the scenario sets: the target
+        makes tenants with the settings asked, and the kit knows what a new one starts with."""
+        plan = self.control_plan()
+        return self._tenant_due and TENANT_SETTINGS in plan.operations and plan.fresh is not None
 
     def leave_tenant(self) -> None:
         """Delete the scenario's tenant, once the scenario ended (best effort: one left is deleted
         again when the process ends, see :meth:`close`)."""
+        self._tenant_due, self._clock_due, self._features_due = False, None, None
         if self.tenant is None:
             return
         gone, self.tenant = self.tenant, None
@@ -98,9 +124,13 @@ class HttpTarget(BillingOverHttp):
         self.client.headers.clear()
 
     def features(self) -> TenantFeatures:
-        """The tenant's features: asked once a scenario, then known from what the kit set."""
+        """The tenant's features: asked once a scenario, then known from what the kit set (or,
+        before the tenant is made with them, what it is to be made with)."""
         if not self.profile.capabilities.control_api:
             return self.profile.features
+        if self._features_later():
+            return self._features_due or self.control_plan().fresh or TenantFeatures()
+        self._enter_due_tenant()  # its answer may say them
         if self._known_features is None:
             status, body = self._control(
                 "features",
@@ -121,13 +151,11 @@ class HttpTarget(BillingOverHttp):
                     f"{self.profile.features} and cannot switch them"
                 )
             return
-        current = self.features()
+        if self._features_later():
+            self._features_due = features  # the tenant is made with them
+            return
         # Only what changes is sent: a target of control API 1.0 knows no invoiceItemSettlement.
-        wanted = {
-            wire: getattr(features, name)
-            for wire, name in FEATURE_FIELDS.items()
-            if getattr(features, name) != getattr(current, name)
-        }
+        wanted = feature_changes(self.features(), features)
         if not wanted:
             return
         status, body = self._control(
@@ -157,19 +185,24 @@ class HttpTarget(BillingOverHttp):
         moment = datetime.combine(day, clock_time())
         if moment == self._clock:
             return
-        if self.profile.capabilities.control_api:
-            status, body = self._control(
-                "clock",
-                "set clock",
-                "PUT",
-                f"{CONTROL_PREFIX}/clock",
-                body={"now": moment.isoformat(timespec="seconds")},
-                request_schema="control-clock-request",
-                response_schema="control-clock-response",
-                repeatable=True,
-            )
-            self._arranged("set clock", status, body)
+        if self._tenant_due:
+            self._clock_due = moment  # the tenant is made with it
+        elif self.profile.capabilities.control_api:
+            self._put_clock(moment)
         self._clock = moment
+
+    def _put_clock(self, moment: datetime) -> None:
+        status, body = self._control(
+            "clock",
+            "set clock",
+            "PUT",
+            f"{CONTROL_PREFIX}/clock",
+            body={"now": moment.isoformat(timespec="seconds")},
+            request_schema="control-clock-request",
+            response_schema="control-clock-response",
+            repeatable=True,
+        )
+        self._arranged("set clock", status, body)
 
     def advance_to(self, day: date) -> None:
         self._need_control("letting time pass")
@@ -229,26 +262,9 @@ class HttpTarget(BillingOverHttp):
         )
         return self._outcome("close account", status, body, lambda _: None)
 
-    def _rate_plans(self, product: views.Fields) -> list[views.Fields]:
-        """A product's rate plans: listed inline (Zuora without a version header) or behind the
-        URL that Zuora-Version 230 and later give instead."""
-        listed = product.get("productRatePlans")
-        if not isinstance(listed, str):
-            return product.items("productRatePlans")
-        # A URL the target hands back is followed only on the target (never elsewhere).
-        url = self.client.url_for("list catalog", listed, f"{product.where}.productRatePlans")
-        return list(
-            self._pages("list rate plans", url, "product-rate-plans-response", {}, "productRatePlans")
-        )
-
     def _plan_id(self, plan: str) -> str:
         if self._plans is None:
-            products = self._pages("list catalog", "/v1/catalog/products", "catalog-response", {}, "products")
-            self._plans = {
-                rate_plan.text("name"): rate_plan.text("id")
-                for product in products
-                for rate_plan in self._rate_plans(product)
-            }
+            self._plans = rate_plan_ids(self.client, self._pages)
         if plan not in self._plans:
             raise NotApplicableError(f"the target's catalog has no rate plan named {plan!r}")
         return self._plans[plan]
@@ -372,23 +388,12 @@ class HttpTarget(BillingOverHttp):
             "get order", "GET", path("/v1/orders", number), response_schema="get-order-response"
         )
 
-        def view(b: views.Fields) -> OrderView:
-            found = views.Fields("get order", b.need("order"), "$.order")
-            subs = tuple(s.text("subscriptionNumber") for s in found.items("subscriptions"))
-            cancellations = [
-                action
-                for s in found.items("subscriptions")
-                for action in s.items("orderActions")
-                if action.get("type") == "CancelSubscription"
-            ]
-            return OrderView(
-                found.text("orderNumber"),
-                found.text("status"),
-                subs,
-                custom_fields=dict(found.get("customFields") or {}),
-                action_custom_fields={
-                    k: v for action in cancellations for k, v in (action.get("customFields") or {}).items()
-                },
-            )
+        return self._outcome("get order", status, body, views.looked_up_order)
 
-        return self._outcome("get order", status, body, view)
+
+def _shows(value: object, moment: datetime) -> bool:
+    """Whether ``value``, a local time the schema let through (or nothing), is ``moment``."""
+    try:
+        return datetime.fromisoformat(str(value)) == moment
+    except ValueError:
+        return False

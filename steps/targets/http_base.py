@@ -10,10 +10,17 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any, TypeVar
 
 from steps.targets import paths, views
+from steps.targets.control_plan import (
+    FEATURE_FIELDS,
+    FEATURE_NAMES,
+    TENANT_SETTINGS,
+    ControlPlan,
+    Isolation,
+    features_of,
+)
 from steps.targets.errors import (
     ArrangementError,
     ControlOperationMissingError,
@@ -37,6 +44,7 @@ __all__ = [
     "PAGE_SIZE",
     "SETTLING",
     "TENANTS_PATH",
+    "TENANT_SETTINGS",
     "Account",
     "ControlPlan",
     "HttpTargetBase",
@@ -72,60 +80,6 @@ CONTROL_OPERATIONS = {
 _NO_TENANTS = frozenset({404, 405, 501})
 
 
-#: The control API's feature switches, by their wire names: the field of TenantFeatures and
-#: Zuora's name of the feature.
-FEATURE_FIELDS = {
-    "invoiceSettlement": "invoice_settlement",
-    "orders": "orders",
-    "workflow": "workflow",
-    "invoiceItemSettlement": "invoice_item_settlement",
-}
-FEATURE_NAMES = {
-    "invoiceSettlement": "Invoice Settlement",
-    "orders": "Orders",
-    "workflow": "Workflow",
-    "invoiceItemSettlement": "Invoice Item Settlement",
-}
-
-
-class Isolation(StrEnum):
-    """How the scenarios of a run are kept apart, decided once, before any of them runs."""
-
-    #: Control API version 2: each scenario gets a tenant of its own; scenarios may run at once.
-    TENANTS = "tenants"
-    #: Version 1 only: the one tenant is reset before each scenario; scenarios run one by one.
-    RESET = "reset"
-    #: No control API: nothing is reset (accounts are numbered uniquely per run instead).
-    NONE = "none"
-
-
-@dataclass(frozen=True)
-class ControlPlan:
-    """What the target's control API offers, as the kit learnt it once for the whole run: how
-    scenarios are kept apart, and which operations its info lists. Handed to pytest-xdist workers
-    as plain data (:meth:`as_wire`, :meth:`from_wire`), so that none of them decides for itself."""
-
-    isolation: Isolation
-    operations: frozenset[str] = frozenset()
-    version: str | None = None
-
-    def as_wire(self) -> dict[str, Any]:
-        return {
-            "isolation": str(self.isolation),
-            "operations": sorted(self.operations),
-            "version": self.version,
-        }
-
-    @classmethod
-    def from_wire(cls, data: Mapping[str, Any]) -> ControlPlan:
-        version = data.get("version")
-        return cls(
-            Isolation(str(data["isolation"])),
-            frozenset(str(name) for name in data.get("operations") or ()),
-            None if version is None else str(version),
-        )
-
-
 def refused(status: int, body: dict[str, Any]) -> bool:
     """Whether an answer is a refusal: HTTP 4xx, or ``success: false`` (Zuora also sends that with 200)."""
     return status >= 400 or body.get("success") is False
@@ -157,6 +111,11 @@ class HttpTargetBase:
         #: every tenant made and not deleted yet (by this process, or handed over by a worker).
         self.tenant: str | None = None
         self.made_tenants = TenantLedger()
+        #: Whether the scenario's tenant is yet to be made (when the scenario first reaches the
+        #: target), and the moment its clock is to be made with.
+        self._tenant_due, self._entering = False, False
+        self._clock_due: datetime | None = None
+        self._features_due: TenantFeatures | None = None
         #: The control API as learnt once for the run (or why it could not be learnt).
         self._plan: ControlPlan | None = None
         self._plan_error: str | None = None
@@ -235,25 +194,27 @@ class HttpTargetBase:
         version = found.text("version")
         with views.reading("control info", "$.operations"):
             operations = frozenset(str(name) for name in found.need("operations"))
-        return ControlPlan(self._probe_tenants(), operations, version)
+        isolation, fresh = self._probe_tenants()
+        return ControlPlan(isolation, operations, version, fresh)
 
-    def _probe_tenants(self) -> Isolation:
-        """Whether the target offers version 2: a tenant is made, and deleted again. An answer
-        404, 405 or 501 says it offers version 1 only; a refusal, or a failure that outlasts the
-        retries, decides nothing (the error is raised)."""
+    def _probe_tenants(self) -> tuple[Isolation, TenantFeatures | None]:
+        """Whether the target offers version 2: a tenant is made (its features noted, when the
+        answer says them), and deleted again. An answer 404, 405 or 501 says it offers version 1
+        only; a refusal, or a failure that outlasts the retries, decides nothing (raised)."""
         try:
             status, body = self._create_tenant()
         except ControlOperationMissingError:
-            return Isolation.RESET
+            return Isolation.RESET, None
         if refused(status, body):
             message = views.refused("create tenant", body).message
             raise ArrangementError("create tenant", f"HTTP {status}: {message}")
         self._delete_tenant(views.Fields("create tenant", body).text("tenantId"))
-        return Isolation.TENANTS
+        said = body.get("features")
+        return Isolation.TENANTS, features_of("create tenant", said) if isinstance(said, dict) else None
 
-    def _create_tenant(self) -> tuple[int, Any]:
+    def _create_tenant(self, asked: dict[str, Any] | None = None) -> tuple[int, Any]:
         """Ask for a new tenant, noted until deleted (see :class:`.http_tenants.TenantLedger`)."""
-        return self.made_tenants.create(self.client)
+        return self.made_tenants.create(self.client, asked)
 
     def _delete_tenant(self, tenant_id: str) -> None:
         """Delete a tenant, best effort: one left behind is deleted again when the process ends."""
@@ -262,6 +223,7 @@ class HttpTargetBase:
     def close(self) -> None:
         """Delete every tenant this process made and has not deleted, within a short deadline
         (a dead target must not hang the end of a run)."""
+        self._tenant_due = False
         if self.tenant is not None:
             self.tenant = None
             self.client.headers.clear()
@@ -379,14 +341,3 @@ class HttpTargetBase:
             lambda: self._get_bill_run(bill_run_id),
             lambda body: body.get("status") not in SETTLING,
         )
-
-
-def features_of(operation: str, body: dict[str, Any]) -> TenantFeatures:
-    """The four feature switches of a control-API answer (the fourth, newer, may be left out)."""
-    found = views.Fields(operation, body)
-    return TenantFeatures(
-        bool(found.need("invoiceSettlement")),
-        bool(found.need("orders")),
-        bool(found.need("workflow")),
-        bool(found.get("invoiceItemSettlement")),
-    )

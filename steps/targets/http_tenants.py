@@ -48,14 +48,16 @@ class TenantLedger:
         """Take over tenants another process made and may have left (a worker that was ended)."""
         self._alive += [tenant_id for tenant_id in tenant_ids if tenant_id not in self._alive]
 
-    def create(self, client: HttpClient) -> tuple[int, Any]:
-        """Ask for a new tenant (transient answers are retried; a target without the operation
-        raises :class:`ControlOperationMissingError`), noting it when one is made."""
+    def create(self, client: HttpClient, asked: dict[str, Any] | None = None) -> tuple[int, Any]:
+        """Ask for a new tenant, as ``asked`` says (its clock: ``now``), transient answers
+        retried (a target without the operation raises :class:`ControlOperationMissingError`);
+        note it when one is made."""
         status, body = client.call(
             "create tenant",
             "POST",
             TENANTS_PATH,
-            body={},
+            body=asked or {},
+            request_schema="control-tenant-request",
             response_schema="control-tenant-response",
             repeatable=True,
             lacks="tenants",

@@ -35,6 +35,7 @@ Which requests are retried after a transient answer, and why: :mod:`.answers`.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from http.client import HTTPException
 from time import monotonic  # apart from the module: tests stand in for time.sleep
@@ -103,6 +104,9 @@ class HttpClient:
     exchanges: list[Exchange] = field(default_factory=list)
     #: Headers sent with every request, such as the one addressing the scenario's own tenant.
     headers: dict[str, str] = field(default_factory=dict)
+    #: Called before each exchange starts: the target makes the scenario's tenant then, when
+    #: the scenario first reaches it (:meth:`steps.targets.http.HttpTarget.reset`).
+    before: Callable[[], None] | None = None
     _token: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -196,6 +200,8 @@ class HttpClient:
         an answer 404, 405 or 501 then raises :class:`ControlOperationMissingError`, whatever its
         body. ``contended`` hands a locking contention to a request sent once back to the caller,
         which reads it (:mod:`.categories`)."""
+        if self.before is not None:
+            self.before()
         encoded = None if body is None else dumps(body)
         if request_schema is not None and encoded is not None and deliberate is None:
             found = violations(request_schema, loads(encoded))

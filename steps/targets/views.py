@@ -42,6 +42,7 @@ __all__ = [
     "credit_memo_view",
     "invoice_view",
     "iso_date",
+    "looked_up_order",
     "order_view",
     "reading",
     "refused",
@@ -298,4 +299,25 @@ def order_view(fields: Fields, currency: str) -> OrderView:
         credit_memo_numbers=tuple(str(n) for n in fields.get("creditMemoNumbers") or ()),
         write_offs=write_offs,
         custom_fields=dict(fields.get("customFields") or {}),
+    )
+
+
+def looked_up_order(body: Fields) -> OrderView:
+    """The order of a look-up's answer (``GET /v1/orders/{orderNumber}``): its subscriptions,
+    and the custom fields of the order and of its cancellations."""
+    found = Fields("get order", body.need("order"), "$.order")
+    cancellations = [
+        action
+        for subscription in found.items("subscriptions")
+        for action in subscription.items("orderActions")
+        if action.get("type") == "CancelSubscription"
+    ]
+    return OrderView(
+        found.text("orderNumber"),
+        found.text("status"),
+        tuple(s.text("subscriptionNumber") for s in found.items("subscriptions")),
+        custom_fields=dict(found.get("customFields") or {}),
+        action_custom_fields={
+            k: v for action in cancellations for k, v in (action.get("customFields") or {}).items()
+        },
     )
