@@ -9,15 +9,17 @@ reference server."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import requests
 
 from reference_impl.server import RunningServer
 from reference_impl.wire.control_api import OPERATIONS
-from steps.targets.control_plan import TENANT_SETTINGS, ControlPlan, Isolation
+from steps.targets.control_plan import TENANT_SETTINGS, ControlPlan, Isolation, features_as_wire
 from steps.targets.http import HttpTarget
 from steps.targets.profile import Profile
+from steps.targets.protocol import TenantFeatures
 from tests.fault_proxy import Fault, Reply, Seen, fault_proxy
 from tests.servers import running_server
 
@@ -120,3 +122,65 @@ def test_the_server_makes_a_tenant_with_the_clock_asked_for_or_makes_none() -> N
         clock = requests.get(server.url + CLOCK, headers={made["header"]: made["tenantId"]}, timeout=10)
         assert clock.json()["now"] == "2030-12-31T23:59:59"
         assert _live(server) == before + 1
+
+
+def _refusing_settings(seen: Seen, forward: object) -> Reply:
+    """A target that refuses a tenant asked for with settings, instead of leaving a switch it
+    cannot have as it is (as docs/implementers.md asks); a bare creation it makes."""
+    if seen.json():
+        body = {"success": False, "reasons": [{"code": "53100020", "message": "cannot have that"}]}
+        return Reply(400, json.dumps(body).encode(), {"Content-Type": "application/json"})
+    made: Reply = forward()  # type: ignore[operator]
+    return made
+
+
+def test_a_target_refusing_the_settings_is_judged_as_without_them(reference_server: RunningServer) -> None:
+    """The tenant is made bare and its settings set after, so a refused switch makes the scenario
+    not applicable, the same verdict as from a target without ``tenant-settings``."""
+    with fault_proxy(reference_server.url, Fault("POST", TENANTS, _refusing_settings)) as proxy:
+        target = HttpTarget(Profile.for_loopback(proxy.url))
+        target.adopt_plan(_WITH_CLOCK | {"fresh": features_as_wire(TenantFeatures())})
+        target.reset()
+        target.set_today(date(2026, 3, 1))
+        target.set_features(replace(target.features(), invoice_settlement=False))
+        target.create_account("A")
+        assert target.features().invoice_settlement is False
+    assert [(s.method, s.path) for s in proxy.seen] == [
+        ("POST", TENANTS),
+        ("POST", TENANTS),
+        ("PUT", CLOCK),
+        ("PUT", "/conformance/v1/features"),
+        ("POST", "/v1/accounts"),
+    ]
+    assert [s.json() for s in proxy.seen[:2]] == [
+        {"now": "2026-03-01T00:00:00", "features": {"invoiceSettlement": False}},
+        {},
+    ]
+    target.close()
+
+
+def _starting_otherwise(_seen: Seen, forward: object) -> Reply:
+    """A target whose new tenants start with Orders off (unlike the one the plan was learnt on)."""
+    real: Reply = forward()  # type: ignore[operator]
+    body = json.loads(real.body)
+    body["features"]["orders"] = False
+    return Reply(real.status, json.dumps(body).encode(), {"Content-Type": "application/json"})
+
+
+def test_features_told_before_the_tenant_is_made_are_the_tenants(reference_server: RunningServer) -> None:
+    """A scenario that reads the features before its tenant exists is told what a new tenant
+    starts with; a tenant made otherwise is switched to that, so what it was told holds."""
+    with fault_proxy(reference_server.url, Fault("POST", TENANTS, _starting_otherwise)) as proxy:
+        target = HttpTarget(Profile.for_loopback(proxy.url))
+        target.adopt_plan(_WITH_CLOCK | {"fresh": features_as_wire(TenantFeatures())})
+        target.reset()
+        told = target.features()
+        target.create_account("A")
+    assert told.orders is True
+    assert [(s.method, s.path) for s in proxy.seen] == [
+        ("POST", TENANTS),
+        ("PUT", "/conformance/v1/features"),
+        ("POST", "/v1/accounts"),
+    ]
+    assert proxy.seen[1].json() == {"orders": True}
+    target.close()

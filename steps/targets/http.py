@@ -60,9 +60,7 @@ class HttpTarget(BillingOverHttp):
         if isolation is Isolation.TENANTS:
             self._plans = None  # each tenant has its own catalog
             self.leave_tenant()
-            # Made when the scenario first reaches the target, with the clock and features the
-            # scenario set before that when the target can (``tenant-settings``): fewer requests.
-            self._tenant_due = True
+            self._tenant_due = True  # made when the scenario first reaches the target
             self.client.before = self._enter_due_tenant
             return
         status, body = self._control(
@@ -77,10 +75,9 @@ class HttpTarget(BillingOverHttp):
         self._arranged("reset", status, body)
 
     def _enter_due_tenant(self) -> None:
-        """Create the scenario's own tenant if it is due (transient answers retried, see
-        :mod:`.transport`), with the clock and features the scenario set if the target offers
-        that (``tenant-settings``); what its answer does not show is set afterwards, as without
-        it. A creation that fails leaves it due: nothing of the scenario reaches another tenant."""
+        """Create the scenario's tenant if it is due, with the clock and features the scenario set
+        if the target offers that (``tenant-settings``); what its answer does not show is set after.
+        A creation that fails leaves it due: nothing of the scenario reaches another tenant."""
         if not self._tenant_due or self._entering:
             return
         moment, wanted, self._entering = self._clock_due, self._features_due, True
@@ -88,11 +85,13 @@ class HttpTarget(BillingOverHttp):
             plan = self.control_plan()
             asked: dict[str, Any] = {}
             if TENANT_SETTINGS in plan.operations:
-                if moment is not None:
-                    asked["now"] = moment.isoformat(timespec="seconds")
-                if wanted is not None and plan.fresh is not None and feature_changes(plan.fresh, wanted):
-                    asked["features"] = feature_changes(plan.fresh, wanted)
+                changes = feature_changes(plan.fresh, wanted) if plan.fresh and wanted else {}
+                asked = {"now": moment.isoformat(timespec="seconds")} if moment else {}
+                asked |= {"features": changes} if changes else {}
             status, body = self._create_tenant(asked)
+            if asked and refused(status, body):  # settings it would not take: made bare, set after
+                asked = {}
+                status, body = self._create_tenant(asked)
             self._arranged("create tenant", status, body)
             found = views.Fields("create tenant", body)
             self.tenant = found.text("tenantId")  # known before anything else is read: it is deleted
@@ -128,8 +127,9 @@ class HttpTarget(BillingOverHttp):
         before the tenant is made with them, what it is to be made with)."""
         if not self.profile.capabilities.control_api:
             return self.profile.features
-        if self._features_later():
-            return self._features_due or self.control_plan().fresh or TenantFeatures()
+        if self._features_later():  # what the scenario is told is what the tenant is made with
+            self._features_due = self._features_due or self.control_plan().fresh
+            return self._features_due or TenantFeatures()
         self._enter_due_tenant()  # its answer may say them
         if self._known_features is None:
             status, body = self._control(
