@@ -1,7 +1,7 @@
 """The ``target`` fixture and the ``--target`` option that chooses it.
 
 How the scenarios of a run are kept apart (a tenant each, the one tenant reset, or nothing: see
-:class:`steps.targets.http_base.Isolation`) is decided once, by the process that starts the run,
+:class:`steps.targets.control_plan.Isolation`) is decided once, by the process that starts the run,
 before any scenario and any pytest-xdist worker starts: :func:`pytest_configure` asks the
 target's control API, and :func:`pytest_configure_node` hands the decision to each worker in its
 ``workerinput``. A worker never decides for itself, so a transient answer to one of its requests

@@ -13,14 +13,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from steps.targets import paths, views
-from steps.targets.control_plan import (
-    FEATURE_FIELDS,
-    FEATURE_NAMES,
-    TENANT_SETTINGS,
-    ControlPlan,
-    Isolation,
-    features_of,
-)
+from steps.targets.control_plan import ControlPlan, Isolation, features_of
 from steps.targets.errors import (
     ArrangementError,
     ControlOperationMissingError,
@@ -38,18 +31,14 @@ from steps.targets.transport import HttpClient
 __all__ = [
     "CONTROL_OPERATIONS",
     "CONTROL_PREFIX",
-    "FEATURE_FIELDS",
-    "FEATURE_NAMES",
     "MAX_PAGES",
     "PAGE_SIZE",
     "SETTLING",
     "TENANTS_PATH",
-    "TENANT_SETTINGS",
     "Account",
     "ControlPlan",
     "HttpTargetBase",
     "Isolation",
-    "features_of",
     "refused",
 ]
 
@@ -112,7 +101,7 @@ class HttpTargetBase:
         self.tenant: str | None = None
         self.made_tenants = TenantLedger()
         #: Whether the scenario's tenant is yet to be made (when the scenario first reaches the
-        #: target), and the moment its clock is to be made with.
+        #: target), and the clock and features it is to be made with.
         self._tenant_due, self._entering = False, False
         self._clock_due: datetime | None = None
         self._features_due: TenantFeatures | None = None
