@@ -86,7 +86,16 @@ _SAMPLERS: dict[tuple[object, ...], st.SearchStrategy[Any]] = {}
 
 
 def _pick(data: st.DataObject, options: Sequence[T]) -> T:
-    """One of ``options``, drawn (and shrunk towards the first); each sampler is built once."""
+    """One of ``options``, drawn (and shrunk towards the first); each sampler is built once.
+
+    The choice is drawn from the test case's own data (``conjecture_data``, which Hypothesis
+    calls semi-stable), as ``data.draw`` would draw it, without what ``data.draw`` adds around it:
+    a note of each draw for Hypothesis's own report (explore writes its counterexamples from the
+    history, never from that report), a span for the explain phase (explore does not run it) and
+    a check that the strategy left the ``random`` module alone, which copies the whole state of
+    ``random`` twice per draw and was a quarter of an exploration's time. The choices made, and so
+    the histories played for a seed, are the same. Without that attribute (another Hypothesis),
+    ``data.draw`` is used."""
     values = tuple(options)
     key = (*map(type, values), *values)  # (0, 1) and (False, True) are equal, but not alike
     sampler = _SAMPLERS.get(key)
@@ -94,7 +103,8 @@ def _pick(data: st.DataObject, options: Sequence[T]) -> T:
         if len(_SAMPLERS) > 4096:
             _SAMPLERS.clear()
         sampler = _SAMPLERS[key] = st.sampled_from(values)
-    picked: T = data.draw(sampler)
+    own = getattr(data, "conjecture_data", None)
+    picked: T = data.draw(sampler) if own is None else own.draw(sampler)
     return picked
 
 
